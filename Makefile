@@ -1,0 +1,78 @@
+# Frontdoor: `make run` to run the service, `make test` to test everything.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+-include .env
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+MODEL := models/frontdoor.tar.gz
+STAMP := $(VENV)/.installed
+TRAINING := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard data/nlu/*.yml) \
+	$(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml) $(wildcard bot/components/*.py) \
+	frontdoor/safety.py frontdoor/safety_lexicon.yml
+RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu data/rules data/stories
+ACTIONS_PORT ?= 5055
+export ACTIONS_PORT
+
+.PHONY: help run test install train lint validate pytest nlu-eval test-conversations shell requirements
+
+help:
+	@echo "make run    set up, train if needed, and start the assistant on SQLite"
+	@echo "make test   set up and run every test"
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/pip install --quiet uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+requirements:
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev --no-header \
+		--no-emit-index-url pyproject.toml -o requirements.txt
+
+$(MODEL): $(TRAINING) | $(STAMP)
+	mkdir -p models
+	time $(RASA) train $(RASA_DATA) --out models --fixed-model-name frontdoor
+
+train: $(MODEL)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+validate: $(STAMP)
+	$(RASA) data validate $(RASA_DATA) --fail-on-warnings
+
+db: $(STAMP)
+	$(BIN)/frontdoor init-db
+	$(BIN)/frontdoor import-directory
+
+run: $(STAMP) $(MODEL) db
+	$(BIN)/python -m frontdoor.runner --model $(MODEL)
+
+shell: $(STAMP) $(MODEL)
+	$(RASA) shell --model $(MODEL) --endpoints bot/endpoints.yml
+
+pytest: $(STAMP) $(MODEL)
+	$(BIN)/pytest
+
+nlu-eval: $(STAMP) $(MODEL)
+	$(BIN)/python scripts/nlu_eval.py --model $(MODEL)
+
+test-conversations: $(STAMP) $(MODEL)
+	$(BIN)/python scripts/test_conversations.py --model $(MODEL)
+
+test: $(STAMP)
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory lint validate train pytest nlu-eval test-conversations && \
+	echo "make test passed in $$(( $$(date +%s) - start )) s"

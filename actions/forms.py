@@ -1,0 +1,52 @@
+"""Shared form behaviour: counting failed answers and offering a way out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.messages import say
+from frontdoor.directory.places import resolve_place
+
+FAILURES_SLOT = "form_failures"
+WAY_OUT_AFTER = 2
+
+
+class FrontdoorFormValidation(FormValidationAction, ABC):
+    """A form that says kindly what was wrong and, after repeated failures, how to get out."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form name>."""
+
+    def accept(self, slot: str, value: Any) -> dict[str, Any]:
+        """Keep the answer and forget earlier failures."""
+        return {slot: value, FAILURES_SLOT: 0}
+
+    def reject(
+        self, slot: str, response: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """Say what was wrong, ask again, and offer a way out when it keeps failing."""
+        failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
+        say(dispatcher, response)
+        if failures >= WAY_OUT_AFTER:
+            say(dispatcher, "form_way_out")
+        return {slot: None, FAILURES_SLOT: failures}
+
+    def validate_town(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """A Lincolnshire town, village or postcode, stored by its usual name."""
+        place = resolve_place(str(slot_value or ""))
+        if place is None:
+            return self.reject("town", "unknown_place", dispatcher, tracker)
+        return self.accept("town", place.name)

@@ -1,0 +1,235 @@
+"""Level 3: consent, contact details and the referral itself."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import FrontdoorFormValidation
+from actions.handover import REFERRAL_FORM_SLOTS
+from actions.messages import render, say
+from frontdoor import contact
+from frontdoor.settings import get_settings
+from frontdoor.sms import to_gsm7
+from frontdoor.store.db import session_scope
+from frontdoor.store.referrals import ReferralDraft, create_referral
+
+logger = logging.getLogger(__name__)
+
+CONSENT_WORDING_VERSION = "2026-11-v1"
+_DETAIL_CHECKS = {
+    "phone": (contact.uk_phone, "bad_phone"),
+    "text": (contact.uk_mobile, "bad_mobile"),
+    "email": (contact.email_address, "bad_email"),
+}
+
+
+class ValidateReferralForm(FrontdoorFormValidation):
+    """Consent first; then name, how and when to contact, checked and read back."""
+
+    def name(self) -> str:
+        return "validate_referral_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Without consent nothing more is asked."""
+        if tracker.get_slot("consent_share") is False:
+            return ["consent_share"]
+        return domain_slots
+
+    def validate_consent_share(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        return self.accept("consent_share", bool(slot_value))
+
+    def validate_contact_name(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        name = to_gsm7(" ".join(str(slot_value or "").split())).strip(" .!")
+        for lead in ("my name is ", "i am ", "i'm ", "im ", "call me ", "it's ", "its "):
+            if name.lower().startswith(lead):
+                name = name[len(lead) :]
+        if not 1 < len(name) <= 60 or not any(ch.isalpha() for ch in name):
+            return self.reject("contact_name", "name_unclear", dispatcher, tracker)
+        return self.accept("contact_name", name)
+
+    def validate_contact_method(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        method = contact.contact_method(str(slot_value or ""))
+        if method is None:
+            return self.reject("contact_method", "contact_method_unclear", dispatcher, tracker)
+        return self.accept("contact_method", method)
+
+    def validate_contact_detail(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        check, complaint = _DETAIL_CHECKS[tracker.get_slot("contact_method") or "phone"]
+        detail = check(str(slot_value or ""))
+        if detail is None:
+            return self.reject("contact_detail", complaint, dispatcher, tracker)
+        return self.accept("contact_detail", detail)
+
+    def validate_contact_time(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        text = to_gsm7(" ".join(str(slot_value or "").split())).strip(" .")
+        return self.accept("contact_time", text[:120] or "any time")
+
+    def validate_referral_confirmed(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """A no clears the contact details so the form asks for them again."""
+        if slot_value:
+            return self.accept("referral_confirmed", True)
+        say(dispatcher, "lets_change")
+        cleared = {slot: None for slot in REFERRAL_FORM_SLOTS if slot != "consent_share"}
+        return cleared
+
+
+class ActionAskContactDetail(Action):
+    """Ask for the number or address that fits the chosen way of contact."""
+
+    def name(self) -> str:
+        return "action_ask_contact_detail"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        method = tracker.get_slot("contact_method") or "phone"
+        say(dispatcher, f"ask_contact_detail_{method}")
+        return []
+
+
+class ActionAskReferralConfirmed(Action):
+    """Read the contact details back before anything is stored."""
+
+    def name(self) -> str:
+        return "action_ask_referral_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        say(
+            dispatcher,
+            "ask_referral_confirmed",
+            name=tracker.get_slot("contact_name"),
+            method=contact.METHOD_NAMES.get(tracker.get_slot("contact_method"), "phone call"),
+            detail=tracker.get_slot("contact_detail"),
+            time=tracker.get_slot("contact_time"),
+        )
+        return []
+
+
+def draft_from(tracker: Tracker, consent_wording: str) -> ReferralDraft:
+    """Everything the link worker needs, from the conversation so far."""
+    plan = tracker.get_slot("plan") or {}
+    level = tracker.get_slot("triage_level") or 3
+    urgency = tracker.get_slot("urgency") or "routine"
+    return ReferralDraft(
+        conversation_id=tracker.sender_id,
+        channel=tracker.get_latest_input_channel() or "rest",
+        level=int(level),
+        urgency=urgency,
+        contact_name=tracker.get_slot("contact_name"),
+        contact_method=tracker.get_slot("contact_method"),
+        contact_detail=tracker.get_slot("contact_detail"),
+        contact_time=tracker.get_slot("contact_time"),
+        consent_wording=consent_wording,
+        consent_wording_version=CONSENT_WORDING_VERSION,
+        what_matters=plan.get("answers"),
+        plan=plan.get("text"),
+        suggested_groups=list(tracker.get_slot("suggested_groups") or []),
+        risk=tracker.get_slot("risk"),
+        town=tracker.get_slot("town"),
+        summary=summary(tracker, plan.get("text")),
+    )
+
+
+def summary(tracker: Tracker, plan_text: str | None) -> str:
+    """One line for the console's queue."""
+    if tracker.get_slot("risk"):
+        return f"Safety concern ({tracker.get_slot('risk').replace('_', ' ')}). Asked for contact."
+    if plan_text:
+        return plan_text[:200]
+    activity = tracker.get_slot("activity")
+    return (
+        f"Asked for a link worker (looking for {activity})."
+        if activity
+        else ("Asked for a link worker to help them get started.")
+    )
+
+
+def consent_wording() -> str:
+    """The exact consent question the resident said yes to."""
+    return render("ask_consent_share")["text"]
+
+
+class ActionCreateReferral(Action):
+    """Store the referral, or say plainly that it was not stored and offer to try again."""
+
+    def name(self) -> str:
+        return "action_create_referral"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        if not tracker.get_slot("consent_share"):
+            say(dispatcher, "no_consent")
+            return [SlotSet("consent_share", None)]
+        try:
+            with session_scope() as session:
+                referral = create_referral(session, draft_from(tracker, consent_wording()))
+                reference = referral.reference
+        except Exception:  # the resident must hear that nothing was sent, whatever the cause
+            logger.exception("referral for %s was not stored", tracker.sender_id)
+            return [FollowupAction("utter_referral_failed")]
+        settings = get_settings()
+        urgent = tracker.get_slot("urgency") in ("urgent", "crisis")
+        promise = (
+            settings.urgent_contact_promise
+            if urgent
+            else (f"within {settings.routine_contact_promise}")
+        )
+        say(
+            dispatcher,
+            "referral_created",
+            name=tracker.get_slot("contact_name"),
+            reference=reference,
+            promise=promise,
+        )
+        return [SlotSet("referral_reference", reference)]

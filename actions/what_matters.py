@@ -1,0 +1,75 @@
+"""Level 2: the what-matters-to-me conversation and the plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import FrontdoorFormValidation
+from actions.messages import say
+from frontdoor import plan
+from frontdoor.sms import to_gsm7
+
+FREE_TEXT_SLOTS = (
+    "what_matters",
+    "getting_in_way",
+    "would_like_different",
+    "enjoys",
+    "barriers",
+    "free_when",
+)
+
+
+def _free_text_validator(slot: str):
+    """A validator that keeps the resident's own words, or 'skip'."""
+
+    def validate(
+        self: FrontdoorFormValidation,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        text = to_gsm7(" ".join(str(slot_value or "").split()))
+        if plan.is_skip(text):
+            return self.accept(slot, "skip")
+        if len(text) < 2:
+            return self.reject(slot, "answer_too_short", dispatcher, tracker)
+        return self.accept(slot, text[:500])
+
+    validate.__name__ = f"validate_{slot}"
+    return validate
+
+
+class ValidateWhatMattersForm(FrontdoorFormValidation):
+    """Each answer is the resident's own words; any can be skipped."""
+
+    def name(self) -> str:
+        return "validate_what_matters_form"
+
+
+for _slot in FREE_TEXT_SLOTS:
+    setattr(ValidateWhatMattersForm, f"validate_{_slot}", _free_text_validator(_slot))
+
+
+class ActionReadBackPlan(Action):
+    """Read the answers back as a short plan and keep it for the referral."""
+
+    def name(self) -> str:
+        return "action_read_back_plan"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        answers = plan.gather(tracker.current_slot_values())
+        text = plan.plan_text(answers)
+        say(dispatcher, "plan", plan=text)
+        return [
+            SlotSet("plan", {"text": text, "answers": answers.as_dict()}),
+            SlotSet("activity", None),
+            SlotSet("day", None),
+        ]

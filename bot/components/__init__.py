@@ -1,0 +1,1 @@
+"""Rasa components that the Rasa server loads: the safety net."""

@@ -1,0 +1,115 @@
+"""The frontdoor command: one door for the people who run the service."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from frontdoor.settings import PROJECT_ROOT
+
+SAMPLE_DIRECTORY = PROJECT_ROOT / "data" / "directory" / "lincolnshire.json"
+
+
+def init_db(args: argparse.Namespace) -> int:
+    """Create or upgrade the store's tables."""
+    from frontdoor.store.db import init_db as migrate
+
+    migrate()
+    print("database ready")
+    return 0
+
+
+def import_directory(args: argparse.Namespace) -> int:
+    """Load Open Referral UK services from a JSON file."""
+    from frontdoor.directory.importer import import_services, read_services
+    from frontdoor.store.db import session_scope
+
+    try:
+        records = read_services(Path(args.file))
+    except (OSError, ValueError) as error:
+        print(f"could not read {args.file}: {error}", file=sys.stderr)
+        return 2
+    with session_scope() as session:
+        report = import_services(session, records, full=not args.partial)
+    for record_id, reason in report.rejected:
+        print(f"rejected {record_id}: {reason}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def referrals(args: argparse.Namespace) -> int:
+    """List referrals, newest first."""
+    from frontdoor.store.db import session_scope
+    from frontdoor.store.referrals import list_referrals, referral_as_dict
+
+    with session_scope() as session:
+        rows = [referral_as_dict(r) for r in list_referrals(session)]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(
+                f"{row['reference']}  {row['created_at']}  level {row['level']}  "
+                f"{row['urgency']:<8} {row['status']:<11} {row['summary']}"
+            )
+    return 0
+
+
+def search(args: argparse.Namespace) -> int:
+    """Search the directory as the assistant would."""
+    from frontdoor.directory.search import SearchRequest, search_services
+    from frontdoor.store.db import session_scope
+
+    with session_scope() as session:
+        found = search_services(
+            session, SearchRequest(need=args.need, town=args.town, day=args.day, limit=args.limit)
+        )
+    for group in found:
+        print(
+            f"{group['name']}: {group['when']}. {group['where']}. {group['cost']}. "
+            f"{group['contact']} ({group['why']})"
+        )
+    if not found:
+        print("nothing found")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="frontdoor", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    add: Callable[..., argparse.ArgumentParser] = commands.add_parser
+
+    add("init-db", help=init_db.__doc__).set_defaults(handler=init_db)
+
+    sub = add("import-directory", help=import_directory.__doc__)
+    sub.add_argument("file", nargs="?", default=str(SAMPLE_DIRECTORY))
+    sub.add_argument(
+        "--partial",
+        action="store_true",
+        help="an update, not the full directory: keep services it leaves out",
+    )
+    sub.set_defaults(handler=import_directory)
+
+    sub = add("referrals", help=referrals.__doc__)
+    sub.add_argument("--json", action="store_true", help="print a JSON list")
+    sub.set_defaults(handler=referrals)
+
+    sub = add("search", help=search.__doc__)
+    sub.add_argument("need")
+    sub.add_argument("--town", required=True)
+    sub.add_argument("--day")
+    sub.add_argument("--limit", type=int, default=3)
+    sub.set_defaults(handler=search)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

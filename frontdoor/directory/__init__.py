@@ -1,0 +1,1 @@
+"""The community directory: places, import from Open Referral UK, and search."""

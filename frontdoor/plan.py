@@ -1,0 +1,186 @@
+"""The what-matters-to-me answers, read back as a short plan."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from frontdoor.sms import to_gsm7
+
+SKIP_WORDS = {
+    "skip",
+    "pass",
+    "not sure",
+    "dont know",
+    "don't know",
+    "no idea",
+    "dunno",
+    "idk",
+    "nothing",
+    "none",
+    "n/a",
+    "na",
+    "no",
+}
+
+_BARRIER_CUES = {
+    "transport": ("bus", "car", "drive", "driving", "transport", "lift", "travel", "taxi"),
+    "cost": ("money", "cost", "afford", "expensive", "price", "skint", "pay", "cheap"),
+    "confidence": (
+        "confidence",
+        "confident",
+        "nervous",
+        "shy",
+        "anxious",
+        "scared",
+        "on my own",
+        "alone",
+        "don't know anyone",
+        "dont know anyone",
+    ),
+    "mobility": (
+        "walk",
+        "wheelchair",
+        "mobility",
+        "stairs",
+        "legs",
+        "knee",
+        "hip",
+        "frame",
+        "stick",
+        "getting about",
+        "get about",
+    ),
+    "caring": ("caring", "carer", "care for", "look after", "looking after"),
+    "health": ("health", "ill", "pain", "tired", "condition", "poorly", "sick"),
+}
+BARRIER_WORDS = {
+    "transport": "getting there",
+    "cost": "cost",
+    "confidence": "confidence",
+    "mobility": "getting about",
+    "caring": "caring for someone",
+    "health": "health",
+}
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_CUES = {d: (d, d[:3], d[:4]) for d in _DAYS}
+
+
+@dataclass
+class WhatMatters:
+    """The resident's own words from the what-matters-to-me conversation."""
+
+    what_matters: str | None = None
+    getting_in_way: str | None = None
+    would_like_different: str | None = None
+    enjoys: str | None = None
+    barriers_text: str | None = None
+    town: str | None = None
+    free_when: str | None = None
+    barriers: list[str] = field(default_factory=list)
+    days: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def is_skip(text: str | None) -> bool:
+    """True when the resident chose not to answer."""
+    return text is None or _clean(text).lower().strip(" .!") in SKIP_WORDS
+
+
+def barriers_from(text: str | None) -> list[str]:
+    """Practical barriers named in free text: transport, cost, confidence, mobility, caring, health."""
+    if is_skip(text):
+        return []
+    lowered = text.lower()
+    return [name for name, cues in _BARRIER_CUES.items() if any(_has(lowered, c) for c in cues)]
+
+
+def days_from(text: str | None) -> list[str]:
+    """Days of the week named in free text; weekends and weekdays expand to their days."""
+    if is_skip(text):
+        return []
+    lowered = text.lower()
+    if "any" in lowered.split() or "anytime" in lowered or "any time" in lowered:
+        return []
+    days = [d for d, cues in _DAY_CUES.items() if any(_has(lowered, c + "s?") for c in cues)]
+    if "weekend" in lowered:
+        days += ["saturday", "sunday"]
+    if "weekday" in lowered or "week day" in lowered:
+        days += list(_DAYS[:5])
+    return sorted(set(days), key=_DAYS.index)
+
+
+def gather(slots: dict) -> WhatMatters:
+    """Build the answers from the form's slots, leaving skipped answers out."""
+
+    def answer(name: str) -> str | None:
+        value = slots.get(name)
+        return None if is_skip(value) else _clean(value)
+
+    return WhatMatters(
+        what_matters=answer("what_matters"),
+        getting_in_way=answer("getting_in_way"),
+        would_like_different=answer("would_like_different"),
+        enjoys=answer("enjoys"),
+        barriers_text=answer("barriers"),
+        town=slots.get("town"),
+        free_when=answer("free_when"),
+        barriers=barriers_from(slots.get("barriers")),
+        days=days_from(slots.get("free_when")),
+    )
+
+
+def plan_text(answers: WhatMatters) -> str:
+    """The plan in a few short sentences, in the resident's own words where we have them."""
+    parts = []
+    if answers.what_matters:
+        parts.append(f"What matters most: {answers.what_matters}.")
+    if answers.getting_in_way:
+        parts.append(f"What gets in the way: {answers.getting_in_way}.")
+    if answers.would_like_different:
+        parts.append(f"What you would like: {answers.would_like_different}.")
+    if answers.enjoys:
+        parts.append(f"You enjoy: {answers.enjoys}.")
+    parts.append(_next_step(answers))
+    return " ".join(parts)
+
+
+def _next_step(answers: WhatMatters) -> str:
+    """The step we will take, shaped by the barriers, place and days."""
+    step = "Next, I will look for groups"
+    if "cost" in answers.barriers:
+        step += " that are free or cheap"
+    if answers.town:
+        step += f" near {answers.town}"
+    if answers.days:
+        step += " on " + _list_words([d.capitalize() + "s" for d in answers.days])
+    step += "."
+    if "mobility" in answers.barriers or "transport" in answers.barriers:
+        step += " I will look for places that are easy to get to."
+    return step
+
+
+def interests(answers: WhatMatters) -> list[str]:
+    """Words to match groups on, from what they enjoy and would like."""
+    words: list[str] = []
+    for text in (answers.enjoys, answers.would_like_different, answers.what_matters):
+        if text:
+            words.extend(w for w in re.findall(r"[a-z']+", text.lower()) if len(w) > 3)
+    return words
+
+
+def _list_words(items: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _has(text: str, cue: str) -> bool:
+    """Whole-word (or whole-phrase) match; cue is a regular expression."""
+    return re.search(rf"\b{cue}\b", text) is not None
+
+
+def _clean(text: str) -> str:
+    """One line of GSM-7 text without a trailing full stop."""
+    return to_gsm7(" ".join(str(text).split())).rstrip(" .")

@@ -1,0 +1,161 @@
+"""Start the action server and the Rasa server together, and stop them together.
+
+python -m frontdoor.runner [--model models/frontdoor.tar.gz]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from frontdoor.settings import PROJECT_ROOT, Settings, get_settings
+
+BIN = Path(sys.executable).parent
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "frontdoor.tar.gz"
+
+
+def service_env(settings: Settings) -> dict[str, str]:
+    """The environment both servers run in: settings exported, telemetry off."""
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "DATABASE_URL": settings.database_url,
+        "ACTIONS_PORT": str(settings.actions_port),
+        "RASA_PORT": str(settings.rasa_port),
+        "RASA_API_TOKEN": settings.rasa_api_token,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+
+
+def start_actions(settings: Settings, env: dict[str, str], log=None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(BIN / "rasa"),
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.actions_port),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT if log else None,
+    )
+
+
+def start_rasa(settings: Settings, model: Path, env: dict[str, str], log=None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            str(model),
+            "--enable-api",
+            "--auth-token",
+            settings.rasa_api_token,
+            "--port",
+            str(settings.rasa_port),
+            "--interface",
+            "127.0.0.1",
+            "--credentials",
+            "bot/credentials.yml",
+            "--endpoints",
+            "bot/endpoints.yml",
+            "--cors",
+            "*",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT if log else None,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+    """Poll url until it answers 200; fail early if the process dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{url} did not come up: the process ended ({process.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop(*processes: subprocess.Popen) -> None:
+    """Ask politely, then insist."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    env = service_env(settings)
+    actions = start_actions(settings, env)
+    rasa = start_rasa(settings, args.model, env)
+    signal.signal(signal.SIGTERM, lambda *_: stop(rasa, actions))
+    try:
+        wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
+        wait_until_up(f"http://127.0.0.1:{settings.rasa_port}/", 300, rasa)
+        print(welcome(settings), flush=True)
+        while rasa.poll() is None and actions.poll() is None:
+            time.sleep(1)
+        print("a server stopped; stopping the other", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, TimeoutError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        stop(rasa, actions)
+
+
+def welcome(settings: Settings) -> str:
+    rest = f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook"
+    return (
+        f"\nFrontdoor is running.\n"
+        f"  Talk to it:     curl -s {rest} -H 'Content-Type: application/json' "
+        f'-d \'{{"sender": "me", "message": "hello"}}\'\n'
+        f"  Or, in another terminal: make shell\n"
+        f"  Rasa HTTP API:  http://127.0.0.1:{settings.rasa_port}/ (token in RASA_API_TOKEN)\n"
+        f"  Action server:  http://127.0.0.1:{settings.actions_port}/health\n"
+        f"  Database:       {settings.database_url}\n"
+        f"Press Ctrl-C to stop.\n"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

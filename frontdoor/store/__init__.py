@@ -1,0 +1,1 @@
+"""The shared store: referrals, consent, risk and the community directory."""

@@ -1,0 +1,231 @@
+"""SQLAlchemy models for the referral store and the Open Referral UK directory."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+SNOMED_REFERRAL = "871731000000106"  # Referral to social prescribing service
+SNOMED_DECLINED = "871711000000103"  # Social prescribing declined
+STATUSES = ("new", "claimed", "in_progress", "closed")
+URGENCIES = ("routine", "urgent", "crisis")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Consent(Base):
+    """What the resident agreed to, when, and in which words."""
+
+    __tablename__ = "consents"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
+    channel = sa.Column(sa.String(40), nullable=False)
+    wording = sa.Column(sa.Text, nullable=False)
+    wording_version = sa.Column(sa.String(40), nullable=False)
+    given_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    withdrawn_at = sa.Column(sa.DateTime)
+
+
+class Referral(Base):
+    """A hand-over to a link worker."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        sa.CheckConstraint("level in (1, 2, 3)", name="ck_referrals_level"),
+        sa.CheckConstraint(f"urgency in {URGENCIES}", name="ck_referrals_urgency"),
+        sa.CheckConstraint(f"status in {STATUSES}", name="ck_referrals_status"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    reference = sa.Column(sa.String(16), nullable=False, unique=True)
+    level = sa.Column(sa.Integer, nullable=False)
+    urgency = sa.Column(sa.String(16), nullable=False, default="routine")
+    status = sa.Column(sa.String(16), nullable=False, default="new", index=True)
+    channel = sa.Column(sa.String(40), nullable=False)
+    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    summary = sa.Column(sa.Text, nullable=False, default="")
+    what_matters = sa.Column(sa.JSON)
+    plan = sa.Column(sa.Text)
+    suggested_groups = sa.Column(sa.JSON)
+    town = sa.Column(sa.String(80))
+    contact_name = sa.Column(sa.String(120))
+    contact_method = sa.Column(sa.String(16))
+    contact_detail = sa.Column(sa.String(255))
+    contact_time = sa.Column(sa.String(255))
+    consent_id = sa.Column(sa.Integer, sa.ForeignKey("consents.id"))
+    risk = sa.Column(sa.String(40))
+    snomed_code = sa.Column(sa.String(20), nullable=False, default=SNOMED_REFERRAL)
+    outcome = sa.Column(sa.String(40))
+    closed_at = sa.Column(sa.DateTime)
+    claimed_by = sa.Column(sa.String(120))
+    erased_at = sa.Column(sa.DateTime)
+
+    consent = relationship(Consent)
+    history = relationship(
+        "StatusChange",
+        back_populates="referral",
+        order_by="StatusChange.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class StatusChange(Base):
+    """One step in a referral's life: created, claimed, closed."""
+
+    __tablename__ = "referral_status_changes"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True)
+    status = sa.Column(sa.String(16), nullable=False)
+    changed_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    changed_by = sa.Column(sa.String(120), nullable=False, default="assistant")
+    note = sa.Column(sa.Text)
+
+    referral = relationship(Referral, back_populates="history")
+
+
+class RiskEvent(Base):
+    """The safety net found risk in a conversation (no message text is kept here)."""
+
+    __tablename__ = "risk_events"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
+    channel = sa.Column(sa.String(40), nullable=False)
+    category = sa.Column(sa.String(40), nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+# The community directory, in Open Referral UK (HSDS 3) shape.
+
+service_taxonomy = sa.Table(
+    "service_taxonomy_terms",
+    Base.metadata,
+    sa.Column(
+        "service_id",
+        sa.String(64),
+        sa.ForeignKey("services.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "taxonomy_term_id",
+        sa.String(64),
+        sa.ForeignKey("taxonomy_terms.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id = sa.Column(sa.String(64), primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    description = sa.Column(sa.Text)
+    email = sa.Column(sa.String(255))
+    website = sa.Column(sa.String(255))
+
+
+class TaxonomyTerm(Base):
+    __tablename__ = "taxonomy_terms"
+
+    id = sa.Column(sa.String(64), primary_key=True)
+    code = sa.Column(sa.String(64))
+    name = sa.Column(sa.String(255), nullable=False)
+    vocabulary = sa.Column(sa.String(64))
+
+
+class Service(Base):
+    __tablename__ = "services"
+
+    id = sa.Column(sa.String(64), primary_key=True)
+    organization_id = sa.Column(sa.String(64), sa.ForeignKey("organizations.id"))
+    name = sa.Column(sa.String(255), nullable=False)
+    description = sa.Column(sa.Text)
+    status = sa.Column(sa.String(32), nullable=False, default="active")
+    fees_description = sa.Column(sa.Text)
+    eligibility_description = sa.Column(sa.Text)
+    minimum_age = sa.Column(sa.Integer)
+    maximum_age = sa.Column(sa.Integer)
+    url = sa.Column(sa.String(255))
+    email = sa.Column(sa.String(255))
+    is_free = sa.Column(sa.Boolean, nullable=False, default=False)
+    active = sa.Column(sa.Boolean, nullable=False, default=True, index=True)
+    online = sa.Column(sa.Boolean, nullable=False, default=False)
+    search_text = sa.Column(sa.Text, nullable=False, default="")
+    content_hash = sa.Column(sa.String(64))
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    organization = relationship(Organization)
+    taxonomy_terms = relationship(TaxonomyTerm, secondary=service_taxonomy)
+    locations = relationship(
+        "ServiceAtLocation", back_populates="service", cascade="all, delete-orphan"
+    )
+    schedules = relationship("Schedule", back_populates="service", cascade="all, delete-orphan")
+    phones = relationship("Phone", back_populates="service", cascade="all, delete-orphan")
+
+
+class Location(Base):
+    __tablename__ = "locations"
+
+    id = sa.Column(sa.String(64), primary_key=True)
+    name = sa.Column(sa.String(255))
+    address_1 = sa.Column(sa.String(255))
+    city = sa.Column(sa.String(120), index=True)
+    postal_code = sa.Column(sa.String(16))
+    latitude = sa.Column(sa.Float)
+    longitude = sa.Column(sa.Float)
+    accessibility = sa.Column(sa.Text)
+
+
+class ServiceAtLocation(Base):
+    __tablename__ = "service_at_locations"
+
+    id = sa.Column(sa.String(64), primary_key=True)
+    service_id = sa.Column(
+        sa.String(64), sa.ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    location_id = sa.Column(sa.String(64), sa.ForeignKey("locations.id"), nullable=False)
+
+    service = relationship(Service, back_populates="locations")
+    location = relationship(Location)
+
+
+class Schedule(Base):
+    """iCal-style: freq WEEKLY or MONTHLY, byday like TU or 1MO, opens and closes."""
+
+    __tablename__ = "schedules"
+
+    id = sa.Column(sa.String(64), primary_key=True)
+    service_id = sa.Column(
+        sa.String(64), sa.ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    freq = sa.Column(sa.String(16))
+    interval = sa.Column(sa.Integer)
+    byday = sa.Column(sa.String(64))
+    opens_at = sa.Column(sa.String(8))
+    closes_at = sa.Column(sa.String(8))
+    description = sa.Column(sa.Text)
+
+    service = relationship(Service, back_populates="schedules")
+
+
+class Phone(Base):
+    __tablename__ = "phones"
+
+    id = sa.Column(sa.String(64), primary_key=True)
+    service_id = sa.Column(
+        sa.String(64), sa.ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    number = sa.Column(sa.String(40), nullable=False)
+
+    service = relationship(Service, back_populates="phones")

@@ -1,0 +1,427 @@
+"""Write the made-up Lincolnshire sample directory in Open Referral UK 3.0 shape.
+
+Every group is invented. Phone numbers come only from Ofcom's drama ranges and addresses
+use example.org, so the sample can never send a resident to a real stranger.
+
+    python scripts/make_sample_directory.py --count 80 --out data/directory/lincolnshire.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import uuid
+from pathlib import Path
+
+from frontdoor.directory.places import towns
+
+NAMESPACE = uuid.UUID("5f1c2a7e-9a51-4c38-9d7a-6f2f3f0c1a11")
+DAYS = {
+    "MO": "Mondays",
+    "TU": "Tuesdays",
+    "WE": "Wednesdays",
+    "TH": "Thursdays",
+    "FR": "Fridays",
+    "SA": "Saturdays",
+    "SU": "Sundays",
+}
+VENUES = (
+    "Community Centre",
+    "Methodist Church Hall",
+    "Library",
+    "Village Hall",
+    "Scout Hut",
+    "Town Hall",
+    "Baptist Chapel",
+    "Leisure Centre",
+    "Memorial Hall",
+    "Youth Centre",
+)
+STREETS = (
+    "High Street",
+    "Church Lane",
+    "Station Road",
+    "Market Place",
+    "West Street",
+    "Queen Street",
+    "Park Road",
+    "North Parade",
+    "Mill Lane",
+    "Victoria Road",
+)
+
+# (kind, name patterns, what happens, taxonomy terms, fees, age range, time of day)
+KINDS = [
+    (
+        "walking",
+        ["{town} Health Walks", "{town} Striders", "Wolds Wanderers ({town})"],
+        "A friendly, gentle walk of about an hour, led by trained volunteers, with a chat and a cuppa after.",
+        ["walking", "physical activity", "social"],
+        None,
+        (18, None),
+        ("10:00", "11:30"),
+    ),
+    (
+        "choir",
+        ["{town} Community Choir", "Sing for Joy {town}", "{town} Rock Choir Friends"],
+        "Sing well known songs together. No need to read music or sing on your own.",
+        ["music", "singing", "choir", "social"],
+        "2 pounds a session",
+        (16, None),
+        ("19:00", "20:30"),
+    ),
+    (
+        "crafts",
+        ["{town} Knit and Natter", "Crafty Friends {town}", "{town} Stitch Club"],
+        "Bring your knitting, sewing or any craft, or learn something new. Tea and cake.",
+        ["arts and crafts", "knitting", "social"],
+        None,
+        (18, None),
+        ("13:30", "15:30"),
+    ),
+    (
+        "gardening",
+        ["{town} Community Garden", "Green Fingers {town}", "{town} Allotment Friends"],
+        "Grow fruit, veg and flowers together in our shared garden. Tools and gloves provided.",
+        ["gardening", "nature", "outdoors", "volunteering"],
+        None,
+        (16, None),
+        ("10:00", "12:00"),
+    ),
+    (
+        "shed",
+        ["{town} Men's Shed", "{town} Shed and Tools"],
+        "A workshop where people make, mend and chat. Woodwork, repairs and good company.",
+        ["men's shed", "woodwork", "social"],
+        "1 pound for tea",
+        (18, None),
+        ("09:30", "12:30"),
+    ),
+    (
+        "befriending",
+        ["{town} Telephone Friends", "Good Neighbours {town}"],
+        "A volunteer befriender calls or visits each week for a chat. For anyone who feels lonely.",
+        ["befriending", "loneliness", "social"],
+        None,
+        (50, None),
+        ("10:00", "16:00"),
+    ),
+    (
+        "lunch",
+        ["{town} Friendship Lunch Club", "{town} Monday Lunch Club", "Lunch and Laughter {town}"],
+        "A hot two course lunch and a chat with others. Transport can be arranged.",
+        ["lunch club", "food", "social", "older people"],
+        "5 pounds for lunch",
+        (55, None),
+        ("12:00", "14:00"),
+    ),
+    (
+        "carers",
+        ["{town} Carers Cafe", "{town} Carers Support Group"],
+        "Time out for unpaid carers. Share tips, get advice and meet others who understand.",
+        ["carers", "support group", "advice"],
+        None,
+        (18, None),
+        ("10:30", "12:00"),
+    ),
+    (
+        "bereavement",
+        ["{town} Bereavement Cafe", "After Loss {town}"],
+        "A gentle, informal space for people who have lost someone. Come and talk or just listen.",
+        ["bereavement", "grief", "support group"],
+        None,
+        (18, None),
+        ("14:00", "16:00"),
+    ),
+    (
+        "dementia",
+        ["{town} Memory Cafe", "Singing for the Brain {town}"],
+        "For people living with dementia or memory problems and those who care for them.",
+        ["dementia", "memory", "carers", "social"],
+        None,
+        (18, None),
+        ("14:00", "15:30"),
+    ),
+    (
+        "wellbeing",
+        ["{town} Wellbeing Group", "Mind Matters {town}", "{town} Calm Minds"],
+        "A relaxed peer group for people with low mood, worry or stress. Try simple ways to feel better.",
+        ["mental wellbeing", "anxiety", "low mood", "support group"],
+        None,
+        (18, None),
+        ("18:00", "19:30"),
+    ),
+    (
+        "money",
+        ["{town} Money Advice Drop In", "{town} Benefits and Debt Help"],
+        "Free, private advice on benefits, debt, bills and budgeting.",
+        ["money advice", "debt", "benefits", "advice"],
+        None,
+        (18, None),
+        ("09:30", "12:30"),
+    ),
+    (
+        "digital",
+        ["{town} Digital Drop In", "Get Online {town}"],
+        "Help with phones, tablets and computers. Learn to video call, shop online or book a GP appointment.",
+        ["digital skills", "computers", "learning"],
+        None,
+        (16, None),
+        ("10:00", "12:00"),
+    ),
+    (
+        "exercise",
+        ["{town} Seated Exercise", "{town} Tai Chi", "Strength and Balance {town}"],
+        "Gentle exercise to music, mostly seated. Good for balance and strength at any fitness level.",
+        ["physical activity", "exercise", "older people", "long term conditions"],
+        "3 pounds a session",
+        (50, None),
+        ("11:00", "12:00"),
+    ),
+]
+ONLINE = [
+    (
+        "Lincs Online Chat Cafe",
+        "A friendly video chat every week. Join from home by phone, tablet or computer.",
+        ["social", "loneliness", "online", "digital skills"],
+        "WE",
+        ("14:00", "15:00"),
+    ),
+    (
+        "Lincs Carers Online",
+        "An online group where carers can talk and share advice from home.",
+        ["carers", "online", "support group"],
+        "TH",
+        ("19:00", "20:00"),
+    ),
+    (
+        "Lincs Money Helpline",
+        "Free phone and online advice on benefits, debt and bills.",
+        ["money advice", "debt", "benefits", "online"],
+        "MO,TU,WE,TH,FR",
+        ("09:00", "17:00"),
+    ),
+    (
+        "Lincs Mood Boost Online",
+        "An online course to help with low mood and worry, in small friendly groups.",
+        ["mental wellbeing", "anxiety", "low mood", "online"],
+        "TU",
+        ("18:30", "19:30"),
+    ),
+]
+
+
+def sid(*parts: object) -> str:
+    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def phone(rng: random.Random) -> str:
+    if rng.random() < 0.7:
+        return f"01632 960{rng.randrange(0, 1000):03d}"
+    return f"07700 900{rng.randrange(0, 1000):03d}"
+
+
+def slug(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def when_text(byday: str, monthly: bool, opens: str, closes: str, fortnightly: bool = False) -> str:
+    days = " and ".join(DAYS[d] for d in byday.split(","))
+    if fortnightly:
+        days = f"Every other {DAYS[byday][:-1]}"
+    if monthly:
+        days = f"1st {DAYS[byday][:-1]} of the month"
+    return f"{days}, {hour(opens)} to {hour(closes)}"
+
+
+def hour(hhmm: str) -> str:
+    h, m = (int(x) for x in hhmm.split(":"))
+    suffix = "am" if h < 12 else "pm"
+    h = h if h <= 12 else h - 12
+    return f"{h}{suffix}" if m == 0 else f"{h}.{m:02d}{suffix}"
+
+
+def service(rng: random.Random, n: int, town, kind: tuple) -> dict:
+    key, patterns, description, terms, fees, ages, (opens, closes) = kind
+    name = rng.choice(patterns).format(town=town.name)
+    org_name = f"{name} Group" if "Group" not in name else name
+    monthly = key in ("bereavement", "money") and rng.random() < 0.5
+    fortnightly = not monthly and rng.random() < 0.2
+    byday = rng.choice(list(DAYS)[:6])
+    venue = f"{town.name} {rng.choice(VENUES)}"
+    lat = town.latitude + rng.uniform(-0.01, 0.01)
+    lon = town.longitude + rng.uniform(-0.01, 0.01)
+    step_free = rng.random() < 0.7
+    number = phone(rng)
+    service_id = sid("service", n, name)
+    return {
+        "id": service_id,
+        "name": name,
+        "description": description,
+        "url": f"https://www.example.org/groups/{slug(name)}",
+        "email": f"{slug(name)[:20]}@example.org",
+        "status": "active",
+        "fees_description": fees or "Free",
+        "minimum_age": ages[0],
+        **({"maximum_age": ages[1]} if ages[1] else {}),
+        "organization": {
+            "id": sid("org", n, name),
+            "name": org_name,
+            "description": f"A volunteer-run group in {town.name}.",
+            "email": f"hello.{slug(name)[:16]}@example.org",
+            "website": "https://www.example.org",
+        },
+        "service_at_locations": [
+            {
+                "id": sid("sal", n),
+                "location": {
+                    "id": sid("loc", n),
+                    "location_type": "physical",
+                    "name": venue,
+                    "latitude": round(lat, 5),
+                    "longitude": round(lon, 5),
+                    "addresses": [
+                        {
+                            "id": sid("addr", n),
+                            "address_1": f"{rng.randrange(1, 120)} {rng.choice(STREETS)}",
+                            "city": town.name,
+                            "state_province": "Lincolnshire",
+                            "postal_code": "",
+                            "country": "GB",
+                            "address_type": "physical",
+                        }
+                    ],
+                    "accessibility": [
+                        {
+                            "id": sid("acc", n),
+                            "description": "Step-free access and an accessible toilet"
+                            if step_free
+                            else "Some steps at the entrance; please ask for help",
+                        }
+                    ],
+                },
+            }
+        ],
+        "schedules": [
+            {
+                "id": sid("sch", n),
+                "freq": "MONTHLY" if monthly else "WEEKLY",
+                "interval": 2 if fortnightly else 1,
+                "byday": f"1{byday}" if monthly else byday,
+                "opens_at": opens,
+                "closes_at": closes,
+                "description": when_text(byday, monthly, opens, closes, fortnightly),
+            }
+        ],
+        "cost_options": [] if not fees else [{"id": sid("cost", n), "option": fees}],
+        "contacts": [
+            {
+                "id": sid("contact", n),
+                "name": "Group organiser",
+                "phones": [{"id": sid("phone", n), "number": number}],
+            }
+        ],
+        "attributes": [
+            {
+                "id": sid("attr", n, t),
+                "taxonomy_term": {
+                    "id": sid("term", t),
+                    "name": t,
+                    "taxonomy": "frontdoor-activity",
+                    "term": t,
+                },
+            }
+            for t in terms
+        ],
+    }
+
+
+def online_service(n: int, entry: tuple) -> dict:
+    name, description, terms, byday, (opens, closes) = entry
+    return {
+        "id": sid("service", "online", name),
+        "name": name,
+        "description": description,
+        "url": f"https://www.example.org/online/{slug(name)}",
+        "email": f"{slug(name)[:20]}@example.org",
+        "status": "active",
+        "fees_description": "Free",
+        "minimum_age": 18,
+        "organization": {
+            "id": sid("org", "online"),
+            "name": "Lincs Connect Online",
+            "description": "Online groups for anyone in Lincolnshire.",
+            "website": "https://www.example.org",
+        },
+        "schedules": [
+            {
+                "id": sid("sch", "online", name),
+                "freq": "WEEKLY",
+                "interval": 1,
+                "byday": byday,
+                "opens_at": opens,
+                "closes_at": closes,
+                "description": when_text(byday, False, opens, closes)
+                if "," not in byday
+                else f"Weekdays, {hour(opens)} to {hour(closes)}",
+            }
+        ],
+        "contacts": [
+            {
+                "id": sid("contact", "online", name),
+                "name": "Online team",
+                "phones": [{"id": sid("phone", "online", name), "number": f"01632 960{n:03d}"}],
+            }
+        ],
+        "attributes": [
+            {
+                "id": sid("attr", "online", name, t),
+                "taxonomy_term": {
+                    "id": sid("term", t),
+                    "name": t,
+                    "taxonomy": "frontdoor-activity",
+                    "term": t,
+                },
+            }
+            for t in terms
+        ],
+    }
+
+
+def generate(count: int, seed: int = 2026) -> list[dict]:
+    """Groups spread over every town, every town with walking, social and advice first."""
+    rng = random.Random(seed)
+    places = towns()
+    essentials = [k for k in KINDS if k[0] in ("walking", "befriending", "money")]
+    plan = [(town, kind) for town in places for kind in essentials]
+    used = {(town.name, kind[0]) for town, kind in plan}
+    while len(plan) < count - len(ONLINE):
+        town, kind = rng.choice(places), rng.choice(KINDS)
+        if (town.name, kind[0]) not in used or len(used) >= len(places) * len(KINDS):
+            used.add((town.name, kind[0]))
+            plan.append((town, kind))
+    services = [service(rng, n, town, kind) for n, (town, kind) in enumerate(plan)]
+    services += [online_service(900 + n, entry) for n, entry in enumerate(ONLINE)]
+    for item in services:  # ORUK: leave out empty optional fields
+        for location in item.get("service_at_locations", []):
+            for address in location["location"]["addresses"]:
+                address.pop("postal_code", None)
+        if not item.get("cost_options"):
+            item.pop("cost_options", None)
+    return services
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=80)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--out", type=Path, default=Path("data/directory/lincolnshire.json"))
+    args = parser.parse_args()
+    services = generate(args.count, args.seed)
+    args.out.write_text(json.dumps(services, indent=1, ensure_ascii=True) + "\n")
+    print(f"wrote {len(services)} services to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

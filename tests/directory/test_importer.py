@@ -1,0 +1,93 @@
+"""ORUK import: checked record by record, idempotent, nothing dropped silently."""
+
+import copy
+import json
+
+import sqlalchemy as sa
+
+from frontdoor.cli import SAMPLE_DIRECTORY
+from frontdoor.directory.importer import import_services, read_services
+from frontdoor.store.db import session_scope
+from frontdoor.store.models import Service
+
+
+def sample() -> list[dict]:
+    return read_services(SAMPLE_DIRECTORY)
+
+
+def test_the_sample_imports_whole(sqlite_url: str) -> None:
+    records = sample()
+    assert len(records) >= 60
+    with session_scope(sqlite_url) as session:
+        report = import_services(session, records)
+    assert (report.new, report.updated, report.unchanged, report.rejected) == (
+        len(records),
+        0,
+        0,
+        [],
+    )
+
+
+def test_reimport_is_idempotent_and_updates_changes(sqlite_url: str) -> None:
+    records = sample()
+    with session_scope(sqlite_url) as session:
+        import_services(session, records)
+    changed = copy.deepcopy(records)
+    changed[0]["description"] = "Now meeting at the new hall."
+    with session_scope(sqlite_url) as session:
+        report = import_services(session, changed)
+    assert (report.new, report.updated, report.unchanged) == (0, 1, len(records) - 1)
+    with session_scope(sqlite_url) as session:
+        assert session.get(Service, changed[0]["id"]).description == "Now meeting at the new hall."
+
+
+def test_bad_records_are_reported_and_skipped(sqlite_url: str) -> None:
+    records = sample()[:5]
+    bad = [
+        {"id": "x1", "status": "active"},
+        {"id": "x2", "name": "Y", "status": "open"},
+        "not even an object",
+    ]
+    with session_scope(sqlite_url) as session:
+        report = import_services(session, records + bad)
+    assert report.new == 5
+    assert dict(report.rejected) == {
+        "x1": "name is missing",
+        "x2": "status 'open' is not one of active, inactive, defunct, temporarily closed",
+        "?": "not an object",
+    }
+
+
+def test_services_missing_from_a_full_import_become_inactive(sqlite_url: str) -> None:
+    records = sample()
+    with session_scope(sqlite_url) as session:
+        import_services(session, records)
+    with session_scope(sqlite_url) as session:
+        report = import_services(session, records[1:])
+    assert report.deactivated == 1
+    with session_scope(sqlite_url) as session:
+        kept = session.get(Service, records[0]["id"])
+        assert kept is not None and kept.active is False
+
+
+def test_a_page_of_get_services_is_read(tmp_path) -> None:
+    page = {
+        "contents": sample()[:2],
+        "total_items": 2,
+        "total_pages": 1,
+        "page_number": 1,
+        "size": 2,
+    }
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page))
+    assert [r["id"] for r in read_services(path)] == [r["id"] for r in page["contents"]]
+
+
+def test_sample_uses_only_made_up_contact_details() -> None:
+    text = SAMPLE_DIRECTORY.read_text()
+    for record in sample():
+        for contact in record.get("contacts", []):
+            for phone in contact["phones"]:
+                assert phone["number"].startswith(("01632 960", "07700 900")), phone
+        assert record["email"].endswith("@example.org")
+    assert sa.__name__ and "http://" not in text

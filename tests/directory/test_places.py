@@ -1,0 +1,36 @@
+import pytest
+
+from frontdoor.directory.places import distance_miles, resolve_place, towns
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("Boston", "Boston"),
+        ("boston", "Boston"),
+        ("  Market rasen ", "Market Rasen"),
+        ("skegnes", "Skegness"),
+        ("in Louth", "Louth"),
+        ("Woodhall Spa", "Woodhall Spa"),
+        ("LN1", "LN1"),
+        ("pe21 6xx", "PE21"),
+        ("NG31 7AB", "NG31"),
+    ],
+)
+def test_places_resolve(typed: str, name: str) -> None:
+    assert resolve_place(typed).name == name
+
+
+@pytest.mark.parametrize("typed", ["Narnia", "", "SW1A 1AA", "London", "x"])
+def test_unknown_places(typed: str) -> None:
+    assert resolve_place(typed) is None
+
+
+def test_distances_in_miles() -> None:
+    boston, skegness = resolve_place("Boston"), resolve_place("Skegness")
+    assert 17 < distance_miles(boston, skegness) < 21
+    assert distance_miles(boston, boston) == 0
+
+
+def test_every_sample_town_is_known() -> None:
+    assert {t.name for t in towns()} >= {"Lincoln", "Boston", "Grantham", "Holbeach"}

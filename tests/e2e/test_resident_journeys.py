@@ -1,0 +1,98 @@
+"""A resident talks to the real Rasa server and action server over the REST webhook."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from frontdoor.sms import is_gsm7
+
+pytestmark = pytest.mark.e2e
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:10]}"
+
+
+def test_level_1_suggestions_in_one_turn(assistant) -> None:
+    who = sender()
+    replies = assistant.send(who, "I'm looking for a walking group in Boston")
+    cards = [r["custom"] for r in replies if r.get("custom", {}).get("type") == "groups"]
+    assert cards, replies
+    groups = cards[0]["groups"]
+    assert 1 <= len(groups) <= 3
+    for group in groups:
+        assert set(group) >= {"id", "name", "summary", "when", "where", "cost", "contact", "why"}
+    assert "Boston" in texts(replies)
+    assert assistant.tracker(who)["slots"]["triage_level"] == 1
+    assert all(is_gsm7(r.get("text", "")) for r in replies)
+
+
+def test_hello_to_a_stored_referral(assistant) -> None:
+    who = sender()
+    steps = [
+        ("hello", "community support"),
+        ("can someone call me please", "Is that OK?"),
+        ("yes", "What name"),
+        ("Margaret", "How should we contact you"),
+        ("phone call", "What phone number"),
+        ("07700 900123", "When is a good time"),
+        ("weekday mornings", "Is that right?"),
+        ("yes", "Your reference is"),
+    ]
+    replies: list[dict] = []
+    for said, expected in steps:
+        replies = assistant.send(who, said)
+        assert expected in texts(replies), (said, replies)
+        assert all(is_gsm7(r.get("text", "")) for r in replies)
+    reference = re.search(r"FD-[A-Z0-9]+", texts(replies)).group(0)
+
+    tracker = assistant.tracker(who)
+    assert tracker["slots"]["triage_level"] == 3
+    assert tracker["slots"]["referral_reference"] == reference
+
+    engine = sa.create_engine(assistant.database_url, future=True)
+    with engine.connect() as connection:
+        row = connection.execute(
+            sa.text(
+                "select level, urgency, status, channel, contact_name, contact_detail "
+                "from referrals where reference = :ref"
+            ),
+            {"ref": reference},
+        ).one()
+    assert tuple(row) == (3, "routine", "new", "rest", "Margaret", "07700 900123")
+
+    listed = subprocess.run(
+        [sys.executable, "-m", "frontdoor.cli", "referrals", "--json"],
+        env={**os.environ, "DATABASE_URL": assistant.database_url},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    mine = [r for r in json.loads(listed.stdout) if r["reference"] == reference]
+    assert len(mine) == 1
+    assert mine[0]["conversation_id"] == who
+    assert mine[0]["contact"]["name"] == "Margaret"
+
+
+def test_crisis_inside_a_form_gets_numbers_first(assistant) -> None:
+    who = sender()
+    assistant.send(who, "find a group")
+    replies = assistant.send(who, "i wanna kms")
+    said = texts(replies)
+    assert "116 123" in said and "999" in said and "85258" in said
+    assert "Are you safe right now?" in said
+    tracker = assistant.tracker(who)
+    assert tracker["slots"]["risk"] == "self_harm"
+    assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")

@@ -1,0 +1,68 @@
+"""The frontdoor command, as an operator runs it."""
+
+import json
+import os
+import subprocess
+import sys
+
+from frontdoor.store.db import session_scope
+from frontdoor.store.referrals import ReferralDraft, create_referral
+
+
+def run(url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "frontdoor.cli", *args],
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_init_import_search_and_referrals(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    assert run(url, "init-db").returncode == 0
+    imported = run(url, "import-directory")
+    assert imported.returncode == 0 and imported.stdout.startswith("new 80, updated 0")
+    again = run(url, "import-directory")
+    assert "new 0, updated 0, unchanged 80" in again.stdout
+    found = run(url, "search", "walking", "--town", "Boston")
+    assert "Boston Striders" in found.stdout
+    assert json.loads(run(url, "referrals", "--json").stdout) == []
+    with session_scope(url) as session:
+        create_referral(
+            session,
+            ReferralDraft(
+                conversation_id="c1",
+                channel="rest",
+                level=3,
+                urgency="urgent",
+                contact_name="Ann",
+                contact_method="text",
+                contact_detail="07700 900001",
+                contact_time="evenings",
+                consent_wording="OK?",
+                consent_wording_version="v1",
+                summary="Asked for a link worker.",
+            ),
+        )
+    [row] = json.loads(run(url, "referrals", "--json").stdout)
+    assert {
+        "reference",
+        "status",
+        "level",
+        "urgency",
+        "channel",
+        "conversation_id",
+        "created_at",
+        "summary",
+        "contact",
+    } <= set(row)
+    assert row["contact"]["detail"] == "07700 900001"
+
+
+def test_import_of_a_missing_file_fails_clearly(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    run(url, "init-db")
+    result = run(url, "import-directory", str(tmp_path / "nope.json"))
+    assert result.returncode == 2
+    assert "could not read" in result.stderr

@@ -1,0 +1,68 @@
+import pytest
+
+from frontdoor.contact import contact_method, email_address, uk_mobile, uk_phone
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("07700 900123", "07700 900123"),
+        ("07700900123", "07700 900123"),
+        ("+44 7700 900123", "07700 900123"),
+        ("+44 (0)7700 900123", "07700 900123"),
+        ("0044 7700-900-123", "07700 900123"),
+        ("01632 960123", "01632 960123"),
+        ("(01632) 960 123", "01632 960123"),
+        ("020 7946 0000", "020 7946 0000"),
+    ],
+)
+def test_uk_phone_numbers_are_tidied(typed: str, expected: str) -> None:
+    assert uk_phone(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["123", "07700 90012", "not a number", "+1 212 555 0100", "0800"])
+def test_not_uk_phone_numbers(typed: str) -> None:
+    assert uk_phone(typed) is None
+
+
+def test_mobile_must_start_07() -> None:
+    assert uk_mobile("07700 900123") == "07700 900123"
+    assert uk_mobile("01632 960123") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Sam@Example.org", "sam@example.org"),
+        (" jo.smith+x@example.org. ", "jo.smith+x@example.org"),
+    ],
+)
+def test_email_addresses(typed: str, expected: str) -> None:
+    assert email_address(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["sam at example", "sam@", "@example.org", "sam@example"])
+def test_not_email_addresses(typed: str) -> None:
+    assert email_address(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("phone call", "phone"),
+        ("call", "phone"),
+        ("ring me", "phone"),
+        ("1", "phone"),
+        ("text", "text"),
+        ("text me", "text"),
+        ("sms", "text"),
+        ("2", "text"),
+        ("email", "email"),
+        ("e-mail please", "email"),
+        ("3", "email"),
+        ("pigeon", None),
+        ("call or text", None),
+    ],
+)
+def test_contact_method(typed: str, expected: str | None) -> None:
+    assert contact_method(typed) == expected

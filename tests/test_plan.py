@@ -1,0 +1,48 @@
+from frontdoor import plan
+from frontdoor.sms import is_gsm7
+
+ANSWERS = {
+    "what_matters": "seeing people",
+    "getting_in_way": "I don\u2019t know anyone",
+    "would_like_different": "get out more",
+    "enjoys": "gardening and singing",
+    "barriers": "the bus is hard and money is tight",
+    "town": "Spalding",
+    "free_when": "tuesdays and weekends",
+}
+
+
+def test_skips() -> None:
+    assert plan.is_skip("skip")
+    assert plan.is_skip("Not sure.")
+    assert plan.is_skip(None)
+    assert not plan.is_skip("walking")
+
+
+def test_barriers_and_days_from_free_text() -> None:
+    assert plan.barriers_from("the bus is hard and money is tight") == ["transport", "cost"]
+    assert plan.barriers_from("I look after my husband") == ["caring"]
+    assert plan.barriers_from("none") == []
+    assert plan.days_from("tuesdays and weekends") == ["tuesday", "saturday", "sunday"]
+    assert plan.days_from("any time") == []
+
+
+def test_plan_reads_back_in_their_words_and_the_next_step() -> None:
+    text = plan.plan_text(plan.gather(ANSWERS))
+    assert "What matters most: seeing people." in text
+    assert "You enjoy: gardening and singing." in text
+    assert "free or cheap near Spalding on Tuesdays, Saturdays or Sundays" in text
+    assert "easy to get to" in text
+    assert is_gsm7(text)
+
+
+def test_skipped_answers_are_left_out() -> None:
+    answers = plan.gather({**ANSWERS, "getting_in_way": "skip", "barriers": "none"})
+    text = plan.plan_text(answers)
+    assert "gets in the way" not in text
+    assert answers.barriers == []
+
+
+def test_interests_come_from_their_words() -> None:
+    words = plan.interests(plan.gather(ANSWERS))
+    assert "gardening" in words and "singing" in words

@@ -13,6 +13,8 @@ from frontdoor.cli import SAMPLE_DIRECTORY
 from frontdoor.directory.importer import import_services, read_services
 from frontdoor.store.db import engine_for, init_db, session_scope
 
+os.environ["RASA_TELEMETRY_ENABLED"] = "false"  # for Rasa loaded inside the tests themselves
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test"
 )

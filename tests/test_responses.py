@@ -24,6 +24,7 @@ SAMPLE_VALUES = {
     "plan": "What matters most: seeing people. You enjoy: gardening. "
     "Next, I will look for groups near Boston on Tuesdays.",
     "name": "Margaret",
+    "message": "I can call you on Tuesday morning. Is that a good time?",
     "method": "phone call",
     "detail": "07700 900123",
     "time": "weekday mornings",

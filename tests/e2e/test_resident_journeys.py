@@ -96,3 +96,15 @@ def test_crisis_inside_a_form_gets_numbers_first(assistant) -> None:
     tracker = assistant.tracker(who)
     assert tracker["slots"]["risk"] == "self_harm"
     assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
+
+
+def test_start_again_in_the_middle_of_a_search(assistant) -> None:
+    who = sender()
+    assert "What kind of group" in texts(assistant.send(who, "find a group please"))
+    replies = assistant.send(who, "start again")
+    assert "start again" in texts(replies)
+    tracker = assistant.tracker(who)
+    assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
+    assert tracker["slots"]["triage_level"] is None
+    replies = assistant.send(who, "I'm looking for a choir in Louth")
+    assert any(r.get("custom", {}).get("type") == "groups" for r in replies), replies

@@ -72,6 +72,12 @@ def test_hello_to_a_stored_referral(assistant) -> None:
             {"ref": reference},
         ).one()
     assert tuple(row) == (3, "routine", "new", "rest", "Margaret", "07700 900123")
+    with engine.connect() as connection:  # the conversation itself is in Rasa's SQL tracker store
+        said = connection.execute(
+            sa.text("select count(*) from events where sender_id = :who and type_name = 'user'"),
+            {"who": who},
+        ).scalar_one()
+    assert said == len(steps)
 
     listed = subprocess.run(
         [sys.executable, "-m", "frontdoor.cli", "referrals", "--json"],

@@ -31,6 +31,7 @@ CRISES = {
         "I want to unalive myself",
         "I wish I was dead",
         "gonna jump off the bridge",
+        "since my husband died I have thought about suicide",
     ],
     "someone_else": [
         "my friend says she is going to kill herself",
@@ -41,6 +42,8 @@ CRISES = {
         "my daughter keeps hurting herself",
         "she's suicidal",
         "he says he wants to die",
+        "my mum said she wants to end it all",
+        "my dad has been talking about suicide",
     ],
     "domestic_abuse": [
         "my partner hits me",

@@ -3,7 +3,7 @@
 Every group is invented. Phone numbers come only from Ofcom's drama ranges and addresses
 use example.org, so the sample can never send a resident to a real stranger.
 
-    python scripts/make_sample_directory.py --count 80 --out data/directory/lincolnshire.json
+    python scripts/make_sample_directory.py --count 520 --out data/directory/lincolnshire.json
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import random
 import uuid
 from pathlib import Path
 
-from frontdoor.directory.places import towns
+from frontdoor.directory.places import towns, villages
 
 NAMESPACE = uuid.UUID("5f1c2a7e-9a51-4c38-9d7a-6f2f3f0c1a11")
 DAYS = {
@@ -179,7 +179,135 @@ KINDS = [
         (50, None),
         ("11:00", "12:00"),
     ),
+    (
+        "arts",
+        ["{town} Art Club", "Paint and Chat {town}", "{town} Sketching Circle"],
+        "Painting and drawing for beginners and old hands. Materials to borrow, and a brew.",
+        ["arts and crafts", "painting", "art", "social"],
+        "2 pounds a session",
+        (18, None),
+        ("13:30", "15:30"),
+    ),
+    (
+        "bowls",
+        ["{town} Short Mat Bowls", "{town} Walking Football", "{town} Chair Yoga"],
+        "A gentle sport for all abilities. Come and try it: kit to borrow and no need to book.",
+        ["physical activity", "sport", "exercise", "social"],
+        "3 pounds a session",
+        (18, None),
+        ("14:00", "16:00"),
+    ),
+    (
+        "nature",
+        ["{town} Nature Volunteers", "Friends of {town} Park", "{town} Bird Watchers"],
+        "Get outdoors: look after local green spaces, spot wildlife and meet people.",
+        ["nature", "outdoors", "volunteering", "walking"],
+        None,
+        (16, None),
+        ("10:00", "13:00"),
+    ),
+    (
+        "coffee",
+        ["{town} Coffee Morning", "{town} Cuppa and Company", "{town} Chatterbox Cafe"],
+        "Drop in for a hot drink, cake and a chat. A warm welcome for anyone on their own.",
+        ["social", "loneliness", "befriending", "older people"],
+        "1 pound for tea and cake",
+        (18, None),
+        ("10:00", "12:00"),
+    ),
+    (
+        "housing",
+        ["{town} Housing Advice Drop In", "{town} Home Help and Repairs Advice"],
+        "Free advice on renting, rent arrears, repairs, and staying safe and warm at home.",
+        ["housing", "advice", "money advice"],
+        None,
+        (18, None),
+        ("10:00", "13:00"),
+    ),
+    (
+        "employment",
+        ["{town} Job Club", "{town} Work and Skills Hub"],
+        "Help to find work: CVs, job searches, forms and interview practice, one to one.",
+        ["employment", "jobs", "learning", "advice"],
+        None,
+        (16, None),
+        ("09:30", "12:00"),
+    ),
+    (
+        "volunteering",
+        ["{town} Volunteer Centre", "Give Time {town}"],
+        "Find a volunteering role that suits you, from shop work to driving to befriending.",
+        ["volunteering", "social", "employment"],
+        None,
+        (16, None),
+        ("10:00", "15:00"),
+    ),
+    (
+        "learning",
+        ["{town} Adult Learning", "{town} Book Club", "{town} History Society"],
+        "Learn something new with others: short friendly courses and talks. No exams.",
+        ["learning", "books", "social"],
+        "Free for people on benefits",
+        (19, None),
+        ("14:00", "16:00"),
+    ),
+    (
+        "faith",
+        [
+            "{town} Friendship Circle",
+            "{town} Multicultural Women's Group",
+            "{town} Asian Elders Group",
+        ],
+        "A welcoming group for people of all faiths and cultures. Food, talk and celebrations.",
+        ["faith and culture", "social", "community"],
+        None,
+        (18, None),
+        ("11:00", "13:00"),
+    ),
+    (
+        "parents",
+        ["{town} Stay and Play", "{town} Young Parents Group", "{town} Dads and Kids Club"],
+        "Meet other parents and carers while the children play. Tea, toast and friendly advice.",
+        ["parents", "children", "family", "social"],
+        None,
+        (16, None),
+        ("09:30", "11:30"),
+    ),
+    (
+        "young",
+        ["{town} Youth Club", "{town} Young Carers Club"],
+        "A safe place for young people to meet friends, try new things and talk to youth workers.",
+        ["young people", "youth", "social"],
+        None,
+        (11, 18),
+        ("18:00", "20:00"),
+    ),
+    (
+        "conditions",
+        [
+            "{town} Breathe Easy",
+            "{town} Diabetes Support",
+            "{town} Stroke Club",
+            "{town} Parkinson's Group",
+        ],
+        "Support and friendship for people living with a long-term condition, and their families.",
+        ["long term conditions", "support group", "health", "social"],
+        None,
+        (18, None),
+        ("14:00", "16:00"),
+    ),
 ]
+# What a village hall usually hosts.
+VILLAGE_KINDS = (
+    "lunch",
+    "coffee",
+    "walking",
+    "crafts",
+    "exercise",
+    "bowls",
+    "parents",
+    "gardening",
+)
 ONLINE = [
     (
         "Lincs Online Chat Cafe",
@@ -242,14 +370,44 @@ def hour(hhmm: str) -> str:
     return f"{h}{suffix}" if m == 0 else f"{h}.{m:02d}{suffix}"
 
 
+MONTHLY_KINDS = ("bereavement", "money", "conditions", "learning", "faith", "housing", "carers")
+WEEKEND_KINDS = ("walking", "parents", "nature", "young", "bowls", "gardening", "faith")
+TWICE_WEEKLY_KINDS = ("exercise", "coffee", "young", "money", "employment")
+
+
+def access_note(rng: random.Random, step_free: bool) -> str:
+    note = (
+        "Step-free access and an accessible toilet"
+        if step_free
+        else "Some steps at the entrance; please ask for help"
+    )
+    extras = ["hearing loop", "parking close by", "on a bus route"]
+    chosen = [extra for extra in extras if rng.random() < 0.3]
+    return f"{note}. Also: {', '.join(chosen)}." if chosen else f"{note}."
+
+
+def pick_days(rng: random.Random, key: str, single: bool) -> str:
+    """Mostly weekdays; some kinds meet at weekends; some meet twice a week."""
+    weekdays = list(DAYS)[:5]
+    if key in WEEKEND_KINDS and rng.random() < 0.35:
+        return rng.choice(["SA", "SU"]) if key == "faith" else "SA"
+    if not single and key in TWICE_WEEKLY_KINDS and rng.random() < 0.3:
+        first, second = sorted(rng.sample(range(5), 2))
+        return f"{weekdays[first]},{weekdays[second]}"
+    return rng.choice(weekdays)
+
+
 def service(rng: random.Random, n: int, town, kind: tuple) -> dict:
     key, patterns, description, terms, fees, ages, (opens, closes) = kind
     name = rng.choice(patterns).format(town=town.name)
     org_name = f"{name} Group" if "Group" not in name else name
-    monthly = key in ("bereavement", "money") and rng.random() < 0.5
+    monthly = key in MONTHLY_KINDS and rng.random() < 0.4
     fortnightly = not monthly and rng.random() < 0.2
-    byday = rng.choice(list(DAYS)[:6])
-    venue = f"{town.name} {rng.choice(VENUES)}"
+    byday = pick_days(rng, key, single=monthly or fortnightly)
+    if rng.random() < 0.3 and fees:
+        fees = None  # many groups are free, even of a kind that often charges
+    hall = "Village Hall" if town.kind == "village" else rng.choice(VENUES)
+    venue = f"{town.name} {hall}"
     lat = town.latitude + rng.uniform(-0.01, 0.01)
     lon = town.longitude + rng.uniform(-0.01, 0.01)
     step_free = rng.random() < 0.7
@@ -295,9 +453,7 @@ def service(rng: random.Random, n: int, town, kind: tuple) -> dict:
                     "accessibility": [
                         {
                             "id": sid("acc", n),
-                            "description": "Step-free access and an accessible toilet"
-                            if step_free
-                            else "Some steps at the entrance; please ask for help",
+                            "description": access_note(rng, step_free),
                         }
                     ],
                 },
@@ -390,19 +546,25 @@ def online_service(n: int, entry: tuple) -> dict:
 
 
 def generate(count: int, seed: int = 2026) -> list[dict]:
-    """Groups spread over every town, every town with walking, social and advice first."""
+    """Groups in every town and many villages; every town has walking, social and advice."""
     rng = random.Random(seed)
-    places = towns()
-    essentials = [k for k in KINDS if k[0] in ("walking", "befriending", "money")]
-    plan = [(town, kind) for town in places for kind in essentials]
-    used = {(town.name, kind[0]) for town, kind in plan}
+    town_list = towns()
+    essentials = [k for k in KINDS if k[0] in ("walking", "befriending", "money", "coffee")]
+    plan = [(town, kind) for town in town_list for kind in essentials]
+    village_kinds = [k for k in KINDS if k[0] in VILLAGE_KINDS]
+    for village in villages():
+        plan += [(village, kind) for kind in rng.sample(village_kinds, 2)]
+    used = {(place.name, kind[0]) for place, kind in plan}
     while len(plan) < count - len(ONLINE):
-        town, kind = rng.choice(places), rng.choice(KINDS)
-        if (town.name, kind[0]) not in used or len(used) >= len(places) * len(KINDS):
+        town, kind = rng.choice(town_list), rng.choice(KINDS)
+        # A town may have a second group of a kind, under another name.
+        if (town.name, kind[0]) not in used or rng.random() < 0.25:
             used.add((town.name, kind[0]))
             plan.append((town, kind))
-    services = [service(rng, n, town, kind) for n, (town, kind) in enumerate(plan)]
+    plan = plan[: count - len(ONLINE)]
+    services = [service(rng, n, place, kind) for n, (place, kind) in enumerate(plan)]
     services += [online_service(900 + n, entry) for n, entry in enumerate(ONLINE)]
+    _no_duplicate_names(services)
     for item in services:  # ORUK: leave out empty optional fields
         for location in item.get("service_at_locations", []):
             for address in location["location"]["addresses"]:
@@ -412,9 +574,19 @@ def generate(count: int, seed: int = 2026) -> list[dict]:
     return services
 
 
+def _no_duplicate_names(services: list[dict]) -> None:
+    """Two groups with one name in one place would confuse residents: number the second."""
+    seen: dict[str, int] = {}
+    for item in services:
+        seen[item["name"]] = seen.get(item["name"], 0) + 1
+        if seen[item["name"]] > 1:
+            venue = item["service_at_locations"][0]["location"]["name"]
+            item["name"] = f"{item['name']} at {venue}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=80)
+    parser.add_argument("--count", type=int, default=520)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--out", type=Path, default=Path("data/directory/lincolnshire.json"))
     args = parser.parse_args()

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+from frontdoor.cli import SAMPLE_DIRECTORY
 from frontdoor.store.db import session_scope
 from frontdoor.store.referrals import ReferralDraft, create_referral
 
@@ -22,11 +23,13 @@ def test_init_import_search_and_referrals(tmp_path) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
     assert run(url, "init-db").returncode == 0
     imported = run(url, "import-directory")
-    assert imported.returncode == 0 and imported.stdout.startswith("new 80, updated 0")
+    count = len(json.loads(SAMPLE_DIRECTORY.read_text()))
+    assert imported.returncode == 0
+    assert imported.stdout.startswith(f"new {count}, updated 0, unchanged 0, rejected 0")
     again = run(url, "import-directory")
-    assert "new 0, updated 0, unchanged 80" in again.stdout
+    assert f"new 0, updated 0, unchanged {count}, rejected 0" in again.stdout
     found = run(url, "search", "walking", "--town", "Boston")
-    assert "Boston Striders" in found.stdout
+    assert found.stdout.startswith("Wolds Wanderers (Boston)")
     assert json.loads(run(url, "referrals", "--json").stdout) == []
     with session_scope(url) as session:
         create_referral(

@@ -168,6 +168,7 @@ def _service(session: Session, record: dict[str, Any], digest: str) -> Service:
         active=record["status"] == "active",
         online=not locations,
         content_hash=digest,
+        record=json.dumps(record, sort_keys=True),
         taxonomy_terms=terms,
     )
     service.locations = [ServiceAtLocation(id=sal_id, location=loc) for sal_id, loc in locations]

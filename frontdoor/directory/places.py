@@ -72,3 +72,8 @@ def distance_miles(a: Place | tuple[float, float], b: Place | tuple[float, float
 def towns() -> list[Place]:
     """The main towns, for the sample data and for suggestions."""
     return [p for p in _places().values() if p.kind == "town"]
+
+
+def villages() -> list[Place]:
+    """The villages, for the sample data."""
+    return [p for p in _places().values() if p.kind == "village"]

@@ -1,20 +1,20 @@
-"""Finding groups that fit what a resident said, near where they live."""
+"""Finding groups that fit what a resident said, near where they live, and saying why."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from frontdoor.directory.index import DirectoryIndex, Entry, current_index
 from frontdoor.directory.places import Place, distance_miles, resolve_place
+from frontdoor.directory.vocabulary import TOPIC_WORDS, WORD_TO_TOPIC, topics, words
 from frontdoor.sms import to_gsm7
-from frontdoor.store.models import Service, ServiceAtLocation
 
 NEAR_MILES = 10.0
 WIDE_MILES = 25.0
+CLOSER_MILES = 5.0
 DAY_CODES = {
     "monday": "MO",
     "tuesday": "TU",
@@ -24,154 +24,17 @@ DAY_CODES = {
     "saturday": "SA",
     "sunday": "SU",
 }
-
-# Words residents use, and the words groups are described with.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "walking": ("walk", "walks", "walking", "rambling", "ramble", "stroll", "hike"),
-    "singing": ("choir", "choirs", "sing", "singing", "songs", "music"),
-    "crafts": (
-        "craft",
-        "crafts",
-        "knit",
-        "knitting",
-        "sewing",
-        "stitch",
-        "art",
-        "arts",
-        "painting",
-        "crochet",
-    ),
-    "gardening": (
-        "garden",
-        "gardening",
-        "allotment",
-        "grow",
-        "growing",
-        "plants",
-        "nature",
-        "outdoors",
-    ),
-    "shed": ("shed", "sheds", "woodwork", "diy", "tools", "making", "mend"),
-    "social": (
-        "lonely",
-        "loneliness",
-        "alone",
-        "isolated",
-        "befriending",
-        "befriender",
-        "friend",
-        "friends",
-        "friendship",
-        "company",
-        "social",
-        "companionship",
-    ),
-    "lunch": ("lunch", "lunches", "meal", "meals", "food", "dinner"),
-    "carers": ("carer", "carers", "caring", "look", "after"),
-    "bereavement": (
-        "bereavement",
-        "bereaved",
-        "grief",
-        "grieving",
-        "loss",
-        "died",
-        "widow",
-        "widower",
-    ),
-    "dementia": ("dementia", "memory", "alzheimers", "forgetful"),
-    "wellbeing": (
-        "anxious",
-        "anxiety",
-        "worry",
-        "stress",
-        "low",
-        "mood",
-        "depressed",
-        "depression",
-        "wellbeing",
-        "mental",
-        "calm",
-    ),
-    "money": (
-        "money",
-        "debt",
-        "debts",
-        "benefits",
-        "bills",
-        "budget",
-        "budgeting",
-        "advice",
-        "cost",
-    ),
-    "digital": (
-        "computer",
-        "computers",
-        "digital",
-        "online",
-        "internet",
-        "phone",
-        "tablet",
-        "ipad",
-        "email",
-        "laptop",
-    ),
-    "exercise": (
-        "exercise",
-        "fitness",
-        "fit",
-        "active",
-        "activity",
-        "gym",
-        "tai",
-        "chi",
-        "balance",
-        "strength",
-        "keep",
-        "moving",
-        "yoga",
-        "dance",
-        "dancing",
-    ),
-}
-_WORD_TO_TOPIC = {word: topic for topic, words in SYNONYMS.items() for word in words}
-_TOPIC_WORDS = {topic: set(words) | {topic} for topic, words in SYNONYMS.items()}
-_STOP = {
-    "a",
-    "an",
-    "the",
-    "and",
-    "or",
-    "to",
-    "in",
-    "on",
-    "for",
-    "of",
-    "some",
-    "group",
-    "groups",
-    "club",
-    "clubs",
-    "any",
-    "near",
-    "me",
-    "my",
-    "i",
-    "im",
-    "want",
-    "like",
-    "would",
-    "find",
-    "looking",
-    "something",
-    "with",
-    "more",
-    "get",
-    "out",
+TIMES_OF_DAY = {
+    "morning": ("00:00", "12:00"),
+    "afternoon": ("12:00", "17:00"),
+    "evening": ("17:00", "24:00"),
 }
 
 
 @dataclass
 class SearchRequest:
+    """What the resident asked for. Narrowing: free_only, closer, day, time_of_day."""
+
     need: str | None = None
     town: str | None = None
     day: str | None = None
@@ -179,144 +42,160 @@ class SearchRequest:
     barriers: list[str] = field(default_factory=list)
     exclude_ids: list[str] = field(default_factory=list)
     age: int | None = None
+    free_only: bool = False
+    closer: bool = False
+    time_of_day: str | None = None
     limit: int = 3
 
 
-def words(text: str | None) -> list[str]:
-    return [w for w in re.findall(r"[a-z]+", (text or "").lower()) if w not in _STOP]
-
-
-def topics(text_words: list[str]) -> set[str]:
-    """The directory topics a resident's words point to."""
-    return {_WORD_TO_TOPIC[w] for w in text_words if w in _WORD_TO_TOPIC}
+@dataclass(frozen=True)
+class Match:
+    score: float
+    entry: Entry
+    distance: float | None
 
 
 def search_services(session: Session, request: SearchRequest) -> list[dict[str, Any]]:
     """Up to request.limit suggestions, best first, each with a short reason."""
     place = resolve_place(request.town) if request.town else None
-    candidates = _candidates(session, request)
-    near = _ranked(candidates, request, place, NEAR_MILES)
-    if len(near) < request.limit and place is not None:
-        ids = {service.id for _, service, _ in near}
-        wider = _ranked(candidates, request, place, WIDE_MILES)
-        near += [row for row in wider if row[1].id not in ids]
-    results, names = [], set()
-    for _, service, distance in near:
-        if service.name.lower() in names:
-            continue
-        names.add(service.name.lower())
-        results.append(suggestion(service, request, place, distance))
-        if len(results) == request.limit:
-            break
-    return results
+    matches = find(current_index(session), request, place)
+    return [suggestion(m.entry, request, place, m.distance) for m in matches]
+
+
+def find(index: DirectoryIndex, request: SearchRequest, place: Place | None) -> list[Match]:
+    """The best matches: near first, then wider if too few, no near-duplicates."""
+    candidates = _candidates(index, request)
+    radius = CLOSER_MILES if request.closer else NEAR_MILES
+    ranked = _ranked(candidates, request, place, radius)
+    if len(ranked) < request.limit and place is not None and not request.closer:
+        seen = {m.entry.id for m in ranked}
+        ranked += [
+            m for m in _ranked(candidates, request, place, WIDE_MILES) if m.entry.id not in seen
+        ]
+    return _distinct(ranked, request.limit)
+
+
+def _candidates(index: DirectoryIndex, request: SearchRequest) -> list[Entry]:
+    """Services sharing a topic or a word with the request (the inverted index)."""
+    need_words = words(request.need)
+    ids: set[str] = set()
+    for topic in topics(need_words) | topics(request.interests):
+        ids |= index.by_topic.get(topic, set())
+    for word in need_words:
+        if word not in WORD_TO_TOPIC:
+            ids |= index.by_word.get(word, set())
+    ids -= set(request.exclude_ids)
+    return [index.entries[i] for i in ids]
 
 
 def _ranked(
-    candidates: list[Service], request: SearchRequest, place: Place | None, radius: float
-) -> list[tuple[float, Service, float | None]]:
-    """Services that fit within radius miles, best first."""
-    scored = []
-    for service in candidates:
-        score, distance = _score(service, request, place, radius)
-        if score > 0:
-            scored.append((score, service, distance))
-    scored.sort(key=lambda row: (-row[0], row[2] if row[2] is not None else 999.0, row[1].name))
+    candidates: list[Entry], request: SearchRequest, place: Place | None, radius: float
+) -> list[Match]:
+    scored = [m for m in (_score(e, request, place, radius) for e in candidates) if m is not None]
+    scored.sort(
+        key=lambda m: (-m.score, m.distance if m.distance is not None else 999.0, m.entry.name)
+    )
     return scored
 
 
-def _candidates(session: Session, request: SearchRequest) -> list[Service]:
-    query = (
-        sa.select(Service)
-        .where(Service.active.is_(True))
-        .options(
-            selectinload(Service.locations).selectinload(ServiceAtLocation.location),
-            selectinload(Service.schedules),
-            selectinload(Service.phones),
-            selectinload(Service.taxonomy_terms),
-        )
-    )
-    if request.exclude_ids:
-        query = query.where(Service.id.not_in(request.exclude_ids))
-    return list(session.execute(query).scalars())
+def _distinct(ranked: list[Match], limit: int) -> list[Match]:
+    """No two suggestions that are really one group: same name, or same kind at one venue."""
+    chosen: list[Match] = []
+    names: set[str] = set()
+    for match in ranked:
+        key = _name_key(match.entry.name)
+        venue_kind = (match.entry.where, frozenset(match.entry.labels))
+        if key in names or any(
+            (c.entry.where, frozenset(c.entry.labels)) == venue_kind for c in chosen
+        ):
+            continue
+        names.add(key)
+        chosen.append(match)
+        if len(chosen) == limit:
+            break
+    return chosen
 
 
-def _nearest(service: Service, place: Place | None) -> float | None:
-    points = [
-        (sal.location.latitude, sal.location.longitude)
-        for sal in service.locations
-        if sal.location.latitude is not None
-    ]
-    if place is None or not points:
-        return None
-    return min(distance_miles((place.latitude, place.longitude), p) for p in points)
+def _name_key(name: str) -> str:
+    return " ".join(words(name.split(" at ")[0]))
 
 
 def _score(
-    service: Service, request: SearchRequest, place: Place | None, radius: float
-) -> tuple[float, float | None]:
-    """0 when the service does not fit; higher is better."""
-    if request.age is not None and not _eligible(service, request.age):
-        return 0.0, None
-    if request.day and not _runs_on(service, request.day):
-        return 0.0, None
-    distance = _nearest(service, place)
-    if place is not None and not service.online and (distance is None or distance > radius):
-        return 0.0, distance
-    labels = set(words(service.name + " " + " ".join(t.name for t in service.taxonomy_terms)))
-    text = set(words(service.search_text))
+    entry: Entry, request: SearchRequest, place: Place | None, radius: float
+) -> Match | None:
+    """None when the service does not fit; otherwise higher is better."""
+    if not _fits(entry, request):
+        return None
+    distance = _nearest(entry, place)
+    if place is not None and not entry.online and (distance is None or distance > radius):
+        return None
     need_words = words(request.need)
-    match = sum(2.0 for topic in topics(need_words) if _TOPIC_WORDS[topic] & labels)
-    match += sum(1.0 for w in need_words if w in text and w not in _WORD_TO_TOPIC)
-    match += sum(1.0 for topic in topics(request.interests) if _TOPIC_WORDS[topic] & labels)
+    need_topics = topics(need_words)
+    match = sum(2.0 for t in need_topics if TOPIC_WORDS[t] & entry.labels)
+    match += sum(1.0 for t in need_topics if TOPIC_WORDS[t] & entry.primary)  # what it is for
+    match += sum(1.0 for w in need_words if w in entry.text and w not in WORD_TO_TOPIC)
+    match += sum(1.0 for t in topics(request.interests) if TOPIC_WORDS[t] & entry.labels)
     if match == 0:
-        return 0.0, distance
-    score = match
-    if service.online:
-        score -= 1.0  # in person first, online when nothing near fits
-    if "cost" in request.barriers and service.is_free:
+        return None
+    score = match - (1.0 if entry.online else 0.0)  # in person first, online when nothing near
+    if "cost" in request.barriers and entry.free:
         score += 1.0
-    if {"mobility", "transport"} & set(request.barriers) and _step_free(service):
+    if {"mobility", "transport"} & set(request.barriers) and entry.step_free:
         score += 0.5
     if distance is not None:
         score -= distance / NEAR_MILES
-    return score, distance
+    return Match(score, entry, distance)
 
 
-def _eligible(service: Service, age: int) -> bool:
-    low, high = service.minimum_age, service.maximum_age
+def _fits(entry: Entry, request: SearchRequest) -> bool:
+    """Hard limits: eligible by age, free if asked, on the day and at the time asked."""
+    if request.age is not None and not eligible(entry, request.age):
+        return False
+    if request.free_only and not entry.free:
+        return False
+    if request.day and not (day_codes(request.day) & entry.days):
+        return False
+    if request.time_of_day in TIMES_OF_DAY:
+        start, end = TIMES_OF_DAY[request.time_of_day]
+        return entry.opens_at is not None and start <= entry.opens_at < end
+    return True
+
+
+def eligible(entry: Entry, age: int) -> bool:
+    low, high = entry.minimum_age, entry.maximum_age
     return (low is None or age >= low) and (high is None or age <= high)
 
 
-def _runs_on(service: Service, day: str) -> bool:
-    codes = {DAY_CODES[d] for d in DAY_CODES if d.startswith(day.lower()[:3])}
-    if day.lower() == "weekend":
-        codes = {"SA", "SU"}
-    return any(code in (s.byday or "") for s in service.schedules for code in codes)
+def day_codes(day: str) -> set[str]:
+    """ORUK byday codes for a day word: "tues", "Saturday", "weekend", "weekday"."""
+    day = day.lower().strip()
+    if day in ("weekend", "weekends"):
+        return {"SA", "SU"}
+    if day in ("weekday", "weekdays"):
+        return {"MO", "TU", "WE", "TH", "FR"}
+    return {code for name, code in DAY_CODES.items() if name.startswith(day[:3])}
 
 
-def _step_free(service: Service) -> bool:
-    return any(
-        "step-free" in (sal.location.accessibility or "").lower() for sal in service.locations
-    )
+def _nearest(entry: Entry, place: Place | None) -> float | None:
+    if place is None or not entry.points:
+        return None
+    return min(distance_miles((place.latitude, place.longitude), p) for p in entry.points)
 
 
 def suggestion(
-    service: Service, request: SearchRequest, place: Place | None, distance: float | None
+    entry: Entry, request: SearchRequest, place: Place | None, distance: float | None
 ) -> dict[str, Any]:
     """The card a resident sees, in GSM-7 plain English."""
-    location = service.locations[0].location if service.locations else None
-    where = f"{location.name}, {location.city}" if location else "Online"
-    cost = "Free" if service.is_free else (service.fees_description or "Ask about cost")
-    contact = service.phones[0].number if service.phones else (service.email or "")
+    cost = "Free" if entry.free else (entry.fees or "Ask about cost")
     return {
-        "id": service.id,
-        "name": to_gsm7(service.name),
-        "summary": to_gsm7(_first_sentence(service.description or "")),
-        "when": to_gsm7(service.schedules[0].description if service.schedules else "Ask for times"),
-        "where": to_gsm7(where),
+        "id": entry.id,
+        "name": to_gsm7(entry.name),
+        "summary": to_gsm7(_first_sentence(entry.description)),
+        "when": to_gsm7(entry.when or "Ask for times"),
+        "where": to_gsm7(entry.where),
         "cost": to_gsm7(cost),
-        "contact": to_gsm7(contact),
-        "why": to_gsm7(_why(service, request, place, distance)),
+        "contact": to_gsm7(entry.contact),
+        "why": to_gsm7(why(entry, request, place, distance)),
     }
 
 
@@ -324,21 +203,32 @@ def _first_sentence(text: str) -> str:
     return text.split(". ")[0].rstrip(".") + "."
 
 
-def _why(
-    service: Service, request: SearchRequest, place: Place | None, distance: float | None
-) -> str:
+def why(entry: Entry, request: SearchRequest, place: Place | None, distance: float | None) -> str:
+    """A short reason in plain English: "Free, on Tuesdays, 2 miles from Boston, step-free"."""
     reasons = []
-    if service.is_free:
+    if entry.free:
         reasons.append("free")
     if request.day:
-        reasons.append(f"on {request.day.capitalize()}s")
-    if service.online:
+        reasons.append(_day_words(request.day))
+    if request.time_of_day in TIMES_OF_DAY:
+        reasons.append(f"in the {request.time_of_day}")
+    if entry.online:
         reasons.append("online, from home")
     elif place is not None and distance is not None:
         reasons.append(
             "in " + place.name if distance < 1.5 else f"{distance:.0f} miles from {place.name}"
         )
-    if _step_free(service):
+    if entry.step_free:
         reasons.append("step-free access")
     text = ", ".join(reasons) or "a good fit for what you asked"
     return text[0].upper() + text[1:]
+
+
+def _day_words(day: str) -> str:
+    day = day.lower()
+    if day.startswith("weekend"):
+        return "at the weekend"
+    if day.startswith("weekday"):
+        return "on weekdays"
+    full = next((name for name in DAY_CODES if name.startswith(day[:3])), day)
+    return f"on {full.capitalize()}s"

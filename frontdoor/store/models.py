@@ -163,6 +163,7 @@ class Service(Base):
     online = sa.Column(sa.Boolean, nullable=False, default=False)
     search_text = sa.Column(sa.Text, nullable=False, default="")
     content_hash = sa.Column(sa.String(64))
+    record = sa.Column(sa.Text)  # the ORUK 3.0 record as imported, served again by the API
     updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     organization = relationship(Organization)
@@ -229,3 +230,17 @@ class Phone(Base):
     number = sa.Column(sa.String(40), nullable=False)
 
     service = relationship(Service, back_populates="phones")
+
+
+class Gap(Base):
+    """A search that found nothing suitable. No personal data: what, where, when only."""
+
+    __tablename__ = "gaps"
+    __table_args__ = (sa.Index("ix_gaps_area_need", "area", "need"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    recorded_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    need = sa.Column(sa.String(120), nullable=False)
+    area = sa.Column(sa.String(120), nullable=False)
+    day = sa.Column(sa.String(16))
+    time_of_day = sa.Column(sa.String(16))

@@ -18,7 +18,7 @@ def search(url: str, **request) -> list[dict]:
 def test_activity_and_town(directory_url: str) -> None:
     found = search(directory_url, need="walking", town="Boston")
     assert 1 <= len(found) <= 3
-    assert found[0]["name"] == "Boston Striders"
+    assert found[0]["name"] == "Wolds Wanderers (Boston)"
     assert found[0]["why"].startswith("Free, in Boston")
     for group in found:
         assert set(group) == FIELDS

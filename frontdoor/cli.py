@@ -23,12 +23,14 @@ def init_db(args: argparse.Namespace) -> int:
 
 
 def import_directory(args: argparse.Namespace) -> int:
-    """Load Open Referral UK services from a JSON file."""
+    """Load Open Referral UK services: a JSON file, or a folder of HSDS CSV tables."""
+    from frontdoor.directory.csv_tables import read_csv_tables
     from frontdoor.directory.importer import import_services, read_services
     from frontdoor.store.db import session_scope
 
+    path = Path(args.file)
     try:
-        records = read_services(Path(args.file))
+        records = read_csv_tables(path) if path.is_dir() else read_services(path)
     except (OSError, ValueError) as error:
         print(f"could not read {args.file}: {error}", file=sys.stderr)
         return 2
@@ -64,9 +66,8 @@ def search(args: argparse.Namespace) -> int:
     from frontdoor.store.db import session_scope
 
     with session_scope() as session:
-        found = search_services(
-            session, SearchRequest(need=args.need, town=args.town, day=args.day, limit=args.limit)
-        )
+        request = SearchRequest(need=args.need, town=args.town, day=args.day, limit=args.limit)
+        found = search_services(session, request, record_gaps=False)
     for group in found:
         print(
             f"{group['name']}: {group['when']}. {group['where']}. {group['cost']}. "
@@ -74,6 +75,41 @@ def search(args: argparse.Namespace) -> int:
         )
     if not found:
         print("nothing found")
+    return 0
+
+
+def export_directory(args: argparse.Namespace) -> int:
+    """Write the directory as HSDS CSV tables, one file per table."""
+    from sqlalchemy import select
+
+    from frontdoor.directory.csv_tables import write_csv_tables
+    from frontdoor.store.db import session_scope
+    from frontdoor.store.models import Service
+
+    with session_scope() as session:
+        rows = session.execute(select(Service).order_by(Service.id)).scalars()
+        records = [json.loads(s.record) for s in rows if s.record and s.active]
+    write_csv_tables(records, Path(args.folder))
+    print(f"wrote {len(records)} services to {args.folder}")
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    """Reports for the council: `report gaps` lists unmet needs by area."""
+    from frontdoor.directory.gaps import gaps_by_area
+    from frontdoor.store.db import session_scope
+
+    with session_scope() as session:
+        rows = gaps_by_area(session, args.limit)
+    if args.json:
+        print(json.dumps([row.__dict__ for row in rows], indent=2))
+        return 0
+    if not rows:
+        print("no unmet needs recorded yet")
+        return 0
+    print(f"{'searches':>8}  {'area':<20} {'need':<30} days asked for")
+    for row in rows:
+        print(f"{row.searches:>8}  {row.area:<20} {row.need:<30} {row.days}")
     return 0
 
 
@@ -96,6 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("referrals", help=referrals.__doc__)
     sub.add_argument("--json", action="store_true", help="print a JSON list")
     sub.set_defaults(handler=referrals)
+
+    sub = add("export-directory", help=export_directory.__doc__)
+    sub.add_argument("folder")
+    sub.set_defaults(handler=export_directory)
+
+    sub = add("report", help=report.__doc__)
+    sub.add_argument("which", choices=["gaps"])
+    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument("--limit", type=int, default=None)
+    sub.set_defaults(handler=report)
 
     sub = add("search", help=search.__doc__)
     sub.add_argument("need")

@@ -14,7 +14,7 @@ import random
 import uuid
 from pathlib import Path
 
-from frontdoor.directory.places import towns, villages
+from frontdoor.directory.places import distance_miles, postcode_districts, towns, villages
 
 NAMESPACE = uuid.UUID("5f1c2a7e-9a51-4c38-9d7a-6f2f3f0c1a11")
 DAYS = {
@@ -84,7 +84,7 @@ KINDS = [
         "gardening",
         ["{town} Community Garden", "Green Fingers {town}", "{town} Allotment Friends"],
         "Grow fruit, veg and flowers together in our shared garden. Tools and gloves provided.",
-        ["gardening", "nature", "outdoors", "volunteering"],
+        ["gardening", "nature", "outdoors", "volunteering", "social"],
         None,
         (16, None),
         ("10:00", "12:00"),
@@ -375,6 +375,12 @@ WEEKEND_KINDS = ("walking", "parents", "nature", "young", "bowls", "gardening", 
 TWICE_WEEKLY_KINDS = ("exercise", "coffee", "young", "money", "employment")
 
 
+def made_up_postcode(rng: random.Random, place) -> str:
+    """The real district nearest the place, with a made-up ZZ unit no letter goes to."""
+    district = min(postcode_districts(), key=lambda d: distance_miles(d, place))
+    return f"{district.name} {rng.randrange(1, 10)}ZZ"
+
+
 def access_note(rng: random.Random, step_free: bool) -> str:
     note = (
         "Step-free access and an accessible toilet"
@@ -420,7 +426,7 @@ def service(rng: random.Random, n: int, town, kind: tuple) -> dict:
         "url": f"https://www.example.org/groups/{slug(name)}",
         "email": f"{slug(name)[:20]}@example.org",
         "status": "active",
-        "fees_description": fees or "Free",
+        "fees": fees or "Free",
         "minimum_age": ages[0],
         **({"maximum_age": ages[1]} if ages[1] else {}),
         "organization": {
@@ -432,27 +438,27 @@ def service(rng: random.Random, n: int, town, kind: tuple) -> dict:
         },
         "service_at_locations": [
             {
-                "id": sid("sal", n),
+                "id": sid("sal", service_id),
                 "location": {
-                    "id": sid("loc", n),
+                    "id": sid("loc", service_id),
                     "location_type": "physical",
                     "name": venue,
                     "latitude": round(lat, 5),
                     "longitude": round(lon, 5),
                     "addresses": [
                         {
-                            "id": sid("addr", n),
+                            "id": sid("addr", service_id),
                             "address_1": f"{rng.randrange(1, 120)} {rng.choice(STREETS)}",
                             "city": town.name,
                             "state_province": "Lincolnshire",
-                            "postal_code": "",
+                            "postal_code": made_up_postcode(rng, town),
                             "country": "GB",
                             "address_type": "physical",
                         }
                     ],
                     "accessibility": [
                         {
-                            "id": sid("acc", n),
+                            "id": sid("acc", service_id),
                             "description": access_note(rng, step_free),
                         }
                     ],
@@ -461,7 +467,7 @@ def service(rng: random.Random, n: int, town, kind: tuple) -> dict:
         ],
         "schedules": [
             {
-                "id": sid("sch", n),
+                "id": sid("sch", service_id),
                 "freq": "MONTHLY" if monthly else "WEEKLY",
                 "interval": 2 if fortnightly else 1,
                 "byday": f"1{byday}" if monthly else byday,
@@ -470,20 +476,21 @@ def service(rng: random.Random, n: int, town, kind: tuple) -> dict:
                 "description": when_text(byday, monthly, opens, closes, fortnightly),
             }
         ],
-        "cost_options": [] if not fees else [{"id": sid("cost", n), "option": fees}],
+        "cost_options": [] if not fees else [{"id": sid("cost", service_id), "option": fees}],
         "contacts": [
             {
-                "id": sid("contact", n),
+                "id": sid("contact", service_id),
                 "name": "Group organiser",
-                "phones": [{"id": sid("phone", n), "number": number}],
+                "phones": [{"id": sid("phone", service_id), "number": number}],
             }
         ],
         "attributes": [
             {
-                "id": sid("attr", n, t),
+                "id": sid("attr", service_id, t),
                 "taxonomy_term": {
                     "id": sid("term", t),
                     "name": t,
+                    "description": f"Groups and services for {t}",
                     "taxonomy": "frontdoor-activity",
                     "term": t,
                 },
@@ -502,7 +509,7 @@ def online_service(n: int, entry: tuple) -> dict:
         "url": f"https://www.example.org/online/{slug(name)}",
         "email": f"{slug(name)[:20]}@example.org",
         "status": "active",
-        "fees_description": "Free",
+        "fees": "Free",
         "minimum_age": 18,
         "organization": {
             "id": sid("org", "online"),
@@ -536,6 +543,7 @@ def online_service(n: int, entry: tuple) -> dict:
                 "taxonomy_term": {
                     "id": sid("term", t),
                     "name": t,
+                    "description": f"Groups and services for {t}",
                     "taxonomy": "frontdoor-activity",
                     "term": t,
                 },
@@ -566,9 +574,6 @@ def generate(count: int, seed: int = 2026) -> list[dict]:
     services += [online_service(900 + n, entry) for n, entry in enumerate(ONLINE)]
     _no_duplicate_names(services)
     for item in services:  # ORUK: leave out empty optional fields
-        for location in item.get("service_at_locations", []):
-            for address in location["location"]["addresses"]:
-                address.pop("postal_code", None)
         if not item.get("cost_options"):
             item.pop("cost_options", None)
     return services

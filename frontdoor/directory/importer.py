@@ -74,8 +74,11 @@ def import_services(session: Session, records: list[Any], full: bool = True) -> 
     """Upsert by ORUK id; on a full import, services not in it become inactive."""
     report = ImportReport()
     seen: set[str] = set()
+    claimed: dict[str, str] = {}  # child id -> the service in this import that owns it
     for record in records:
         errors = problems(record)
+        if not errors:
+            errors = _clashes(session, record, claimed)
         if errors:
             record_id = record.get("id", "?") if isinstance(record, dict) else "?"
             report.rejected.append((str(record_id), "; ".join(errors)))
@@ -85,6 +88,29 @@ def import_services(session: Session, records: list[Any], full: bool = True) -> 
     if full and seen:
         report.deactivated = _deactivate_missing(session, seen)
     return report
+
+
+def _child_ids(record: dict[str, Any]) -> list[tuple[type, str]]:
+    """The ids of the rows that belong to this service alone."""
+    ids = [(ServiceAtLocation, sal.get("id")) for sal in record.get("service_at_locations") or []]
+    ids += [(Schedule, sch.get("id")) for sch in record.get("schedules") or []]
+    ids += [(Phone, phone["id"]) for phone in _phones(record)]
+    return [(model, str(key)) for model, key in ids if key]
+
+
+def _clashes(session: Session, record: dict[str, Any], claimed: dict[str, str]) -> list[str]:
+    """Ids this service shares with another service: in this import or already stored."""
+    found = []
+    for model, key in _child_ids(record):
+        owner = claimed.get(key)
+        if owner is None:
+            row = session.get(model, key)
+            owner = row.service_id if row is not None else None
+        if owner is not None and owner != record["id"]:
+            found.append(f"{model.__tablename__} id {key} already belongs to service {owner}")
+        else:
+            claimed[key] = record["id"]
+    return found
 
 
 def _hash(record: dict[str, Any]) -> str:

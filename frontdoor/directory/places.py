@@ -77,3 +77,7 @@ def towns() -> list[Place]:
 def villages() -> list[Place]:
     """The villages, for the sample data."""
     return [p for p in _places().values() if p.kind == "village"]
+
+
+def postcode_districts() -> list[Place]:
+    return [p for p in _places().values() if p.kind == "postcode"]

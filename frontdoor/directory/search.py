@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from frontdoor.directory.gaps import describe_need, record_gap
 from frontdoor.directory.index import DirectoryIndex, Entry, current_index
 from frontdoor.directory.places import Place, distance_miles, resolve_place
 from frontdoor.directory.vocabulary import TOPIC_WORDS, WORD_TO_TOPIC, topics, words
@@ -55,10 +56,19 @@ class Match:
     distance: float | None
 
 
-def search_services(session: Session, request: SearchRequest) -> list[dict[str, Any]]:
-    """Up to request.limit suggestions, best first, each with a short reason."""
+def search_services(
+    session: Session, request: SearchRequest, record_gaps: bool = True
+) -> list[dict[str, Any]]:
+    """Up to request.limit suggestions, best first, each with a short reason.
+
+    A resident's search that finds nothing is kept as a gap in provision (no personal data).
+    """
     place = resolve_place(request.town) if request.town else None
     matches = find(current_index(session), request, place)
+    wanted = request.need or request.interests
+    if record_gaps and not matches and not request.exclude_ids and wanted:
+        need = describe_need(request.need, request.interests)
+        record_gap(session, need, place, request.day, request.time_of_day)
     return [suggestion(m.entry, request, place, m.distance) for m in matches]
 
 
@@ -134,7 +144,9 @@ def _score(
     match = sum(2.0 for t in need_topics if TOPIC_WORDS[t] & entry.labels)
     match += sum(1.0 for t in need_topics if TOPIC_WORDS[t] & entry.primary)  # what it is for
     match += sum(1.0 for w in need_words if w in entry.text and w not in WORD_TO_TOPIC)
-    match += sum(1.0 for t in topics(request.interests) if TOPIC_WORDS[t] & entry.labels)
+    for topic in topics(request.interests):  # from the what-matters-to-me plan
+        match += 2.0 if TOPIC_WORDS[topic] & entry.labels else 0.0
+        match += 1.0 if TOPIC_WORDS[topic] & entry.primary else 0.0
     if match == 0:
         return None
     score = match - (1.0 if entry.online else 0.0)  # in person first, online when nothing near

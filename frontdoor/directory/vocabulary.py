@@ -43,6 +43,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "company",
         "social",
         "companionship",
+        "meet",
+        "meeting",
+        "people",
+        "chat",
+        "chatting",
+        "natter",
     ),
     "lunch": ("lunch", "lunches", "meal", "meals", "food", "dinner"),
     "carers": ("carer", "carers", "caring", "look", "after"),
@@ -240,7 +246,8 @@ STOP = {
 
 def words(text: str | None) -> list[str]:
     """The words that carry meaning, lower case."""
-    return [w for w in re.findall(r"[a-z]+", (text or "").lower()) if w not in STOP]
+    text = re.sub(r"'s\b", "", (text or "").lower())
+    return [w for w in re.findall(r"[a-z]+", text) if len(w) > 1 and w not in STOP]
 
 
 def topics(text_words: list[str]) -> set[str]:

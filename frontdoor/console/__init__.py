@@ -1,0 +1,1 @@
+"""The web app beside the assistant: the link worker console and the directory API."""

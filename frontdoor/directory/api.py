@@ -126,7 +126,7 @@ def _routes(app: FastAPI) -> None:
             if row is None:
                 raise HTTPException(404, "No service at location has this id.")
             record = next(r for r in _sal_records(row.service) if r["id"] == sal_id)
-            return record
+            return {**record, "service": _listing(row.service)}
 
     @app.get("/taxonomies")
     def taxonomies(

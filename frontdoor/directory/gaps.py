@@ -13,6 +13,42 @@ from frontdoor.directory.vocabulary import STOP, topics, words
 from frontdoor.store.models import Gap
 
 MAX_NEED_WORDS = 3
+# Words that say nothing about the need.
+FILLER = STOP | {
+    "who",
+    "that",
+    "which",
+    "is",
+    "are",
+    "am",
+    "be",
+    "he",
+    "she",
+    "they",
+    "his",
+    "her",
+    "their",
+    "likes",
+    "wants",
+    "needs",
+    "need",
+    "help",
+    "would",
+    "could",
+    "can",
+    "do",
+    "does",
+    "please",
+    "thing",
+    "things",
+    "anything",
+    "someone",
+    "somebody",
+    "people",
+    "person",
+    "there",
+    "here",
+}
 
 
 @dataclass(frozen=True)
@@ -28,7 +64,7 @@ def describe_need(text: str | None, interests: list[str] | None = None) -> str:
     found = sorted(topics(words(text)) | topics(interests or []))
     if found:
         return ", ".join(found)
-    plain = [w for w in re.findall(r"[A-Za-z']+", text or "") if w.islower() and w not in STOP]
+    plain = [w for w in re.findall(r"[A-Za-z']+", text or "") if w.islower() and w not in FILLER]
     return " ".join(plain[:MAX_NEED_WORDS]) or "not said"
 
 

@@ -47,6 +47,8 @@ def _inline_remote(node: Any) -> Any:
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith(REMOTE):
             return copy.deepcopy(schema(ref.rsplit("/", 1)[-1]))
+        if node.get("type") == "time":  # the published document's start_time and end_time
+            return {**node, "type": "string", "format": "time"}
         return {key: _inline_remote(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_inline_remote(item) for item in node]

@@ -91,3 +91,16 @@ def test_sample_uses_only_made_up_contact_details() -> None:
                 assert phone["number"].startswith(("01632 960", "07700 900")), phone
         assert record["email"].endswith("@example.org")
     assert sa.__name__ and "http://" not in text
+
+
+def test_a_record_reusing_another_services_ids_is_rejected_not_crashed(sqlite_url: str) -> None:
+    records = sample()
+    thief = copy.deepcopy(records[1])
+    thief["id"] = "a-new-service"
+    thief["schedules"] = copy.deepcopy(records[0]["schedules"])  # ids that belong to records[0]
+    with session_scope(sqlite_url) as session:
+        report = import_services(session, [*records, thief])
+    assert report.new == len(records)
+    [(record_id, reason)] = report.rejected
+    assert record_id == "a-new-service"
+    assert f"already belongs to service {records[0]['id']}" in reason

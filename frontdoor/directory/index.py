@@ -7,6 +7,7 @@ cheap version query: how many services there are and when one last changed.
 from __future__ import annotations
 
 import json
+import math
 import threading
 from dataclasses import dataclass, field
 
@@ -49,14 +50,38 @@ class DirectoryIndex:
     entries: dict[str, Entry] = field(default_factory=dict)
     by_topic: dict[str, set[str]] = field(default_factory=dict)
     by_word: dict[str, set[str]] = field(default_factory=dict)
+    by_cell: dict[tuple[int, int], set[str]] = field(default_factory=dict)
+    online: set[str] = field(default_factory=set)
 
     def add(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
+        for lat, lon in entry.points:
+            self.by_cell.setdefault(cell(lat, lon), set()).add(entry.id)
+        if entry.online:
+            self.online.add(entry.id)
         for topic, topic_words in TOPIC_WORDS.items():
             if topic_words & entry.labels:
                 self.by_topic.setdefault(topic, set()).add(entry.id)
         for word in entry.text:
             self.by_word.setdefault(word, set()).add(entry.id)
+
+    def near(self, latitude: float, longitude: float, miles: float) -> set[str]:
+        """Services with a place within roughly `miles` (a box of grid cells), and online ones."""
+        dlat = miles / 68.0
+        dlon = miles / (68.0 * max(0.1, math.cos(math.radians(latitude))))
+        low, high = cell(latitude - dlat, longitude - dlon), cell(latitude + dlat, longitude + dlon)
+        found = set(self.online)
+        for row in range(low[0], high[0] + 1):
+            for column in range(low[1], high[1] + 1):
+                found |= self.by_cell.get((row, column), set())
+        return found
+
+
+CELL_DEGREES = 0.1  # about 7 miles north to south
+
+
+def cell(latitude: float, longitude: float) -> tuple[int, int]:
+    return (math.floor(latitude / CELL_DEGREES), math.floor(longitude / CELL_DEGREES))
 
 
 _lock = threading.Lock()
@@ -66,9 +91,7 @@ _cache: dict[str, DirectoryIndex] = {}
 def directory_version(session: Session) -> tuple:
     """Changes whenever an import adds, changes or retires a service."""
     row = session.execute(
-        sa.select(sa.func.count(Service.id), sa.func.max(Service.updated_at)).where(
-            Service.active.is_(True)
-        )
+        sa.select(sa.func.count(), sa.func.max(Service.updated_at)).where(Service.active.is_(True))
     ).one()
     return (row[0], str(row[1]))
 

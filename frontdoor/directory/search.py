@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,19 +75,20 @@ def search_services(
 
 def find(index: DirectoryIndex, request: SearchRequest, place: Place | None) -> list[Match]:
     """The best matches: near first, then wider if too few, no near-duplicates."""
-    candidates = _candidates(index, request)
     radius = CLOSER_MILES if request.closer else NEAR_MILES
-    ranked = _ranked(candidates, request, place, radius)
+    ranked = _ranked(_candidates(index, request, place, radius), request, place, radius)
     if len(ranked) < request.limit and place is not None and not request.closer:
         seen = {m.entry.id for m in ranked}
-        ranked += [
-            m for m in _ranked(candidates, request, place, WIDE_MILES) if m.entry.id not in seen
-        ]
+        wider = _candidates(index, request, place, WIDE_MILES)
+        wider = [entry for entry in wider if entry.id not in seen]
+        ranked += _ranked(wider, request, place, WIDE_MILES)
     return _distinct(ranked, request.limit)
 
 
-def _candidates(index: DirectoryIndex, request: SearchRequest) -> list[Entry]:
-    """Services sharing a topic or a word with the request (the inverted index)."""
+def _candidates(
+    index: DirectoryIndex, request: SearchRequest, place: Place | None, miles: float
+) -> list[Entry]:
+    """Services sharing a topic or a word with the request, within reach of the place."""
     need_words = words(request.need)
     ids: set[str] = set()
     for topic in topics(need_words) | topics(request.interests):
@@ -95,17 +97,41 @@ def _candidates(index: DirectoryIndex, request: SearchRequest) -> list[Entry]:
         if word not in WORD_TO_TOPIC:
             ids |= index.by_word.get(word, set())
     ids -= set(request.exclude_ids)
+    if place is not None:
+        ids &= index.near(place.latitude, place.longitude, miles)
     return [index.entries[i] for i in ids]
 
 
 def _ranked(
     candidates: list[Entry], request: SearchRequest, place: Place | None, radius: float
 ) -> list[Match]:
-    scored = [m for m in (_score(e, request, place, radius) for e in candidates) if m is not None]
-    scored.sort(
+    wanted = _Wanted.of(request)
+    scored = [_score(e, request, wanted, place, radius) for e in candidates]
+    found = [m for m in scored if m is not None]
+    found.sort(
         key=lambda m: (-m.score, m.distance if m.distance is not None else 999.0, m.entry.name)
     )
-    return scored
+    return found
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """The request's words and topics, worked out once per search, not once per service."""
+
+    need_topics: tuple[frozenset[str], ...]
+    interest_topics: tuple[frozenset[str], ...]
+    plain_words: tuple[str, ...]
+    barriers: frozenset[str]
+
+    @classmethod
+    def of(cls, request: SearchRequest) -> _Wanted:
+        need_words = words(request.need)
+        return cls(
+            need_topics=tuple(frozenset(TOPIC_WORDS[t]) for t in topics(need_words)),
+            interest_topics=tuple(frozenset(TOPIC_WORDS[t]) for t in topics(request.interests)),
+            plain_words=tuple(w for w in need_words if w not in WORD_TO_TOPIC),
+            barriers=frozenset(request.barriers),
+        )
 
 
 def _distinct(ranked: list[Match], limit: int) -> list[Match]:
@@ -131,28 +157,30 @@ def _name_key(name: str) -> str:
 
 
 def _score(
-    entry: Entry, request: SearchRequest, place: Place | None, radius: float
+    entry: Entry, request: SearchRequest, wanted: _Wanted, place: Place | None, radius: float
 ) -> Match | None:
     """None when the service does not fit; otherwise higher is better."""
     if not _fits(entry, request):
         return None
+    if place is not None and not entry.online and not _in_box(entry, place, radius):
+        return None  # a cheap first cut before the great-circle distance
     distance = _nearest(entry, place)
     if place is not None and not entry.online and (distance is None or distance > radius):
         return None
-    need_words = words(request.need)
-    need_topics = topics(need_words)
-    match = sum(2.0 for t in need_topics if TOPIC_WORDS[t] & entry.labels)
-    match += sum(1.0 for t in need_topics if TOPIC_WORDS[t] & entry.primary)  # what it is for
-    match += sum(1.0 for w in need_words if w in entry.text and w not in WORD_TO_TOPIC)
-    for topic in topics(request.interests):  # from the what-matters-to-me plan
-        match += 2.0 if TOPIC_WORDS[topic] & entry.labels else 0.0
-        match += 1.0 if TOPIC_WORDS[topic] & entry.primary else 0.0
+    match = 0.0
+    for topic_words in wanted.need_topics:
+        match += 2.0 if not topic_words.isdisjoint(entry.labels) else 0.0
+        match += 1.0 if not topic_words.isdisjoint(entry.primary) else 0.0  # what it is for
+    match += sum(1.0 for w in wanted.plain_words if w in entry.text)
+    for topic_words in wanted.interest_topics:  # from the what-matters-to-me plan
+        match += 2.0 if not topic_words.isdisjoint(entry.labels) else 0.0
+        match += 1.0 if not topic_words.isdisjoint(entry.primary) else 0.0
     if match == 0:
         return None
     score = match - (1.0 if entry.online else 0.0)  # in person first, online when nothing near
-    if "cost" in request.barriers and entry.free:
+    if "cost" in wanted.barriers and entry.free:
         score += 1.0
-    if {"mobility", "transport"} & set(request.barriers) and entry.step_free:
+    if not wanted.barriers.isdisjoint({"mobility", "transport"}) and entry.step_free:
         score += 0.5
     if distance is not None:
         score -= distance / NEAR_MILES
@@ -186,6 +214,16 @@ def day_codes(day: str) -> set[str]:
     if day in ("weekday", "weekdays"):
         return {"MO", "TU", "WE", "TH", "FR"}
     return {code for name, code in DAY_CODES.items() if name.startswith(day[:3])}
+
+
+def _in_box(entry: Entry, place: Place, radius: float) -> bool:
+    """Within a box a little wider than the circle of radius miles around the place."""
+    dlat = radius / 68.0
+    dlon = radius / (68.0 * max(0.1, math.cos(math.radians(place.latitude))))
+    return any(
+        abs(lat - place.latitude) <= dlat and abs(lon - place.longitude) <= dlon
+        for lat, lon in entry.points
+    )
 
 
 def _nearest(entry: Entry, place: Place | None) -> float | None:

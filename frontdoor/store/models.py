@@ -146,6 +146,7 @@ class TaxonomyTerm(Base):
 
 class Service(Base):
     __tablename__ = "services"
+    __table_args__ = (sa.Index("ix_services_active_updated", "active", "updated_at"),)
 
     id = sa.Column(sa.String(64), primary_key=True)
     organization_id = sa.Column(sa.String(64), sa.ForeignKey("organizations.id"))

@@ -16,6 +16,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("services", schema=None) as batch_op:
         batch_op.add_column(sa.Column("record", sa.Text(), nullable=True))
+        # lets the search notice a new import without reading the whole table
+        batch_op.create_index("ix_services_active_updated", ["active", "updated_at"])
     op.create_table(
         "gaps",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -35,4 +37,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_gaps_area_need")
     op.drop_table("gaps")
     with op.batch_alter_table("services", schema=None) as batch_op:
+        batch_op.drop_index("ix_services_active_updated")
         batch_op.drop_column("record")

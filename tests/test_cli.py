@@ -29,7 +29,7 @@ def test_init_import_search_and_referrals(tmp_path) -> None:
     again = run(url, "import-directory")
     assert f"new 0, updated 0, unchanged {count}, rejected 0" in again.stdout
     found = run(url, "search", "walking", "--town", "Boston")
-    assert found.stdout.startswith("Wolds Wanderers (Boston)")
+    assert found.stdout.startswith("Boston Health Walks") and "(Free, in Boston)" in found.stdout
     assert json.loads(run(url, "referrals", "--json").stdout) == []
     with session_scope(url) as session:
         create_referral(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -55,6 +56,9 @@ def search_request(tracker: Tracker, exclude: list[str]) -> SearchRequest:
         interests=plan.interests(answers) if from_plan else [],
         barriers=answers.barriers if from_plan else [],
         exclude_ids=exclude,
+        free_only=bool(tracker.get_slot("search_free_only")),
+        closer=bool(tracker.get_slot("search_closer")),
+        time_of_day=tracker.get_slot("time_of_day"),
         limit=SUGGESTIONS,
     )
 
@@ -77,7 +81,7 @@ class ActionSuggestGroups(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        more = tracker.get_intent_of_latest_message() == "more_groups"
+        more = (tracker.latest_message.get("intent") or {}).get("name") == "more_groups"
         shown = list(tracker.get_slot("suggested_groups") or []) if more else []
         request = search_request(tracker, exclude=shown)
         with session_scope() as session:
@@ -109,4 +113,48 @@ class ActionNewSearch(Action):
         said = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
         events = [SlotSet("suggested_groups", [])]
         events += [SlotSet(slot, None) for slot in ("activity", "day") if slot not in said]
+        events += [SlotSet(slot, None) for slot in NARROWING]
+        return events
+
+
+NARROWING = ("search_free_only", "search_closer", "time_of_day")
+FREE = re.compile(
+    r"(?<!i'm )(?<!i am )\bfree\b(?! (in|on|at|after|during|most|every)\b)|\bno cost\b|\bnot? (have to )?pay|afford|cost(s)? nothing|don'?t cost",
+    re.I,
+)
+CLOSER = re.compile(r"\b(closer|nearer|nearby|near me|too far|not so far|close to home)\b", re.I)
+TIMES = {
+    "morning": re.compile(r"\bmornings?\b", re.I),
+    "afternoon": re.compile(r"\bafternoons?\b", re.I),
+    "evening": re.compile(r"\b(evenings?|nights?|after work)\b", re.I),
+}
+
+
+def narrowing(text: str) -> dict[str, Any]:
+    """What a resident's words ask to narrow the suggestions by."""
+    found: dict[str, Any] = {}
+    if FREE.search(text):
+        found["search_free_only"] = True
+    if CLOSER.search(text):
+        found["search_closer"] = True
+    for time_of_day, pattern in TIMES.items():
+        if pattern.search(text):
+            found["time_of_day"] = time_of_day
+    return found
+
+
+class ActionNarrowSearch(Action):
+    """Narrow the suggestions: only free ones, closer, another day or time of day."""
+
+    def name(self) -> str:
+        return "action_narrow_search"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        found = narrowing(tracker.latest_message.get("text") or "")
+        events: list[dict[str, Any]] = [SlotSet(slot, value) for slot, value in found.items()]
+        events.append(SlotSet("suggested_groups", []))
+        if not tracker.get_slot("activity") and tracker.get_slot("plan") is None:
+            return [*events, FollowupAction("group_search_form")]  # nothing to narrow yet
         return events

@@ -65,4 +65,4 @@ def init_db(url: str | None = None) -> None:
     """Create or upgrade the store's tables (Rasa's own tables are left alone)."""
     from alembic import command
 
-    command.upgrade(alembic_config(url or get_settings().database_url), "head")
+    command.upgrade(alembic_config(url or get_settings().database_url), "heads")

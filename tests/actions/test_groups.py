@@ -1,0 +1,89 @@
+"""Level 1 actions: suggestions as cards and text, more, narrowing down, a new search."""
+
+from __future__ import annotations
+
+from conftest import run, slots_set, tracker
+
+from actions.groups import ActionNarrowSearch, ActionNewSearch, ActionSuggestGroups, narrowing
+from frontdoor.sms import is_gsm7
+
+
+def suggest(slots: dict, intent: str = "find_group") -> tuple[list[dict], dict]:
+    messages, events = run(ActionSuggestGroups(), tracker(slots, intent=intent))
+    return messages, slots_set(events)
+
+
+def cards(messages: list[dict]) -> list[dict]:
+    [message] = messages
+    assert message["custom"]["type"] == "groups"
+    return message["custom"]["groups"]
+
+
+def test_suggestions_are_cards_and_text_that_reads_alone(directory_url: str) -> None:
+    messages, slots = suggest({"activity": "walking", "town": "Boston"})
+    groups = cards(messages)
+    assert len(groups) == 3
+    text = messages[0]["text"]
+    assert is_gsm7(text) and "Boston" in text
+    for n, group in enumerate(groups, start=1):
+        assert f"{n}. {group['name']}" in text and group["contact"] in text
+    assert slots["suggested_groups"] == [g["id"] for g in groups]
+
+
+def test_more_shows_different_groups(directory_url: str) -> None:
+    first, slots = suggest({"activity": "walking", "town": "Boston"})
+    shown = slots["suggested_groups"]
+    more, slots = suggest(
+        {"activity": "walking", "town": "Boston", "suggested_groups": shown}, intent="more_groups"
+    )
+    assert not {g["id"] for g in cards(more)} & set(shown)
+    assert slots["suggested_groups"][: len(shown)] == shown
+
+
+def test_narrowing_words() -> None:
+    assert narrowing("only free ones please") == {"search_free_only": True}
+    assert narrowing("that's too far, anything closer?") == {"search_closer": True}
+    assert narrowing("I'm free in the afternoons") == {"time_of_day": "afternoon"}
+    assert narrowing("free ones in the evening, nearer") == {
+        "search_free_only": True,
+        "search_closer": True,
+        "time_of_day": "evening",
+    }
+    assert narrowing("what about the library") == {}
+
+
+def test_only_free_ones_then_suggested(directory_url: str) -> None:
+    slots = {"activity": "exercise", "town": "Lincoln"}
+    _, events = run(
+        ActionNarrowSearch(), tracker(slots, text="only free ones", intent="narrow_search")
+    )
+    narrowed = slots_set(events)
+    assert narrowed["search_free_only"] is True and narrowed["suggested_groups"] == []
+    messages, _ = suggest({**slots, **narrowed}, intent="narrow_search")
+    assert all(g["cost"] == "Free" for g in cards(messages))
+
+
+def test_narrowing_before_any_search_asks_what_they_want(directory_url: str) -> None:
+    _, events = run(
+        ActionNarrowSearch(), tracker({}, text="anything free?", intent="narrow_search")
+    )
+    assert events[-1] == {"event": "followup", "name": "group_search_form", "timestamp": None}
+
+
+def test_nothing_found_says_so_kindly(directory_url: str) -> None:
+    messages, slots = suggest({"activity": "skydiving", "town": "Louth"})
+    assert "custom" not in messages[0] or not messages[0]["custom"]
+    assert "Louth" in messages[0]["text"] and is_gsm7(messages[0]["text"])
+    assert slots["suggested_groups"] == []
+
+
+def test_new_search_forgets_the_old_one_but_keeps_the_place() -> None:
+    state = tracker(
+        {"activity": "choir", "town": "Louth", "search_free_only": True, "day": "monday"},
+        text="something different",
+        intent="new_search",
+    )
+    _, events = run(ActionNewSearch(), state)
+    cleared = slots_set(events)
+    assert cleared["activity"] is None and cleared["day"] is None
+    assert cleared["search_free_only"] is None and "town" not in cleared

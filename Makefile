@@ -14,8 +14,8 @@ RASA := $(BIN)/rasa
 MODEL := models/frontdoor.tar.gz
 STAMP := $(VENV)/.installed
 TRAINING := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard data/nlu/*.yml) \
-	$(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml) $(wildcard bot/components/*.py) \
-	frontdoor/safety.py frontdoor/safety_lexicon.yml
+	$(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml) $(wildcard bot/components/*.py)
+# The safety lexicon (frontdoor/safety_lexicon.yml) is read when the server starts, not trained.
 RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu data/rules data/stories
 ACTIONS_PORT ?= 5055
 export ACTIONS_PORT

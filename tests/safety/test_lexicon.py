@@ -32,6 +32,7 @@ CRISES = {
         "I wish I was dead",
         "gonna jump off the bridge",
         "since my husband died I have thought about suicide",
+        "ive taken too many pills",
     ],
     "someone_else": [
         "my friend says she is going to kill herself",
@@ -44,6 +45,8 @@ CRISES = {
         "he says he wants to die",
         "my mum said she wants to end it all",
         "my dad has been talking about suicide",
+        "my son took too many tablets on purpose",
+        "she has swallowed all her pills",
     ],
     "domestic_abuse": [
         "my partner hits me",

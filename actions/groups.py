@@ -56,11 +56,30 @@ def search_request(tracker: Tracker, exclude: list[str]) -> SearchRequest:
         interests=plan.interests(answers) if from_plan else [],
         barriers=answers.barriers if from_plan else [],
         exclude_ids=exclude,
+        age=age_said(tracker),
         free_only=bool(tracker.get_slot("search_free_only")),
         closer=bool(tracker.get_slot("search_closer")),
         time_of_day=tracker.get_slot("time_of_day"),
         limit=SUGGESTIONS,
     )
+
+
+AGE = re.compile(
+    r"\b(?:i'?m|i am|aged?)\s+(\d{1,3})\b(?!\s*(?:pounds|miles|minutes|%))|\b(\d{1,3})\s*(?:years?|yrs?) old\b",
+    re.I,
+)
+
+
+def age_said(tracker: Tracker) -> int | None:
+    """The resident's age, if they have said it ("I'm 15", "aged 80", "72 years old")."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            found = AGE.search(event.get("text") or "")
+            if found:
+                age = int(found.group(1) or found.group(2))
+                return age if 5 <= age <= 110 else None
+    found = AGE.search(tracker.latest_message.get("text") or "")
+    return int(found.group(1) or found.group(2)) if found else None
 
 
 def short_text(groups: list[dict[str, Any]]) -> str:

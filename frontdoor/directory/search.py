@@ -44,6 +44,7 @@ class SearchRequest:
     barriers: list[str] = field(default_factory=list)
     exclude_ids: list[str] = field(default_factory=list)
     age: int | None = None
+    for_young_people: bool = False  # the resident asked for something for young people
     free_only: bool = False
     closer: bool = False
     time_of_day: str | None = None
@@ -57,6 +58,10 @@ class Match:
     distance: float | None
 
 
+def asks_for_young_people(request: SearchRequest) -> bool:
+    return "young" in topics(words(request.need)) or "parents" in topics(words(request.need))
+
+
 def search_services(
     session: Session, request: SearchRequest, record_gaps: bool = True
 ) -> list[dict[str, Any]]:
@@ -65,6 +70,7 @@ def search_services(
     A resident's search that finds nothing is kept as a gap in provision (no personal data).
     """
     place = resolve_place(request.town) if request.town else None
+    request.for_young_people = request.for_young_people or asks_for_young_people(request)
     matches = find(current_index(session), request, place)
     wanted = request.need or request.interests
     if record_gaps and not matches and not request.exclude_ids and wanted:
@@ -191,6 +197,8 @@ def _fits(entry: Entry, request: SearchRequest) -> bool:
     """Hard limits: eligible by age, free if asked, on the day and at the time asked."""
     if request.age is not None and not eligible(entry, request.age):
         return False
+    if request.age is None and _children_only(entry) and not request.for_young_people:
+        return False  # age not known: groups only for children are not suggested to adults
     if request.free_only and not entry.free:
         return False
     if request.day and not (day_codes(request.day) & entry.days):
@@ -199,6 +207,10 @@ def _fits(entry: Entry, request: SearchRequest) -> bool:
         start, end = TIMES_OF_DAY[request.time_of_day]
         return entry.opens_at is not None and start <= entry.opens_at < end
     return True
+
+
+def _children_only(entry: Entry) -> bool:
+    return entry.maximum_age is not None and entry.maximum_age < 18
 
 
 def eligible(entry: Entry, age: int) -> bool:
@@ -270,6 +282,10 @@ def why(entry: Entry, request: SearchRequest, place: Place | None, distance: flo
         )
     if entry.step_free:
         reasons.append("step-free access")
+    if entry.minimum_age and entry.minimum_age >= 50:
+        reasons.append(f"for people aged {entry.minimum_age} and over")
+    elif entry.maximum_age and entry.maximum_age < 26:
+        reasons.append(f"for ages {entry.minimum_age or 0} to {entry.maximum_age}")
     text = ", ".join(reasons) or "a good fit for what you asked"
     return text[0].upper() + text[1:]
 

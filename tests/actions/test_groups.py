@@ -87,3 +87,18 @@ def test_new_search_forgets_the_old_one_but_keeps_the_place() -> None:
     cleared = slots_set(events)
     assert cleared["activity"] is None and cleared["day"] is None
     assert cleared["search_free_only"] is None and "town" not in cleared
+
+
+def test_an_age_the_resident_gives_is_used(directory_url: str) -> None:
+    state = tracker(
+        {"activity": "lunch club", "town": "Spalding"}, text="I'm 30 and want a lunch club"
+    )
+    messages, _ = run(ActionSuggestGroups(), state)
+    assert (
+        not [g for g in cards(messages) if "Lunch" in g["name"]]
+        if messages[0].get("custom")
+        else True
+    )
+    older = tracker({"activity": "lunch club", "town": "Spalding"}, text="I am 72, any lunch clubs")
+    messages, _ = run(ActionSuggestGroups(), older)
+    assert [g for g in cards(messages) if "Lunch" in g["name"]]

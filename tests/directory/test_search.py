@@ -122,3 +122,18 @@ def test_a_new_import_is_seen_at_once(directory_url: str) -> None:
 
 def test_unknown_need_finds_nothing(directory_url: str) -> None:
     assert search(directory_url, need="skydiving", town="Lincoln") == []
+
+
+def test_age_not_known_keeps_children_only_groups_for_those_who_ask(directory_url: str) -> None:
+    social = search(directory_url, need="social", town="Grantham", limit=20)
+    assert not [g for g in social if "Youth Club" in g["name"]]
+    asked = search(directory_url, need="youth club", town="Grantham", limit=5)
+    youth = [g for g in asked if "Youth Club" in g["name"]]
+    assert youth and "for ages 11 to 18" in youth[0]["why"]
+
+
+def test_the_why_says_who_a_group_is_for(directory_url: str) -> None:
+    lunch = search(directory_url, need="lunch club", town="Spalding")
+    assert lunch and all(
+        "for people aged 55 and over" in g["why"] for g in lunch if "Lunch" in g["name"]
+    )

@@ -20,7 +20,7 @@ RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu data/ru
 ACTIONS_PORT ?= 5055
 export ACTIONS_PORT
 
-.PHONY: help run test install train lint validate pytest nlu-eval test-conversations shell requirements
+.PHONY: help run test install train lint validate pytest browser nlu-eval test-conversations shell requirements
 
 help:
 	@echo "make run    set up, train if needed, and start the assistant on SQLite"
@@ -63,7 +63,11 @@ run: $(STAMP) $(MODEL) db
 shell: $(STAMP) $(MODEL)
 	$(RASA) shell --model $(MODEL) --endpoints bot/endpoints.yml
 
-pytest: $(STAMP) $(MODEL)
+# Debian's chromium and axe-core for the console's browser tests (tests/console/browser).
+browser:
+	scripts/install_browser.sh
+
+pytest: $(STAMP) $(MODEL) browser
 	$(BIN)/pytest
 
 nlu-eval: $(STAMP) $(MODEL)

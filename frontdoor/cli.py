@@ -62,9 +62,17 @@ def referrals(args: argparse.Namespace) -> int:
 
 def search(args: argparse.Namespace) -> int:
     """Search the directory as the assistant would."""
+    from frontdoor.directory.places import resolve_place
     from frontdoor.directory.search import SearchRequest, search_services
     from frontdoor.store.db import session_scope
 
+    if resolve_place(args.town) is None:
+        print(
+            f"{args.town!r} is not a place in the area: try a town or village in "
+            "Lincolnshire, like Boston or Louth, or a postcode like LN1",
+            file=sys.stderr,
+        )
+        return 2
     with session_scope() as session:
         request = SearchRequest(need=args.need, town=args.town, day=args.day, limit=args.limit)
         found = search_services(session, request, record_gaps=False)
@@ -113,6 +121,37 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_link_worker(args: argparse.Namespace) -> int:
+    """Create a console account for a link worker or a manager."""
+    import getpass
+
+    from frontdoor.console.security import hash_password, password_problem
+    from frontdoor.store.db import session_scope
+    from frontdoor.store.link_worker import WorkError, create_link_worker
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            print("the passwords do not match", file=sys.stderr)
+            return 2
+    problem = password_problem(password)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        with session_scope() as session:
+            worker = create_link_worker(
+                session, args.name, args.email, args.role, hash_password(password)
+            )
+            print(f"added {worker.name} <{worker.email}> as {worker.role.replace('_', ' ')}")
+    except WorkError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="frontdoor", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true", help="print JSON")
     sub.add_argument("--limit", type=int, default=None)
     sub.set_defaults(handler=report)
+
+    sub = add("add-link-worker", help=add_link_worker.__doc__)
+    sub.add_argument("--name", required=True, help="first name is shown to residents")
+    sub.add_argument("--email", required=True, help="the login")
+    sub.add_argument("--role", choices=["link_worker", "manager"], default="link_worker")
+    sub.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    sub.set_defaults(handler=add_link_worker)
 
     sub = add("search", help=search.__doc__)
     sub.add_argument("need")

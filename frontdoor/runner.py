@@ -1,4 +1,4 @@
-"""Start the action server and the Rasa server together, and stop them together.
+"""Start the action server, the Rasa server and the console together, and stop them together.
 
 python -m frontdoor.runner [--model models/frontdoor.tar.gz]
 """
@@ -31,6 +31,7 @@ def service_env(settings: Settings) -> dict[str, str]:
         "ACTIONS_PORT": str(settings.actions_port),
         "RASA_PORT": str(settings.rasa_port),
         "RASA_API_TOKEN": settings.rasa_api_token,
+        "CONSOLE_PORT": str(settings.console_port),
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
         ),
@@ -83,6 +84,26 @@ def start_rasa(settings: Settings, model: Path, env: dict[str, str], log=None) -
     )
 
 
+def start_console(settings: Settings, env: dict[str, str], log=None) -> subprocess.Popen:
+    """The link worker console, the residents' chat page and the directory API (uvicorn)."""
+    return subprocess.Popen(
+        [
+            str(BIN / "uvicorn"),
+            "frontdoor.console.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(settings.console_port),
+            "--no-server-header",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT if log else None,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -125,14 +146,16 @@ def main(argv: list[str] | None = None) -> int:
     env = service_env(settings)
     actions = start_actions(settings, env)
     rasa = start_rasa(settings, args.model, env)
-    signal.signal(signal.SIGTERM, lambda *_: stop(rasa, actions))
+    console = start_console(settings, env)
+    signal.signal(signal.SIGTERM, lambda *_: stop(rasa, actions, console))
     try:
         wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
+        wait_until_up(f"http://127.0.0.1:{settings.console_port}/health", 60, console)
         wait_until_up(f"http://127.0.0.1:{settings.rasa_port}/", 300, rasa)
         print(welcome(settings), flush=True)
-        while rasa.poll() is None and actions.poll() is None:
+        while all(p.poll() is None for p in (rasa, actions, console)):
             time.sleep(1)
-        print("a server stopped; stopping the other", file=sys.stderr)
+        print("a server stopped; stopping the others", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
@@ -140,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     finally:
-        stop(rasa, actions)
+        stop(rasa, actions, console)
 
 
 def welcome(settings: Settings) -> str:
@@ -152,6 +175,9 @@ def welcome(settings: Settings) -> str:
         f"  Or, in another terminal: make shell\n"
         f"  Rasa HTTP API:  http://127.0.0.1:{settings.rasa_port}/ (token in RASA_API_TOKEN)\n"
         f"  Action server:  http://127.0.0.1:{settings.actions_port}/health\n"
+        f"  Console:        http://127.0.0.1:{settings.console_port}/ "
+        f"(add an account: frontdoor add-link-worker)\n"
+        f"  Web chat page:  http://127.0.0.1:{settings.console_port}/chat/\n"
         f"  Database:       {settings.database_url}\n"
         f"Press Ctrl-C to stop.\n"
     )

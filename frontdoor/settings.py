@@ -25,6 +25,20 @@ class Settings:
     team_phone: str
     routine_contact_promise: str
     urgent_contact_promise: str
+    public_rasa_url: str = "http://127.0.0.1:5005"  # where residents' browsers reach Rasa
+    console_secret_key: str = "dev-only-console-secret"  # keys the console's token hashes
+    console_session_minutes: int = 480  # a console login lasts a working day
+    console_token_minutes: int = 480  # an API token lasts as long
+    console_secure_cookies: bool = False  # True behind HTTPS
+    console_max_failed_logins: int = 5  # then the account is locked for a while
+    console_lockout_minutes: int = 15
+    twilio_account_sid: str = ""  # SMS over Twilio; empty means the SMS channel refuses all
+    twilio_auth_token: str = ""  # checks every webhook's X-Twilio-Signature
+    twilio_number: str = ""  # the council's number, in E.164 (+44...)
+    twilio_api_base_url: str = "https://api.twilio.com"  # tests point it at a fake
+    sms_public_base_url: str = ""  # the https address Twilio calls, when behind a proxy
+    sms_rate_limit: int = 30  # texts one number can send in the window before we pause
+    sms_rate_window_minutes: int = 60
 
 
 def default_database_url() -> str:
@@ -48,4 +62,18 @@ def get_settings() -> Settings:
         team_phone=env("TEAM_PHONE", "01632 960000"),
         routine_contact_promise=env("ROUTINE_CONTACT_PROMISE", "2 working days"),
         urgent_contact_promise=env("URGENT_CONTACT_PROMISE", "today"),
+        public_rasa_url=env("PUBLIC_RASA_URL") or f"http://127.0.0.1:{rasa_port}",
+        console_secret_key=env("CONSOLE_SECRET_KEY") or "dev-only-console-secret",
+        console_session_minutes=int(env("CONSOLE_SESSION_MINUTES", "480")),
+        console_token_minutes=int(env("CONSOLE_TOKEN_MINUTES", "480")),
+        console_secure_cookies=env("CONSOLE_SECURE_COOKIES", "false").lower() in ("1", "true"),
+        console_max_failed_logins=int(env("CONSOLE_MAX_FAILED_LOGINS", "5")),
+        console_lockout_minutes=int(env("CONSOLE_LOCKOUT_MINUTES", "15")),
+        twilio_account_sid=env("TWILIO_ACCOUNT_SID", ""),
+        twilio_auth_token=env("TWILIO_AUTH_TOKEN", ""),
+        twilio_number=env("TWILIO_NUMBER", ""),
+        twilio_api_base_url=env("TWILIO_API_BASE_URL") or "https://api.twilio.com",
+        sms_public_base_url=(env("SMS_PUBLIC_BASE_URL") or "").rstrip("/"),
+        sms_rate_limit=int(env("SMS_RATE_LIMIT", "30")),
+        sms_rate_window_minutes=int(env("SMS_RATE_WINDOW_MINUTES", "60")),
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Any
 
 # The GSM 03.38 basic character set, and the extension table (each costs two septets).
 GSM7_BASIC = (
@@ -100,3 +103,143 @@ def segments(text: str) -> int:
     if length <= _SINGLE_PART[encoding]:
         return 1
     return -(-length // _MULTI_PART[encoding])
+
+
+# Turning a chat turn into text messages.
+
+MAX_BODY_CHARS = 1600  # Twilio refuses a longer body; a longer turn goes as more bodies
+
+OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+OPT_IN_WORDS = frozenset({"START", "UNSTOP", "YES"})  # YES only counts for an opted-out number
+HELP_WORDS = frozenset({"HELP", "INFO"})
+
+# Sentences written for screens, which make no sense in a text message.
+_SCREEN_ONLY = re.compile(r"\s*You can tap a choice or type\.", re.I)
+# The closing sentence that says what to type ("Reply yes or no."): numbers replace it.
+_REPLY_SENTENCE = re.compile(r"\s*Reply [^.?!]*[.?!]?\s*$")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice offered as a button: the words shown and what choosing it sends."""
+
+    title: str
+    payload: str
+
+
+def keyword(text: str | None) -> str | None:
+    """The carrier keyword ("stop", "start" or "help") a one-word reply is, if any."""
+    words = (text or "").split()
+    if len(words) != 1:
+        return None
+    word = re.sub(r"[^A-Za-z]", "", words[0]).upper()
+    if word in OPT_OUT_WORDS:
+        return "stop"
+    if word in OPT_IN_WORDS:
+        return "start"
+    if word in HELP_WORDS:
+        return "help"
+    return None
+
+
+def options_from_buttons(buttons: list[dict[str, Any]] | None) -> list[Option]:
+    """Rasa buttons (or quick replies) as options, in order."""
+    return [
+        Option(to_gsm7(str(b.get("title") or b.get("payload"))), str(b.get("payload") or ""))
+        for b in buttons or []
+        if b.get("payload")
+    ]
+
+
+def reply_hint(count: int) -> str:
+    """'Reply 1.', 'Reply 1 or 2.', 'Reply 1, 2 or 3.'"""
+    numbers = [str(n) for n in range(1, count + 1)]
+    if count < 2:
+        return "Reply 1."
+    return f"Reply {', '.join(numbers[:-1])} or {numbers[-1]}."
+
+
+def numbered(text: str, options: list[Option]) -> str:
+    """The text with its choices as a numbered list inside the same message."""
+    if not options:
+        return text
+    body = _REPLY_SENTENCE.sub("", _SCREEN_ONLY.sub("", text)).rstrip()
+    lines = [f"{body} {reply_hint(len(options))}".strip()]
+    lines += [f"{n} {option.title}" for n, option in enumerate(options, start=1)]
+    return "\n".join(lines)
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9@ ]", " ", text.lower()).split())
+
+
+def choose_option(reply: str | None, options: list[Option]) -> Option | None:
+    """The option a reply picks: its number ("1", "2.") or its words ("phone call")."""
+    said = _words(reply or "")
+    if not said or not options:
+        return None
+    for option in options:  # words first, so a choice titled "2" is not taken as option 2
+        if said == _words(option.title):
+            return option
+    if said.isdigit() and 1 <= int(said) <= len(options):
+        return options[int(said) - 1]
+    return None
+
+
+def compact_groups(groups: list[dict[str, Any]]) -> str:
+    """Group suggestions as one short numbered line each: name, when, where, cost, contact."""
+    lines = []
+    for n, group in enumerate(groups, start=1):
+        parts = (group.get(key) for key in ("name", "when", "where", "cost", "contact"))
+        words = (" ".join(str(part).split()).rstrip(".") for part in parts if part)
+        lines.append(f"{n}. " + ", ".join(w for w in words if w))
+    return to_gsm7("\n".join(lines))
+
+
+def message_text(message: dict[str, Any]) -> tuple[str, list[Option]]:
+    """One bot message as SMS text, and the options it offers; payloads are never shown."""
+    text = str(message.get("text") or "").strip()
+    custom = message.get("custom")
+    if isinstance(custom, dict) and custom.get("type") == "groups" and custom.get("groups"):
+        intro = text.split("\n", 1)[0].strip()
+        text = "\n".join(filter(None, [intro, compact_groups(custom["groups"])]))
+    if message.get("image"):
+        text = "\n".join(filter(None, [text, str(message["image"])]))
+    options = options_from_buttons(message.get("buttons") or message.get("quick_replies"))
+    return to_gsm7(text), options
+
+
+def format_turn(messages: list[dict[str, Any]]) -> tuple[list[str], list[Option]]:
+    """A turn's bot messages as few SMS bodies as read well, and the options now on offer.
+
+    Only the last message with buttons is numbered, so a reply of "1" means one thing.
+    """
+    rendered = [message_text(m) for m in messages]
+    last = max((i for i, (_, opts) in enumerate(rendered) if opts), default=None)
+    options = rendered[last][1] if last is not None else []
+    parts = [numbered(text, opts) if i == last else text for i, (text, opts) in enumerate(rendered)]
+    return join_messages(parts), options
+
+
+def join_messages(parts: list[str], limit: int = MAX_BODY_CHARS) -> list[str]:
+    """Join texts, one to a line, into as few bodies as fit (a body is one message to read)."""
+    text = "\n".join(filter(None, (to_gsm7(p).strip() for p in parts)))
+    return _split(text, limit)
+
+
+def _split(text: str, limit: int) -> list[str]:
+    """Cut text longer than limit between messages if that is not too early, else at a space."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit + 1)
+        if cut < limit // 2:
+            cut = text.rfind(" ", 0, limit + 1)
+        cut = cut if cut > 0 else limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text] if text else pieces
+
+
+def turn_segments(bodies: list[str]) -> int:
+    """What a turn costs, in SMS parts."""
+    return sum(segments(body) for body in bodies)

@@ -29,3 +29,131 @@ def test_segments_follow_gsm7_and_ucs2_limits() -> None:
     assert segments("[" * 81) == 2
     assert segments("\u2019" * 70) == 1
     assert segments("\u2019" * 71) == 2
+
+
+# Turning a chat turn into text messages.
+
+from frontdoor.sms import (  # noqa: E402 - grouped with the tests that use them
+    Option,
+    choose_option,
+    compact_groups,
+    format_turn,
+    join_messages,
+    keyword,
+    numbered,
+    reply_hint,
+    turn_segments,
+)
+
+YES_NO = [Option("Yes, that is OK", "/affirm"), Option("No", "/deny")]
+
+
+def test_options_become_a_numbered_list_in_the_same_message() -> None:
+    assert reply_hint(2) == "Reply 1 or 2."
+    assert reply_hint(3) == "Reply 1, 2 or 3."
+    text = "Is that OK? Reply yes or no."
+    assert numbered(text, YES_NO) == "Is that OK? Reply 1 or 2.\n1 Yes, that is OK\n2 No"
+    screen = "What would you like to do? You can tap a choice or type."
+    three = [
+        Option("Find a group", "/find_group"),
+        Option("Help me choose", "/x"),
+        Option("Talk", "/y"),
+    ]
+    assert numbered(screen, three).splitlines()[0] == "What would you like to do? Reply 1, 2 or 3."
+    assert numbered("Plain.", []) == "Plain."
+
+
+def test_a_number_or_the_words_choose_an_option() -> None:
+    assert choose_option("1", YES_NO) == YES_NO[0]
+    assert choose_option(" 2. ", YES_NO) == YES_NO[1]
+    assert choose_option("yes, THAT is ok!", YES_NO) == YES_NO[0]
+    assert choose_option("3", YES_NO) is None
+    assert choose_option("0", YES_NO) is None
+    assert choose_option("1", []) is None
+    assert choose_option("no way", YES_NO) is None
+    scores = [Option("2", "two"), Option("1", "one")]
+    assert choose_option("1", scores) == scores[1]  # a choice titled "1" wins over option 1
+
+
+def test_carrier_keywords_are_single_words() -> None:
+    assert [keyword(w) for w in ("STOP", "stop.", "Unsubscribe", "stopall", "end", "quit")] == [
+        "stop"
+    ] * 6
+    assert [keyword(w) for w in ("START", "unstop", "yes", "HELP", "info")] == [
+        "start",
+        "start",
+        "start",
+        "help",
+        "help",
+    ]
+    assert keyword("please stop") is None
+    assert keyword("stopping") is None
+    assert keyword("") is None
+
+
+def test_group_suggestions_are_compact_and_gsm7() -> None:
+    groups = [
+        {
+            "name": "Caf\u00e9 Chat \u2014 Boston",
+            "when": "Mondays 2pm",
+            "where": "Library.",
+            "cost": "Free",
+            "contact": "01632 960002",
+            "summary": "long words",
+            "why": "x",
+        },
+        {"name": "Men's Shed", "when": None, "where": "Louth", "cost": "\u00a32", "contact": ""},
+    ]
+    assert compact_groups(groups) == (
+        "1. Café Chat - Boston, Mondays 2pm, Library, Free, 01632 960002\n2. Men's Shed, Louth, £2"
+    )
+    assert is_gsm7(compact_groups(groups))
+
+
+def test_a_turn_goes_as_one_text_with_only_the_last_options_numbered() -> None:
+    messages = [
+        {
+            "text": "A link worker is a friendly person.",
+            "buttons": [{"title": "Ok", "payload": "/ok"}],
+        },
+        {
+            "text": "Is that OK? Reply yes or no.",
+            "buttons": [
+                {"title": "Yes, that is OK", "payload": "/affirm"},
+                {"title": "No", "payload": "/deny"},
+            ],
+        },
+        {
+            "text": "Here are 1 groups.\ncard",
+            "custom": {
+                "type": "groups",
+                "groups": [
+                    {
+                        "name": "Walk",
+                        "when": "Tue",
+                        "where": "Boston",
+                        "cost": "Free",
+                        "contact": "x",
+                    }
+                ],
+            },
+        },
+    ]
+    bodies, options = format_turn(messages)
+    assert bodies == [
+        "A link worker is a friendly person.\n"
+        "Is that OK? Reply 1 or 2.\n1 Yes, that is OK\n2 No\n"
+        "Here are 1 groups.\n1. Walk, Tue, Boston, Free, x"
+    ]
+    assert options == YES_NO
+    assert format_turn([{"text": "Hi \u2019there\u2019"}]) == (["Hi 'there'"], [])
+    assert format_turn([{"custom": {"type": "other"}}]) == ([], [])
+
+
+def test_joining_keeps_each_body_within_twilios_limit() -> None:
+    assert join_messages(["one", "", "two"]) == ["one\ntwo"]
+    long = "word " * 400
+    bodies = join_messages(["start", long, "end"])
+    assert all(len(b) <= 1600 for b in bodies) and len(bodies) == 2
+    assert " ".join(" ".join(bodies).split()) == " ".join(("start " + long + "end").split())
+    assert turn_segments(["a" * 160, "a" * 161]) == 3

@@ -1,18 +1,144 @@
-"""The web app on CONSOLE_PORT: the ORUK directory API at /oruk, and a health check."""
+"""The web app on CONSOLE_PORT: the link worker console and its JSON API, the residents' web
+chat page at /chat, and the ORUK directory API at /oruk."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import json
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
-from frontdoor.directory.api import create_oruk_app
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from frontdoor.console.deps import Forbidden, NotLoggedIn
+from frontdoor.console.rasa_client import RasaClient, RasaError
+from frontdoor.console.routes import api, pages
+from frontdoor.console.service import NotFound
+from frontdoor.settings import PROJECT_ROOT, Settings, get_settings
+from frontdoor.store.link_worker import Conflict, WorkError
+
+STATIC = Path(__file__).with_name("static")
+WEB = PROJECT_ROOT / "web"
 
 
-def create_app(database_url: str | None = None) -> FastAPI:
-    app = FastAPI(title="Frontdoor", docs_url=None, redoc_url=None)
-    app.mount("/oruk", create_oruk_app(database_url))
+def create_app(
+    database_url: str | None = None,
+    settings: Settings | None = None,
+    rasa: RasaClient | None = None,
+) -> FastAPI:
+    """The console; pass a database URL, settings or a Rasa client to override the defaults."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Frontdoor link worker console",
+        version="1.0",
+        description="Pick up, claim, read, reply to and close referrals; the service's figures.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database_url = database_url or settings.database_url
+    app.state.rasa = rasa or RasaClient.from_settings(settings)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _chat_config(app, settings)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/chat", StaticFiles(directory=WEB, html=True), name="chat")
+    _mount_directory(app, database_url)
+    _errors(app)
+    _headers(app, settings)
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+def _chat_config(app: FastAPI, settings: Settings) -> None:
+    """Tell the residents' chat widget where the Rasa server is (PUBLIC_RASA_URL)."""
+    script = f"window.FRONTDOOR_CHAT = {json.dumps({'rasaUrl': settings.public_rasa_url})};\n"
+
+    @app.get("/chat/config.js", include_in_schema=False)
+    def chat_config() -> Response:
+        return Response(script, media_type="application/javascript")
+
+
+def _mount_directory(app: FastAPI, database_url: str | None) -> None:
+    from frontdoor.directory.api import create_oruk_app
+
+    app.mount("/oruk", create_oruk_app(database_url))
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _errors(app: FastAPI) -> None:
+    def message(status: int, text: str) -> JSONResponse:
+        return JSONResponse({"detail": text}, status_code=status)
+
+    @app.exception_handler(NotLoggedIn)
+    async def not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
+        if _is_api(request):
+            text = str(exc) or "Log in, or send a valid bearer token."
+            return JSONResponse(
+                {"detail": text}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        if _is_api(request):
+            return message(403, exc.message)
+        return pages.error_page(request, 403, exc.message)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return (
+            message(404, str(exc)) if _is_api(request) else pages.error_page(request, 404, str(exc))
+        )
+
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, exc: Conflict) -> Response:
+        return message(409, str(exc))
+
+    @app.exception_handler(WorkError)
+    async def not_allowed(request: Request, exc: WorkError) -> Response:
+        return message(400, str(exc))
+
+    @app.exception_handler(RasaError)
+    async def rasa_down(request: Request, exc: RasaError) -> Response:
+        return message(502, str(exc))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _headers(app: FastAPI, settings: Settings) -> None:
+    """No inline script, no framing, no caching of personal data."""
+    rasa = _origin(settings.public_rasa_url)
+    rasa_ws = rasa.replace("https://", "wss://").replace("http://", "ws://")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        connect = "'self'"
+        if request.url.path.startswith("/chat"):
+            connect = f"'self' {rasa} {rasa_ws}"
+        if not request.url.path.startswith(("/api/docs", "/oruk")):
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                f"connect-src {connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if not request.url.path.startswith(("/static", "/chat", "/oruk")):
+            response.headers["Cache-Control"] = "no-store"
+        return response

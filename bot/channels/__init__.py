@@ -1,0 +1,1 @@
+"""Channels the Rasa server loads: the SMS front door over Twilio (bot.channels.sms.SmsInput)."""

@@ -1,0 +1,285 @@
+"""The SMS front door: a Twilio channel fit for a public service.
+
+POST /webhooks/sms/webhook takes residents' texts and POST /webhooks/sms/status takes
+delivery reports; both must carry Twilio's signature. The webhook answers at once and the
+turn runs in the background. A message Twilio delivers twice is processed once. STOP, START
+and HELP are honoured, options are numbered, a turn goes as one text where it can, and one
+number cannot make the assistant send without limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.sender import Outgoing, TwilioSender, in_store
+from bot.channels.signature import called_url, form_params, is_signed
+from frontdoor.settings import Settings, get_settings
+from frontdoor.sms import Option, choose_option, format_turn, keyword
+from frontdoor.store import messaging
+from frontdoor.store.models import utcnow
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+HELP_TEXT = (
+    "This is the council's community support service. We help you find local groups, "
+    "or a link worker can contact you. Text STOP to stop our texts. In danger now? Call 999."
+)
+STOP_TEXT = "You will get no more texts from us. Text START if you want them again."
+START_TEXT = "Welcome back. You will get our texts again. Text hello to begin, or STOP to stop."
+LIMIT_TEXT = (
+    "You have sent a lot of messages, so I will stop replying for a while. "
+    "In danger now? Call 999. Or call the team on {team_phone}."
+)
+SORRY_TEXT = (
+    "Sorry, something went wrong. Please text again in a few minutes, "
+    "or call the team on {team_phone}."
+)
+
+
+class TurnOutput(OutputChannel):
+    """Collects one turn's bot messages whole, so they can go as one text."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, Any]] = []
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.messages.append(dict(message))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.messages.append({"text": text})
+
+
+class SmsOutput(OutputChannel):
+    """Texts pushed to a resident outside a turn, such as a link worker's reply from the console."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    def __init__(self, sender: TwilioSender, status_callback: str | None) -> None:
+        self.sender = sender
+        self.status_callback = status_callback
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        if not E164.match(recipient_id):
+            logger.warning("not an SMS conversation (%s...): nothing sent", recipient_id[:4])
+            return
+        bodies, options = format_turn([message])
+        if options:
+            await in_store(messaging.remember_options, recipient_id, _as_dicts(options))
+        for body in bodies:
+            self.sender.send(Outgoing(recipient_id, body, "push", False, self.status_callback))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+def _as_dicts(options: list[Option]) -> list[dict[str, str]]:
+    return [{"title": o.title, "payload": o.payload} for o in options]
+
+
+class SmsInput(InputChannel):
+    """Residents' texts from Twilio; secrets come from the environment, never credentials.yml."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "sms"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> SmsInput:
+        settings = get_settings()
+        if not (settings.twilio_auth_token and settings.twilio_account_sid):
+            logger.warning("SMS: TWILIO_ACCOUNT_SID or TWILIO_AUTH_TOKEN unset; webhooks get 403")
+        return cls(settings)
+
+    def __init__(self, settings: Settings, sender: TwilioSender | None = None) -> None:
+        self.settings = settings
+        self.sender = sender or TwilioSender(settings)
+        self.status_callback_url = (
+            f"{settings.sms_public_base_url}/webhooks/sms/status"
+            if settings.sms_public_base_url
+            else None
+        )
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._tasks: set[asyncio.Task] = set()
+
+    def get_output_channel(self) -> OutputChannel:
+        return SmsOutput(self.sender, self.status_callback_url)
+
+    async def drain(self) -> None:
+        """Wait for every turn under way and every text queued (for tests and shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.sender.drain()
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        hook = Blueprint("sms_webhook", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request, on_new_message)
+
+        @hook.route("/status", methods=["POST"])
+        async def status(request: Request) -> HTTPResponse:
+            return await self._status(request)
+
+        return hook
+
+    def _signed(self, request: Request) -> bool:
+        return is_signed(
+            request, self.settings.twilio_auth_token, self.settings.sms_public_base_url
+        )
+
+    async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        """Check, record and answer at once; the turn runs after."""
+        if not self._signed(request):
+            logger.warning("SMS webhook refused: no valid Twilio signature")
+            return response.text("Forbidden", status=403)
+        params = form_params(request)
+        number, text = params.get("From", ""), params.get("Body", "")
+        sid = params.get("MessageSid") or params.get("SmsSid")
+        token = request.headers.get("i-twilio-idempotency-token")
+        if not number or not (sid or token):
+            return response.text("Missing From or MessageSid", status=400)
+        inbound = await in_store(messaging.claim_inbound, number, sid, token)
+        if inbound is not None:
+            callback = self.status_callback_url or _status_url(request, self.settings)
+            self._in_background(self._handle(inbound, number, text, sid, callback, on_new_message))
+        return response.text(EMPTY_TWIML, content_type="text/xml")
+
+    async def _status(self, request: Request) -> HTTPResponse:
+        """A delivery report (queued, sent, delivered, undelivered, failed) for a text we sent."""
+        if not self._signed(request):
+            return response.text("Forbidden", status=403)
+        params = form_params(request)
+        sid, state = params.get("MessageSid", ""), params.get("MessageStatus", "")
+        if sid and state:
+            await in_store(messaging.record_delivery, sid, state, params.get("ErrorCode"))
+        return response.text("", status=204)
+
+    def _in_background(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(
+        self,
+        inbound_id: int,
+        number: str,
+        text: str,
+        sid: str | None,
+        callback: str | None,
+        on_new_message: OnNewMessage,
+    ) -> None:
+        """One text: STOP first, then the flood limit, START and HELP, then the assistant."""
+        async with self._locks[number]:
+            try:
+                outcome = await self._route(number, text, sid, callback, on_new_message)
+            except Exception:  # the resident must not be left without an answer
+                logger.exception("SMS turn from ...%s failed", number[-4:])
+                self._say(number, SORRY_TEXT, "notice", callback)
+                outcome = "error"
+            await in_store(messaging.set_outcome, inbound_id, outcome)
+
+    async def _route(
+        self,
+        number: str,
+        text: str,
+        sid: str | None,
+        callback: str | None,
+        on_new_message: OnNewMessage,
+    ) -> str:
+        word = keyword(text)
+        if word == "stop":
+            await in_store(messaging.opt_out, number)
+            self._say(number, STOP_TEXT, "notice", callback, exempt=True)
+            return "stop"
+        if await self._over_limit(number, callback):
+            return "limited"
+        opted_out = await in_store(messaging.is_opted_out, number)
+        if word == "start" and (opted_out or re.sub(r"[^A-Za-z]", "", text).upper() != "YES"):
+            await in_store(messaging.opt_in, number)
+            self._say(number, START_TEXT, "notice", callback)
+            return "start"
+        if word == "help":
+            self._say(number, HELP_TEXT, "notice", callback, exempt=True)
+            return "help"
+        if opted_out:
+            return "opted_out"  # nothing goes to a number that said STOP until START
+        await self._turn(number, await self._chosen(number, text), sid, callback, on_new_message)
+        return "turn"
+
+    def _say(
+        self, number: str, text: str, kind: str, callback: str | None, exempt: bool = False
+    ) -> None:
+        body = text.format(team_phone=self.settings.team_phone)
+        self.sender.send(Outgoing(number, body, kind, exempt, callback))
+
+    async def _over_limit(self, number: str, callback: str | None) -> bool:
+        """More texts than the limit in the window: tell the resident once, then stay quiet."""
+        window = timedelta(minutes=self.settings.sms_rate_window_minutes)
+        count = await in_store(messaging.recent_count, number, utcnow() - window)
+        if count <= self.settings.sms_rate_limit:
+            return False
+        if await in_store(messaging.should_warn_limited, number, window):
+            logger.warning("SMS: ...%s is over the limit; replies paused", number[-4:])
+            self._say(number, LIMIT_TEXT, "notice", callback)
+        return True
+
+    async def _chosen(self, number: str, text: str) -> str:
+        """A reply of "1" or an option's words becomes that option's payload."""
+        offered = await in_store(messaging.options_for, number)
+        option = choose_option(text, [Option(o["title"], o["payload"]) for o in offered])
+        return option.payload if option else text
+
+    async def _turn(
+        self,
+        number: str,
+        text: str,
+        sid: str | None,
+        callback: str | None,
+        on_new_message: OnNewMessage,
+    ) -> None:
+        collector = TurnOutput()
+        message = UserMessage(
+            text,
+            collector,
+            sender_id=number,
+            input_channel=self.name(),
+            message_id=sid,
+            metadata={"sms": {"message_sid": sid}},
+        )
+        await on_new_message(message)
+        bodies, options = format_turn(collector.messages)
+        await in_store(messaging.remember_options, number, _as_dicts(options))
+        for body in bodies:
+            self.sender.send(Outgoing(number, body, "reply", False, callback))
+
+
+def _status_url(request: Request, settings: Settings) -> str:
+    """Where delivery reports go: beside the webhook Twilio just called."""
+    url = called_url(request, settings.sms_public_base_url).split("?", 1)[0]
+    return url.rsplit("/", 1)[0] + "/status"

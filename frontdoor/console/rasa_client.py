@@ -1,0 +1,74 @@
+"""Rasa's HTTP API, for a link worker holding a resident's conversation.
+
+Take over pauses the conversation (Rasa records but does not answer), reply runs
+action_link_worker_message, hand back runs action_link_worker_left and resumes. Each message
+goes out on the resident's latest channel (`output_channel=latest`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from frontdoor.settings import Settings
+
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+
+class RasaError(RuntimeError):
+    """The Rasa server could not be reached or refused the request."""
+
+
+class RasaClient:
+    """The few calls to Rasa's HTTP API that the console makes."""
+
+    def __init__(self, base_url: str, token: str, transport: httpx.BaseTransport | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.transport = transport
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RasaClient:
+        return cls(settings.rasa_url, settings.rasa_api_token)
+
+    def _post(self, sender_id: str, path: str, body: Any, **params: str) -> Any:
+        url = f"{self.base_url}/conversations/{quote(sender_id, safe='')}/{path}"
+        try:
+            with httpx.Client(timeout=TIMEOUT, transport=self.transport) as client:
+                response = client.post(url, json=body, params={"token": self.token, **params})
+        except httpx.HTTPError as error:
+            raise RasaError(f"the assistant could not be reached: {error}") from error
+        if response.status_code >= 400:
+            raise RasaError(f"the assistant refused {path}: HTTP {response.status_code}")
+        return response.json()
+
+    def _events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        self._post(sender_id, "tracker/events", events)
+
+    def _execute(self, sender_id: str, action: str) -> list[dict[str, Any]]:
+        answer = self._post(sender_id, "execute", {"name": action}, output_channel="latest")
+        return list(answer.get("messages") or []) if isinstance(answer, dict) else []
+
+    def take_over(self, sender_id: str, first_name: str) -> list[dict[str, Any]]:
+        """Pause the assistant and tell the resident who has joined."""
+        self._events(
+            sender_id,
+            [
+                {"event": "pause"},
+                {"event": "slot", "name": "link_worker_name", "value": first_name},
+            ],
+        )
+        return self._execute(sender_id, "action_link_worker_joined")
+
+    def reply(self, sender_id: str, text: str) -> list[dict[str, Any]]:
+        """Send the link worker's words to the resident's channel."""
+        self._events(sender_id, [{"event": "slot", "name": "link_worker_message", "value": text}])
+        return self._execute(sender_id, "action_link_worker_message")
+
+    def hand_back(self, sender_id: str) -> list[dict[str, Any]]:
+        """Say goodbye for the link worker and let the assistant answer again."""
+        messages = self._execute(sender_id, "action_link_worker_left")
+        self._events(sender_id, [{"event": "resume"}])
+        return messages

@@ -1,0 +1,1 @@
+"""The console\x27s routes: pages and the JSON API."""

@@ -1,0 +1,133 @@
+"""The JSON API's request and response bodies (pydantic 1, which Rasa pins)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Outcome = Literal["connected_to_group", "referred_elsewhere", "declined", "could_not_contact"]
+ContactHow = Literal["phone", "text", "email", "chat", "in_person"]
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: str
+
+
+class Me(BaseModel):
+    name: str
+    email: str
+    role: str
+
+
+class Message(BaseModel):
+    detail: str
+
+
+class QueueItem(BaseModel):
+    reference: str
+    status: str
+    level: int
+    urgency: str
+    channel: str
+    town: str | None
+    summary: str
+    risk: str | None
+    claimed_by: str | None
+    created_at: str
+    waited: str
+    waited_minutes: int
+    due_at: str
+    overdue: bool
+    contacted: bool
+    promise: str
+
+
+class ReferralDetail(QueueItem):
+    conversation_id: str
+    what_matters: dict[str, Any]
+    plan: str | None
+    suggested_groups: list[str]
+    contact: dict[str, str | None]
+    consent: dict[str, str | None]
+    snomed_code: str
+    claimed_at: str | None
+    first_contact_at: str | None
+    chat_held_by: str | None
+    notes: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    outcome: dict[str, Any] | None
+
+
+class ChatLine(BaseModel):
+    id: int
+    who: Literal["resident", "assistant", "link_worker", "system"]
+    text: str
+    at: str
+    buttons: list[str]
+    groups: list[str]
+
+
+class Conversation(BaseModel):
+    reference: str
+    chat_held_by: str | None
+    messages: list[ChatLine]
+
+
+class ReplyIn(BaseModel):
+    text: str = Field(..., min_length=1, max_length=1000)
+
+
+class NoteIn(BaseModel):
+    text: str = Field(..., min_length=1, max_length=5000)
+
+
+class ContactIn(BaseModel):
+    how: ContactHow
+    note: str = Field("", max_length=1000)
+
+
+class ReassignIn(BaseModel):
+    email: str = Field(..., min_length=3, max_length=120)
+
+
+class CloseIn(BaseModel):
+    outcome: Outcome
+    groups_joined: list[str] = Field(default_factory=list, max_items=20)
+    snomed_code: str | None = Field(None, max_length=18)
+    note: str | None = Field(None, max_length=5000)
+
+
+class LinkWorkerOut(BaseModel):
+    name: str
+    email: str
+    role: str
+
+
+class AuditLine(BaseModel):
+    at: str
+    actor: str
+    action: str
+    reference: str | None
+    detail: str | None
+
+
+class ReportOut(BaseModel):
+    since: str
+    until: str
+    total: int
+    by_week: dict[str, int]
+    by_level: dict[str, int]
+    by_urgency: dict[str, int]
+    by_channel: dict[str, int]
+    by_town: dict[str, int]
+    outcomes: dict[str, int]
+    crisis_referrals: int
+    risk_events: dict[str, int]
+    contacted: int
+    contacted_within_promise: int
+    waiting_overdue: int
+    median_hours_to_contact: float | None
+    unmet_needs: dict[str, int]

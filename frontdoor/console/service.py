@@ -1,0 +1,180 @@
+"""The console's operations, shared by the pages and the JSON API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from frontdoor.console.conversation import read_conversation
+from frontdoor.console.deps import Actor
+from frontdoor.console.rasa_client import RasaClient
+from frontdoor.store import link_worker as work
+from frontdoor.store.console import OUTCOME_LABELS, LinkWorker
+from frontdoor.store.models import Referral
+
+
+class NotFound(LookupError):
+    """No such referral."""
+
+
+def find(session: Session, reference: str) -> Referral:
+    referral = work.referral_by_reference(session, reference)
+    if referral is None:
+        raise NotFound(f"There is no referral {reference}.")
+    return referral
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+def queue_item(referral: Referral, wait: work.Wait) -> dict[str, Any]:
+    return {
+        "reference": referral.reference,
+        "status": referral.status,
+        "level": referral.level,
+        "urgency": referral.urgency,
+        "channel": referral.channel,
+        "town": referral.town,
+        "summary": referral.summary,
+        "risk": referral.risk,
+        "claimed_by": referral.claimed_by,
+        "created_at": _iso(referral.created_at),
+        "waited": wait.waited_text,
+        "waited_minutes": int(wait.waited.total_seconds() // 60),
+        "due_at": _iso(wait.due_at),
+        "overdue": wait.overdue,
+        "contacted": wait.contacted,
+        "promise": wait.promise_text,
+    }
+
+
+def detail(session: Session, referral: Referral) -> dict[str, Any]:
+    """Everything a link worker reads about one referral (not the conversation)."""
+    handling = work.work_for(session, referral)
+    outcome = work.outcome_for(session, referral)
+    wait = work.wait_for(referral, handling)
+    return {
+        **queue_item(referral, wait),
+        "conversation_id": referral.conversation_id,
+        "what_matters": referral.what_matters or {},
+        "plan": referral.plan,
+        "suggested_groups": [str(g) for g in referral.suggested_groups or []],
+        "contact": {
+            "name": referral.contact_name,
+            "method": referral.contact_method,
+            "detail": referral.contact_detail,
+            "time": referral.contact_time,
+        },
+        "consent": {
+            "given_at": _iso(referral.consent.given_at) if referral.consent else None,
+            "wording": referral.consent.wording if referral.consent else None,
+            "withdrawn_at": _iso(referral.consent.withdrawn_at) if referral.consent else None,
+        },
+        "snomed_code": referral.snomed_code,
+        "claimed_at": _iso(handling.claimed_at),
+        "first_contact_at": _iso(handling.first_contact_at),
+        "chat_held_by": handling.chat_held_by,
+        "notes": [
+            {"author": n.author.name, "text": n.text, "at": _iso(n.created_at)}
+            for n in work.notes_for(session, referral)
+        ],
+        "history": [
+            {"status": h["status"], "at": _iso(h["at"]), "by": h["by"], "note": h["note"]}
+            for h in work.history_of(referral)
+        ],
+        "outcome": None
+        if outcome is None
+        else {
+            "outcome": outcome.outcome,
+            "label": OUTCOME_LABELS[outcome.outcome],
+            "groups_joined": outcome.groups_joined or [],
+            "snomed_code": outcome.snomed_code,
+            "note": outcome.note,
+            "closed_by": outcome.closed_by.name,
+            "closed_at": _iso(outcome.closed_at),
+        },
+    }
+
+
+def view(session: Session, actor: Actor, reference: str) -> dict[str, Any]:
+    referral = find(session, reference)
+    work.audit(session, actor.worker(session), "view", referral)
+    return detail(session, referral)
+
+
+def conversation(
+    session: Session, database_url: str, actor: Actor, reference: str, after: int = 0
+) -> dict[str, Any]:
+    referral = find(session, reference)
+    if after == 0:
+        work.audit(session, actor.worker(session), "view_conversation", referral)
+    messages = read_conversation(database_url, referral.conversation_id, after)
+    return {
+        "reference": referral.reference,
+        "chat_held_by": work.work_for(session, referral).chat_held_by,
+        "messages": [m.as_dict() for m in messages],
+    }
+
+
+def claim(session: Session, actor: Actor, reference: str) -> Referral:
+    referral = find(session, reference)
+    work.claim(session, referral, actor.worker(session))
+    return referral
+
+
+def release(session: Session, actor: Actor, reference: str) -> Referral:
+    referral = find(session, reference)
+    work.release(session, referral, actor.worker(session))
+    return referral
+
+
+def reassign(session: Session, actor: Actor, reference: str, email: str) -> Referral:
+    referral = find(session, reference)
+    to = work.worker_by_email(session, email)
+    if to is None:
+        raise work.WorkError(f"there is no link worker with the email {email}")
+    work.reassign(session, referral, actor.worker(session), to)
+    return referral
+
+
+def take_over(session: Session, rasa: RasaClient, actor: Actor, reference: str) -> None:
+    """Hold the chat in the store first (one holder at a time), then pause the assistant."""
+    referral = find(session, reference)
+    worker: LinkWorker = actor.worker(session)
+    work.take_over_chat(session, referral, worker)
+    session.flush()
+    rasa.take_over(referral.conversation_id, worker.first_name)
+
+
+def reply(session: Session, rasa: RasaClient, actor: Actor, reference: str, text: str) -> None:
+    referral = find(session, reference)
+    worker = actor.worker(session)
+    text = text.strip()
+    if not text:
+        raise work.WorkError("the message is empty")
+    work.require_holder(referral, worker)
+    work.require_chat_holder(session, referral, worker)
+    rasa.reply(referral.conversation_id, text)
+    work.chat_replied(session, referral, worker, text)
+
+
+def hand_back(session: Session, rasa: RasaClient, actor: Actor, reference: str) -> None:
+    referral = find(session, reference)
+    work.hand_back_chat(session, referral, actor.worker(session))
+    session.flush()
+    rasa.hand_back(referral.conversation_id)
+
+
+def close(
+    session: Session,
+    actor: Actor,
+    reference: str,
+    outcome: str,
+    groups_joined: list[str],
+    snomed_code: str | None,
+    note: str | None,
+) -> None:
+    referral = find(session, reference)
+    work.close(session, referral, actor.worker(session), outcome, groups_joined, snomed_code, note)

@@ -1,0 +1,134 @@
+"""The link worker console's tables: accounts, logins, notes, outcomes and the audit trail."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import relationship
+
+from frontdoor.store.models import Base, Referral, utcnow
+
+ROLES = ("link_worker", "manager")
+OUTCOMES = ("connected_to_group", "referred_elsewhere", "declined", "could_not_contact")
+OUTCOME_LABELS = {
+    "connected_to_group": "Connected to a group",
+    "referred_elsewhere": "Referred elsewhere",
+    "declined": "Declined",
+    "could_not_contact": "Could not contact",
+}
+
+
+class LinkWorker(Base):
+    """Someone who uses the console: a link worker or a manager."""
+
+    __tablename__ = "link_workers"
+    __table_args__ = (sa.CheckConstraint(f"role in {ROLES}", name="ck_link_workers_role"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(120), nullable=False)
+    email = sa.Column(sa.String(120), nullable=False, unique=True)
+    role = sa.Column(sa.String(16), nullable=False, default="link_worker")
+    password_hash = sa.Column(sa.String(255), nullable=False)
+    active = sa.Column(sa.Boolean, nullable=False, default=True)
+    failed_logins = sa.Column(sa.Integer, nullable=False, default=0)
+    locked_until = sa.Column(sa.DateTime)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.name
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+class LoginSession(Base):
+    """A browser login: the cookie holds the token, the table holds its hash."""
+
+    __tablename__ = "console_sessions"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    csrf_token = sa.Column(sa.String(64), nullable=False)
+    link_worker_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    expires_at = sa.Column(sa.DateTime, nullable=False, index=True)
+
+    link_worker = relationship(LinkWorker)
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API; only its hash is kept."""
+
+    __tablename__ = "console_api_tokens"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    label = sa.Column(sa.String(120), nullable=False, default="")
+    link_worker_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    expires_at = sa.Column(sa.DateTime, nullable=False)
+    revoked_at = sa.Column(sa.DateTime)
+
+    link_worker = relationship(LinkWorker)
+
+
+class ReferralWork(Base):
+    """How the team is handling one referral: claimed when, first contact, who holds the chat."""
+
+    __tablename__ = "referral_work"
+
+    referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), primary_key=True)
+    claimed_at = sa.Column(sa.DateTime)
+    first_contact_at = sa.Column(sa.DateTime)
+    chat_held_by = sa.Column(sa.String(120))  # email of the link worker holding the chat
+    chat_held_since = sa.Column(sa.DateTime)
+
+    referral = relationship(Referral)
+
+
+class Note(Base):
+    """A link worker's note on a referral."""
+
+    __tablename__ = "referral_notes"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True)
+    author_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False)
+    text = sa.Column(sa.Text, nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+    author = relationship(LinkWorker)
+
+
+class Outcome(Base):
+    """How a referral ended, for the record and the report."""
+
+    __tablename__ = "referral_outcomes"
+    __table_args__ = (sa.CheckConstraint(f"outcome in {OUTCOMES}", name="ck_outcomes_outcome"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, unique=True)
+    outcome = sa.Column(sa.String(40), nullable=False)
+    groups_joined = sa.Column(sa.JSON)
+    snomed_code = sa.Column(sa.String(20), nullable=False)
+    note = sa.Column(sa.Text)
+    closed_by_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False)
+    closed_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+    closed_by = relationship(LinkWorker)
+
+
+class AuditEvent(Base):
+    """Who viewed or changed which referral, and when."""
+
+    __tablename__ = "audit_events"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
+    link_worker_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"))
+    actor = sa.Column(sa.String(120), nullable=False)
+    action = sa.Column(sa.String(40), nullable=False)
+    referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), index=True)
+    reference = sa.Column(sa.String(16))
+    detail = sa.Column(sa.Text)

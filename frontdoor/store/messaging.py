@@ -1,0 +1,190 @@
+"""Text messages: inbound ids seen, opted-out numbers, options on offer, outbound delivery.
+
+No message text is kept here: the conversation itself lives in Rasa's tracker store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from frontdoor.store.models import Base, utcnow
+
+OUTBOUND_STATUSES = (
+    "queued",  # recorded, not yet accepted by Twilio
+    "sent",  # accepted by Twilio (its own status may be queued or sent)
+    "delivered",
+    "undelivered",
+    "failed",  # Twilio or the network refused it for good, or the callback said so
+    "suppressed",  # not sent: the number has opted out
+)
+FINAL_STATUSES = ("delivered", "undelivered", "failed", "suppressed")
+
+
+class SmsInbound(Base):
+    """A text Twilio delivered to us, kept by id so a repeated delivery is processed once."""
+
+    __tablename__ = "sms_inbound"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    message_sid = sa.Column(sa.String(64), unique=True)
+    idempotency_token = sa.Column(sa.String(128), unique=True)
+    number = sa.Column(sa.String(32), nullable=False)
+    received_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    outcome = sa.Column(sa.String(16), nullable=False, default="received")
+
+    __table_args__ = (sa.Index("ix_sms_inbound_number_received", "number", "received_at"),)
+
+
+class SmsNumber(Base):
+    """What we know about one phone number: opted out or not, flood warning, options on offer."""
+
+    __tablename__ = "sms_numbers"
+
+    number = sa.Column(sa.String(32), primary_key=True)
+    opted_out_at = sa.Column(sa.DateTime)  # set while the number has said STOP
+    opted_in_at = sa.Column(sa.DateTime)
+    limited_at = sa.Column(sa.DateTime)  # when we last said "too many messages"
+    options = sa.Column(sa.JSON)  # [{"title", "payload"}] of the last numbered list sent
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class SmsOutbound(Base):
+    """A text we sent or tried to send, and what became of it."""
+
+    __tablename__ = "sms_outbound"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    number = sa.Column(sa.String(32), nullable=False, index=True)
+    kind = sa.Column(sa.String(24), nullable=False, default="reply")
+    segments = sa.Column(sa.Integer, nullable=False, default=1)
+    reference = sa.Column(sa.String(16), index=True)  # a referral's reference, when it carries one
+    track = sa.Column(sa.Boolean, nullable=False, default=False)  # delivery reports asked for
+    status = sa.Column(sa.String(16), nullable=False, default="queued", index=True)
+    twilio_sid = sa.Column(sa.String(64), unique=True)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    error = sa.Column(sa.String(255))
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    delivered_at = sa.Column(sa.DateTime)
+
+
+def claim_inbound(
+    session: Session, number: str, message_sid: str | None, token: str | None
+) -> int | None:
+    """Record a delivery and return its id; None when this message came before (same
+    MessageSid or idempotency token)."""
+    ids = [SmsInbound.message_sid == message_sid] if message_sid else []
+    ids += [SmsInbound.idempotency_token == token] if token else []
+    if not ids or session.execute(sa.select(SmsInbound.id).where(sa.or_(*ids))).first():
+        return None
+    row = SmsInbound(number=number, message_sid=message_sid or None, idempotency_token=token)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:  # another worker recorded it a moment ago
+        session.rollback()
+        return None
+    return row.id
+
+
+def set_outcome(session: Session, inbound_id: int, outcome: str) -> None:
+    session.execute(
+        sa.update(SmsInbound).where(SmsInbound.id == inbound_id).values(outcome=outcome)
+    )
+
+
+def recent_count(session: Session, number: str, since: datetime) -> int:
+    """How many texts this number sent since then (repeats of one message count once)."""
+    query = sa.select(sa.func.count(SmsInbound.id)).where(
+        SmsInbound.number == number, SmsInbound.received_at >= since
+    )
+    return session.execute(query).scalar_one()
+
+
+def number_row(session: Session, number: str) -> SmsNumber:
+    """The number's row, created on first use."""
+    row = session.get(SmsNumber, number)
+    if row is None:
+        row = SmsNumber(number=number)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def is_opted_out(session: Session, number: str) -> bool:
+    row = session.get(SmsNumber, number)
+    return bool(row and row.opted_out_at)
+
+
+def opt_out(session: Session, number: str) -> None:
+    """STOP: no more texts to this number until it says START."""
+    row = number_row(session, number)
+    row.opted_out_at = row.opted_out_at or utcnow()
+    row.options = None
+
+
+def opt_in(session: Session, number: str) -> bool:
+    """START: texts again; True if the number had opted out."""
+    row = number_row(session, number)
+    was_out = row.opted_out_at is not None
+    row.opted_out_at = None
+    row.opted_in_at = utcnow()
+    return was_out
+
+
+def should_warn_limited(session: Session, number: str, window: timedelta) -> bool:
+    """True the first time in a window that a number goes over its limit (we tell it once)."""
+    row = number_row(session, number)
+    now = utcnow()
+    if row.limited_at and now - row.limited_at < window:
+        return False
+    row.limited_at = now
+    return True
+
+
+def remember_options(session: Session, number: str, options: list[dict[str, str]]) -> None:
+    """The numbered choices just sent, so a reply of "1" can be understood."""
+    number_row(session, number).options = options or None
+
+
+def options_for(session: Session, number: str) -> list[dict[str, str]]:
+    row = session.get(SmsNumber, number)
+    return list(row.options or []) if row else []
+
+
+def record_outbound(session: Session, number: str, **fields: Any) -> int:
+    """A text about to go out; returns its id."""
+    row = SmsOutbound(number=number, **fields)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def update_outbound(session: Session, outbound_id: int, **fields: Any) -> None:
+    session.execute(sa.update(SmsOutbound).where(SmsOutbound.id == outbound_id).values(**fields))
+
+
+def record_delivery(session: Session, twilio_sid: str, status: str, error: str | None) -> bool:
+    """A delivery report from Twilio; True if it was for a text we sent."""
+    row = session.execute(
+        sa.select(SmsOutbound).where(SmsOutbound.twilio_sid == twilio_sid)
+    ).scalar_one_or_none()
+    if row is None:
+        return False
+    if row.status in ("delivered", "undelivered", "failed") and status in ("sent", "queued"):
+        return True  # reports can arrive out of order; a final one stands
+    row.status = status if status in OUTBOUND_STATUSES else row.status
+    row.error = f"Twilio error {error}" if error else row.error
+    if status == "delivered":
+        row.delivered_at = utcnow()
+    return True
+
+
+def outbound_for(session: Session, number: str) -> list[SmsOutbound]:
+    query = sa.select(SmsOutbound).where(SmsOutbound.number == number).order_by(SmsOutbound.id)
+    return list(session.execute(query).scalars())

@@ -1,0 +1,110 @@
+"""What a conversation costs over SMS: segments per turn and in total, level 1 and level 3.
+
+Starts the real action server and Rasa server (trained model, SMS channel) on free ports over a
+fresh SQLite store, with Twilio's REST API replaced by a local fake, and texts them.
+
+    .venv/bin/python scripts/sms_segments.py [--model models/frontdoor.tar.gz]
+
+Aim: no turn over 2 segments; a whole level-3 referral in 16 segments or fewer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.channels.fake_twilio import FakeTwilio, SmsClient
+from frontdoor.runner import (
+    BIN,
+    DEFAULT_MODEL,
+    free_port,
+    service_env,
+    start_actions,
+    start_rasa,
+    stop,
+    wait_until_up,
+)
+from frontdoor.settings import get_settings
+from frontdoor.sms import is_gsm7, segments
+
+TOKEN = "segments-auth-token"
+LEVEL_1 = ["hello", "1", "walking", "Boston"]
+LEVEL_3 = [
+    "hello",
+    "3",
+    "1",
+    "Margaret",
+    "phone call",
+    "07700 900123",
+    "weekday mornings",
+    "1",
+]
+TURN_AIM, LEVEL_3_AIM = 2, 16
+
+
+def converse(client: SmsClient, number: str, steps: list[str], title: str) -> tuple[int, int]:
+    """Text each step; print what came back and its cost; return (total, worst turn)."""
+    print(f"\n== {title} ({number})")
+    total = worst = 0
+    for n, said in enumerate(steps, start=1):
+        replies = client.text(number, said)
+        cost = sum(segments(body) for body in replies)
+        total, worst = total + cost, max(worst, cost)
+        flag = "" if cost <= TURN_AIM else "  <-- over the aim"
+        gsm = "" if all(is_gsm7(body) for body in replies) else "  NOT GSM-7"
+        print(f"turn {n}: {said!r} -> {len(replies)} text(s), {cost} segment(s){flag}{gsm}")
+        for body in replies:
+            print("    " + body.replace("\n", "\n    ") + f"   [{len(body)} chars]")
+    print(f"{title}: {total} segments in {len(steps)} turns (worst turn {worst})")
+    return total, worst
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    args = parser.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="sms-segments-"))
+    fake = FakeTwilio().start()
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{tmp}/frontdoor.db",
+        ACTIONS_PORT=str(free_port()),
+        RASA_PORT=str(free_port()),
+        RASA_TELEMETRY_ENABLED="false",
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
+        TWILIO_AUTH_TOKEN=TOKEN,
+        TWILIO_NUMBER="+447700900000",
+        TWILIO_API_BASE_URL=fake.base_url,
+        SMS_PUBLIC_BASE_URL="",
+    )
+    settings = get_settings()
+    env = service_env(settings)
+    for command in (["init-db"], ["import-directory"]):
+        subprocess.run(
+            [str(BIN / "frontdoor"), *command], env=env, check=True, stdout=subprocess.DEVNULL
+        )
+    log = open(tmp / "servers.log", "w")  # noqa: SIM115 - closed after the servers stop
+    actions = start_actions(settings, env, log)
+    rasa = start_rasa(settings, args.model, env, log)
+    try:
+        wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
+        wait_until_up(f"http://127.0.0.1:{settings.rasa_port}/", 300, rasa)
+        webhook = f"http://127.0.0.1:{settings.rasa_port}/webhooks/sms/webhook"
+        client = SmsClient(webhook, TOKEN, fake)
+        level_1, worst_1 = converse(client, "+447700900101", LEVEL_1, "Level 1")
+        level_3, worst_3 = converse(client, "+447700900103", LEVEL_3, "Level 3")
+    finally:
+        stop(rasa, actions)
+        log.close()
+        fake.stop()
+    print(f"\nLevel 1 total: {level_1} segments; level 3 total: {level_3} segments.")
+    print(f"Worst turn: {max(worst_1, worst_3)} segments (aim {TURN_AIM}); ", end="")
+    print(f"level 3 aim {LEVEL_3_AIM}: {'met' if level_3 <= LEVEL_3_AIM else 'missed'}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""A resident on the web chat page and a link worker in the console, through the real assistant."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from browser_helpers import axe_violations
+from console_helpers import PASSWORD
+from playwright.sync_api import Browser, Page, expect
+
+pytestmark = pytest.mark.e2e
+
+REFERRAL_STEPS = [
+    ("hello", "community support"),
+    ("can someone call me please", "Is that OK?"),
+    ("yes", "What name"),
+    ("Margaret", "How should we contact you"),
+    ("phone call", "What phone number"),
+    ("07700 900123", "When is a good time"),
+    ("weekday mornings", "Is that right?"),
+    ("yes", "Your reference is"),
+]
+
+
+def say(resident: Page, text: str, expected: str) -> None:
+    replies = resident.locator("#messages li.from-assistant")
+    before = replies.count()
+    resident.get_by_label("Your message").fill(text)
+    resident.get_by_role("button", name="Send").click()
+    expect(replies.filter(has_text=expected)).not_to_have_count(0, timeout=60_000)
+    assert replies.count() > before
+
+
+def test_reply_reaches_the_resident_and_hand_back(browser: Browser, live_console) -> None:
+    resident = browser.new_context(bypass_csp=True).new_page()  # for axe-core
+    resident.set_default_timeout(30_000)
+    resident.goto(f"{live_console.url}/chat/")
+    expect(resident.locator("#chat-connection")).to_have_text("Connected.")
+    expect(resident.get_by_role("button", name="Send")).to_be_enabled()
+    for text, expected in REFERRAL_STEPS:
+        say(resident, text, expected)
+    reference = re.search(r"FD-[A-Z0-9]+", resident.locator("#messages").inner_text()).group(0)
+    session_id = resident.locator("body").get_attribute("data-session-id")
+    assert axe_violations(resident) == []
+
+    worker = browser.new_context().new_page()
+    worker.set_default_timeout(30_000)
+    worker.goto(f"{live_console.url}/login")
+    worker.get_by_label("Email address").fill("sam.live@example.org")
+    worker.get_by_label("Password").fill(PASSWORD)
+    worker.get_by_role("button", name="Log in").click()
+    worker.get_by_role("link", name=reference).click()
+    expect(worker.locator("dl.facts").first).to_contain_text("socketio")
+    expect(worker.locator("#chat")).to_contain_text("weekday mornings")
+    worker.get_by_role("button", name="Claim this referral").click()
+    worker.get_by_role("button", name="Take over the chat").click()
+    expect(worker.get_by_role("status")).to_contain_text("You are now talking to the resident")
+
+    status = resident.locator("#chat-status")
+    expect(status).to_have_text("You are talking to Sam, a link worker. This is a real person.")
+
+    resident.get_by_label("Your message").fill("Is that really a person?")
+    resident.get_by_role("button", name="Send").click()
+    expect(worker.locator("#chat li.msg-resident").last).to_have_text(
+        re.compile("Is that really a person?"), timeout=15_000
+    )  # arrives by polling, without a reload
+    assistant_replies = resident.locator("#messages li.from-assistant").count()
+
+    worker.get_by_label("Message to the resident").fill("Yes, I am Sam. Shall I ring you at 10?")
+    worker.get_by_role("button", name="Send").click()
+    expect(worker.get_by_role("status")).to_have_text("Your message has been sent.")
+    from_person = resident.locator("#messages li.from-person").last
+    expect(from_person).to_contain_text("Sam (link worker)")
+    expect(from_person).to_contain_text("Yes, I am Sam. Shall I ring you at 10?")
+    assert resident.locator("#messages li.from-assistant").count() == assistant_replies
+
+    worker.get_by_role("button", name="Hand back to the assistant").click()
+    expect(worker.get_by_role("status")).to_contain_text("answering the resident again")
+    expect(resident.locator("#messages")).to_contain_text("handed you back to the assistant")
+    expect(status).to_have_text("You are talking to the assistant, a computer program.")
+    say(resident, "hello", "community support")  # the assistant answers again
+
+    worker.get_by_label("Connected to a group").check()
+    worker.get_by_label("Groups the resident joined (one a line, optional)").fill("Lunch club")
+    worker.get_by_role("button", name="Close referral").click()
+    expect(worker.get_by_role("status")).to_have_text("The referral is closed.")
+
+    engine = sa.create_engine(live_console.database_url, future=True)
+    with engine.connect() as connection:
+        row = connection.execute(
+            sa.text("select channel, conversation_id, status from referrals where reference = :r"),
+            {"r": reference},
+        ).one()
+    engine.dispose()
+    assert tuple(row) == ("socketio", session_id, "closed")
+    resident.context.close()
+    worker.context.close()

@@ -1,0 +1,84 @@
+"""`frontdoor add-link-worker`, and the exact calls the console makes to Rasa's HTTP API."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import httpx
+import pytest
+
+from frontdoor.cli import main
+from frontdoor.console.rasa_client import RasaClient, RasaError
+from frontdoor.console.security import verify_password
+from frontdoor.store.db import session_scope
+from frontdoor.store.link_worker import worker_by_email
+
+
+def test_add_link_worker_hashes_the_password(sqlite_url: str, monkeypatch, capsys) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    args = ["add-link-worker", "--name", "Pat Lee", "--email", "Pat@Example.org"]
+    assert main([*args, "--role", "manager", "--password-stdin"]) == 0
+    assert "added Pat Lee <pat@example.org> as manager" in capsys.readouterr().out
+    with session_scope(sqlite_url) as session:
+        pat = worker_by_email(session, "pat@example.org")
+        assert pat.role == "manager"
+        assert pat.password_hash.startswith("$argon2id$")
+        assert verify_password(pat.password_hash, "a long enough password")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main([*args, "--password-stdin"]) == 2
+    assert "already an account" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["add-link-worker", "--name", "A", "--email", "a@b.org", "--password-stdin"]) == 2
+
+
+def test_rasa_calls_follow_the_contract() -> None:
+    seen: list[tuple[str, str, dict, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(
+            (
+                request.method,
+                request.url.raw_path.decode().split("?")[0],
+                dict(request.url.params),
+                json.loads(request.content),
+            )
+        )
+        return httpx.Response(200, json={"messages": [{"text": "ok"}]})
+
+    rasa = RasaClient("http://rasa:5005/", "secret", transport=httpx.MockTransport(handler))
+    assert rasa.take_over("web 1", "Sam") == [{"text": "ok"}]
+    rasa.reply("web 1", "Hello")
+    rasa.hand_back("web 1")
+    token = {"token": "secret"}
+    latest = {"token": "secret", "output_channel": "latest"}
+    assert seen == [
+        (
+            "POST",
+            "/conversations/web%201/tracker/events",
+            token,
+            [{"event": "pause"}, {"event": "slot", "name": "link_worker_name", "value": "Sam"}],
+        ),
+        ("POST", "/conversations/web%201/execute", latest, {"name": "action_link_worker_joined"}),
+        (
+            "POST",
+            "/conversations/web%201/tracker/events",
+            token,
+            [{"event": "slot", "name": "link_worker_message", "value": "Hello"}],
+        ),
+        ("POST", "/conversations/web%201/execute", latest, {"name": "action_link_worker_message"}),
+        ("POST", "/conversations/web%201/execute", latest, {"name": "action_link_worker_left"}),
+        ("POST", "/conversations/web%201/tracker/events", token, [{"event": "resume"}]),
+    ]
+
+
+def test_rasa_refusing_or_down_is_an_error() -> None:
+    refused = RasaClient("http://rasa", "t", httpx.MockTransport(lambda r: httpx.Response(401)))
+    with pytest.raises(RasaError, match="HTTP 401"):
+        refused.reply("x", "hi")
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused")
+
+    with pytest.raises(RasaError, match="could not be reached"):
+        RasaClient("http://rasa", "t", httpx.MockTransport(down)).take_over("x", "Sam")

@@ -1,0 +1,166 @@
+"""The console's pages as a browser without JavaScript sees them: login, queue, referral, report."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+from console_helpers import PASSWORD, add_referral, log_in
+
+from frontdoor.console.security import SESSION_COOKIE
+from frontdoor.store.db import engine_for
+from frontdoor.store.models import utcnow
+
+SAM, ALEX, PAT = "sam@example.org", "alex@example.org", "pat@example.org"
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_login_needs_the_form_token_and_sets_a_strict_http_only_cookie(client) -> None:
+    page = client.get("/login")
+    assert '<label for="email">Email address</label>' in page.text
+    forged = client.post(
+        "/login", data={"email": SAM, "password": PASSWORD, "csrf_token": "forged"}
+    )
+    assert forged.status_code == 400 and "expired" in forged.text
+    log_in(client, SAM)
+    cookie = next(c for c in client.cookies.jar if c.name == SESSION_COOKIE)
+    assert cookie.has_nonstandard_attr("HttpOnly")
+    assert cookie.get_nonstandard_attr("SameSite", "").lower() == "strict"
+
+
+def test_wrong_password_shows_an_error_and_no_session(client) -> None:
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    response = client.post("/login", data={"email": SAM, "password": "wrong", "csrf_token": csrf})
+    assert response.status_code == 401
+    assert "The email or password is wrong." in response.text
+    assert SESSION_COOKIE not in client.cookies
+
+
+def test_login_only_redirects_within_the_console(client) -> None:
+    page = client.get("/login", params={"next": "//evil.example.org/"})
+    assert 'name="next" value="/"' in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    response = client.post(
+        "/login",
+        data={"email": SAM, "password": PASSWORD, "csrf_token": csrf, "next": "https://evil/"},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_session_expires(client) -> None:
+    log_in(client, SAM)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    with engine_for(client.app.state.database_url).begin() as connection:
+        connection.execute(
+            sa.text("UPDATE console_sessions SET expires_at = :t"),
+            {"t": utcnow() - timedelta(seconds=1)},
+        )
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_forms_need_the_csrf_token(client) -> None:
+    reference = add_referral(client.app.state.database_url)
+    csrf = log_in(client, SAM)
+    refused = client.post(f"/referrals/{reference}/claim", data={"csrf_token": "wrong"})
+    assert refused.status_code == 403
+    api = client.post(f"/api/referrals/{reference}/claim")
+    assert api.status_code == 403  # a cookie alone is not enough for the API either
+    ok = client.post(f"/api/referrals/{reference}/claim", headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 200
+
+
+def test_resident_text_is_shown_escaped(client) -> None:
+    url = client.app.state.database_url
+    reference = add_referral(url, summary=SCRIPT, contact_name=SCRIPT, town=SCRIPT)
+    log_in(client, SAM)
+    for page in (client.get("/"), client.get(f"/referrals/{reference}")):
+        assert page.status_code == 200
+        assert SCRIPT not in page.text
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page.text
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["cache-control"] == "no-store"
+
+
+def test_queue_page_shows_crisis_first_and_filters(client) -> None:
+    url = client.app.state.database_url
+    routine = add_referral(url, town="Boston")
+    crisis = add_referral(url, "crisis", town="Louth")
+    log_in(client, SAM)
+    page = client.get("/").text
+    assert page.index(crisis) < page.index(routine)
+    assert "2 referrals" in page
+    louth = client.get("/", params={"town": "Louth"}).text
+    assert crisis in louth and routine not in louth
+
+
+def test_claim_take_over_reply_hand_back_and_close_through_the_pages(client, rasa) -> None:
+    reference = add_referral(client.app.state.database_url, conversation_id="web-9")
+    csrf = log_in(client, SAM)
+    form = {"csrf_token": csrf}
+    page = client.post(f"/referrals/{reference}/claim", data=form)
+    assert "You have claimed this referral." in page.text
+    page = client.post(f"/referrals/{reference}/take-over", data=form)
+    assert 'label for="reply-text"' in page.text
+    page = client.post(f"/referrals/{reference}/reply", data={**form, "text": "Hello"})
+    assert "Your message has been sent." in page.text
+    page = client.post(f"/referrals/{reference}/hand-back", data=form)
+    assert "The assistant is answering the resident again." in page.text
+    page = client.post(
+        f"/referrals/{reference}/close",
+        data={**form, "outcome": "referred_elsewhere", "groups_joined": "Choir\n\nWalkers"},
+    )
+    assert "The referral is closed." in page.text
+    assert "Choir, Walkers" in page.text
+    assert [c[0] for c in rasa.calls] == ["take_over", "reply", "hand_back"]
+
+
+def test_claimed_by_someone_else_is_told_on_the_page(client) -> None:
+    reference = add_referral(client.app.state.database_url)
+    other = client.__class__(client.app)
+    alex_csrf = log_in(other, ALEX)
+    other.post(f"/referrals/{reference}/claim", data={"csrf_token": alex_csrf})
+    csrf = log_in(client, SAM)
+    page = client.post(f"/referrals/{reference}/claim", data={"csrf_token": csrf})
+    assert page.status_code == 409
+    assert f"already been claimed by {ALEX}" in page.text
+
+
+def test_audit_page_for_managers_only(client) -> None:
+    reference = add_referral(client.app.state.database_url)
+    log_in(client, SAM)
+    client.get(f"/referrals/{reference}")
+    assert client.get("/audit").status_code == 403
+    manager = client.__class__(client.app)
+    log_in(manager, PAT)
+    page = manager.get("/audit")
+    assert page.status_code == 200
+    assert re.search(
+        rf"{SAM}</td><td>view</td>\s*<td><a href=\"/referrals/{reference}\"", page.text
+    )
+
+
+def test_report_page_has_charts_and_a_csv_download(client) -> None:
+    add_referral(client.app.state.database_url, "crisis")
+    log_in(client, SAM)
+    page = client.get("/report").text
+    assert page.count('<svg role="img"') >= 4
+    assert "Crisis referrals</dt><dd>1</dd>" in page
+    csv = client.get("/report.csv")
+    assert csv.status_code == 200 and "crisis,crisis referrals,1" in csv.text
+
+
+def test_logout_ends_the_session(client) -> None:
+    csrf = log_in(client, SAM)
+    client.post("/logout", data={"csrf_token": csrf})
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_chat_page_is_served_with_the_rasa_address_allowed(client) -> None:
+    page = client.get("/chat/")
+    assert page.status_code == 200
+    assert "socket.io.min.js" in page.text
+    assert "http://127.0.0.1:" in page.headers["content-security-policy"]

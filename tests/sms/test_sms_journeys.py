@@ -1,0 +1,115 @@
+"""Residents text the real Rasa server and action server; replies go to a fake Twilio API."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.request
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from frontdoor.sms import is_gsm7, segments
+from frontdoor.store.db import session_scope
+from frontdoor.store.referrals import list_referrals
+
+pytestmark = pytest.mark.e2e
+
+
+def number() -> str:
+    return f"+447700900{uuid.uuid4().int % 1000:03d}"
+
+
+def test_level_3_by_text_from_first_message_to_a_stored_referral(sms_assistant) -> None:
+    client, resident = sms_assistant.client, number()
+    steps = [
+        ("hello", "Reply 1, 2 or 3."),
+        ("3", "Is that OK? Reply 1 or 2."),  # 3: Talk to a person
+        ("1", "What name"),  # 1: Yes, that is OK
+        ("Margaret", "How should we contact you?"),
+        ("phone call", "What phone number"),
+        ("07700 900123", "When is a good time"),
+        ("weekday mornings", "Is that right? Reply 1 or 2."),
+        ("1", "Your reference is"),
+    ]
+    sent: list[str] = []
+    for said, expected in steps:
+        replies = client.text(resident, said)
+        assert len(replies) == 1, (said, replies)  # a turn is one text
+        assert expected in replies[0], (said, replies)
+        sent += replies
+    assert all(is_gsm7(body) for body in sent)
+    assert not any("/affirm" in body or "/need_support" in body for body in sent)
+    assert max(segments(body) for body in sent[1:]) <= 3
+    reference = re.search(r"FD-[A-Z0-9]+", sent[-1]).group(0)
+
+    with session_scope(sms_assistant.database_url) as session:
+        [referral] = [r for r in list_referrals(session) if r.reference == reference]
+        stored = (referral.level, referral.channel, referral.conversation_id)
+        contact = (referral.contact_name, referral.contact_method, referral.contact_detail)
+    assert stored == (3, "sms", resident)
+    assert contact[0] == "Margaret" and contact[2] == "07700 900123"
+
+    engine = sa.create_engine(sms_assistant.database_url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("select kind, reference, status from sms_outbound where number = :n"),
+            {"n": resident},
+        ).all()
+    assert len(rows) == len(steps)
+    assert ("referral", reference, "sent") in [tuple(r) for r in rows]
+    assert [m for m in sms_assistant.fake.sent if m["To"] == resident][-1].get("StatusCallback")
+
+
+def test_crisis_over_sms_gets_the_numbers_first(sms_assistant) -> None:
+    client, resident = sms_assistant.client, number()
+    client.text(resident, "find a group")
+    [reply] = client.text(resident, "i wanna kms")
+    assert "116 123" in reply and "999" in reply and "85258" in reply
+    assert is_gsm7(reply)
+
+
+def test_the_same_text_delivered_twice_is_answered_once(sms_assistant) -> None:
+    client, resident = sms_assistant.client, number()
+    sid = "SM" + uuid.uuid4().hex
+    assert client.post(resident, "hello", sid=sid) == 200
+    client.text(resident, "find a group")  # waits for replies to both
+    assert client.post(resident, "hello", sid=sid) == 200
+    assert len(client.text(resident, "walking")) == 1
+    url = f"{sms_assistant.rasa_url}/conversations/{resident}/tracker?token={sms_assistant.token}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        events = json.loads(response.read())["events"]
+    said = [e["text"] for e in events if e["event"] == "user"]
+    assert said == ["hello", "/find_group", "walking"]  # the words of option 1 pick it
+
+
+def test_stop_then_silence_then_start(sms_assistant) -> None:
+    client, resident = sms_assistant.client, number()
+    [confirm] = client.text(resident, "STOP")
+    assert "START" in confirm
+    client.post(resident, "hello")
+    [back] = client.text(resident, "start")
+    assert back.startswith("Welcome back")
+    [help_text] = client.text(resident, "HELP")
+    assert "STOP" in help_text
+
+
+def test_a_link_worker_reply_reaches_the_residents_phone(sms_assistant) -> None:
+    client, resident = sms_assistant.client, number()
+    client.text(resident, "hello")
+    before = len(sms_assistant.fake.to(resident))
+    url = (
+        f"{sms_assistant.rasa_url}/conversations/{resident}/execute"
+        f"?output_channel=latest&token={sms_assistant.token}"
+    )
+    body = json.dumps({"name": "utter_goodbye"}).encode()
+    request = urllib.request.Request(url, body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 200
+    deadline = time.monotonic() + 30
+    while len(sms_assistant.fake.to(resident)) == before:
+        assert time.monotonic() < deadline, "nothing pushed"
+        time.sleep(0.2)
+    assert sms_assistant.fake.to(resident)[-1].startswith("Goodbye")

@@ -190,7 +190,7 @@ KINDS = [
     ),
     (
         "bowls",
-        ["{town} Short Mat Bowls", "{town} Walking Football", "{town} Chair Yoga"],
+        ["{town} Short Mat Bowls", "{town} Walking Football", "{town} Table Tennis Club"],
         "A gentle sport for all abilities. Come and try it: kit to borrow and no need to book.",
         ["physical activity", "sport", "exercise", "social"],
         "3 pounds a session",
@@ -413,6 +413,8 @@ def service(rng: random.Random, n: int, town, kind: tuple) -> dict:
     if rng.random() < 0.3 and fees:
         fees = None  # many groups are free, even of a kind that often charges
     hall = "Village Hall" if town.kind == "village" else rng.choice(VENUES)
+    if town.kind == "town" and hall == "Village Hall":
+        hall = "Parish Rooms"  # a town has no village hall
     venue = f"{town.name} {hall}"
     lat = town.latitude + rng.uniform(-0.01, 0.01)
     lon = town.longitude + rng.uniform(-0.01, 0.01)

@@ -9,11 +9,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from frontdoor.directory.gaps import describe_need, record_gap
-from frontdoor.directory.index import DirectoryIndex, Entry, current_index
-from frontdoor.directory.places import Place, distance_miles, resolve_place
-from frontdoor.directory.vocabulary import TOPIC_WORDS, WORD_TO_TOPIC, topics, words
+from frontdoor.directory.index import (
+    DirectoryIndex,
+    Entry,
+    current_index,
+    forget_index,
+    still_active,
+)
+from frontdoor.directory.places import Place, resolve_place
+from frontdoor.directory.vocabulary import WORD_TO_TOPIC, topics, words
 from frontdoor.sms import to_gsm7
 
+PRIMARY = 1.0  # extra weight when what a service is mainly for is what was asked for
 NEAR_MILES = 10.0
 WIDE_MILES = 25.0
 CLOSER_MILES = 5.0
@@ -72,6 +79,9 @@ def search_services(
     place = resolve_place(request.town) if request.town else None
     request.for_young_people = request.for_young_people or asks_for_young_people(request)
     matches = find(current_index(session), request, place)
+    if len(still_active(session, [m.entry.id for m in matches])) < len(matches):
+        forget_index(session)  # retired since the index was built: build it again
+        matches = find(current_index(session), request, place)
     wanted = request.need or request.interests
     if record_gaps and not matches and not request.exclude_ids and wanted:
         need = describe_need(request.need, request.interests)
@@ -124,19 +134,23 @@ def _ranked(
 class _Wanted:
     """The request's words and topics, worked out once per search, not once per service."""
 
-    need_topics: tuple[frozenset[str], ...]
-    interest_topics: tuple[frozenset[str], ...]
+    need_topics: frozenset[str]
+    interest_topics: frozenset[str]
     plain_words: tuple[str, ...]
     barriers: frozenset[str]
+    days: frozenset[str] | None  # ORUK byday codes, when a day was asked for
+    hours: tuple[str, str] | None  # opening between these, when a time of day was asked for
 
     @classmethod
     def of(cls, request: SearchRequest) -> _Wanted:
         need_words = words(request.need)
         return cls(
-            need_topics=tuple(frozenset(TOPIC_WORDS[t]) for t in topics(need_words)),
-            interest_topics=tuple(frozenset(TOPIC_WORDS[t]) for t in topics(request.interests)),
+            need_topics=frozenset(topics(need_words)),
+            interest_topics=frozenset(topics(request.interests)),
             plain_words=tuple(w for w in need_words if w not in WORD_TO_TOPIC),
             barriers=frozenset(request.barriers),
+            days=frozenset(day_codes(request.day)) if request.day else None,
+            hours=TIMES_OF_DAY.get(request.time_of_day or ""),
         )
 
 
@@ -166,34 +180,31 @@ def _score(
     entry: Entry, request: SearchRequest, wanted: _Wanted, place: Place | None, radius: float
 ) -> Match | None:
     """None when the service does not fit; otherwise higher is better."""
-    if not _fits(entry, request):
+    if not _fits(entry, request, wanted):
         return None
-    if place is not None and not entry.online and not _in_box(entry, place, radius):
-        return None  # a cheap first cut before the great-circle distance
     distance = _nearest(entry, place)
     if place is not None and not entry.online and (distance is None or distance > radius):
         return None
-    match = 0.0
-    for topic_words in wanted.need_topics:
-        match += 2.0 if not topic_words.isdisjoint(entry.labels) else 0.0
-        match += 1.0 if not topic_words.isdisjoint(entry.primary) else 0.0  # what it is for
-    match += sum(1.0 for w in wanted.plain_words if w in entry.text)
-    for topic_words in wanted.interest_topics:  # from the what-matters-to-me plan
-        match += 2.0 if not topic_words.isdisjoint(entry.labels) else 0.0
-        match += 1.0 if not topic_words.isdisjoint(entry.primary) else 0.0
+    match = 2.0 * len(wanted.need_topics & entry.label_topics)
+    match += PRIMARY * len(wanted.need_topics & entry.primary_topics)  # what it is mainly for
+    if wanted.plain_words:
+        match += sum(1.0 for w in wanted.plain_words if w in entry.text)
+    if wanted.interest_topics:  # from the what-matters-to-me plan
+        match += 2.0 * len(wanted.interest_topics & entry.label_topics)
+        match += PRIMARY * len(wanted.interest_topics & entry.primary_topics)
     if match == 0:
         return None
     score = match - (1.0 if entry.online else 0.0)  # in person first, online when nothing near
     if "cost" in wanted.barriers and entry.free:
         score += 1.0
-    if not wanted.barriers.isdisjoint({"mobility", "transport"}) and entry.step_free:
+    if entry.step_free and not wanted.barriers.isdisjoint({"mobility", "transport"}):
         score += 0.5
     if distance is not None:
         score -= distance / NEAR_MILES
     return Match(score, entry, distance)
 
 
-def _fits(entry: Entry, request: SearchRequest) -> bool:
+def _fits(entry: Entry, request: SearchRequest, wanted: _Wanted) -> bool:
     """Hard limits: eligible by age, free if asked, on the day and at the time asked."""
     if request.age is not None and not eligible(entry, request.age):
         return False
@@ -201,10 +212,10 @@ def _fits(entry: Entry, request: SearchRequest) -> bool:
         return False  # age not known: groups only for children are not suggested to adults
     if request.free_only and not entry.free:
         return False
-    if request.day and not (day_codes(request.day) & entry.days):
+    if wanted.days is not None and wanted.days.isdisjoint(entry.days):
         return False
-    if request.time_of_day in TIMES_OF_DAY:
-        start, end = TIMES_OF_DAY[request.time_of_day]
+    if wanted.hours is not None:
+        start, end = wanted.hours
         return entry.opens_at is not None and start <= entry.opens_at < end
     return True
 
@@ -228,20 +239,21 @@ def day_codes(day: str) -> set[str]:
     return {code for name, code in DAY_CODES.items() if name.startswith(day[:3])}
 
 
-def _in_box(entry: Entry, place: Place, radius: float) -> bool:
-    """Within a box a little wider than the circle of radius miles around the place."""
-    dlat = radius / 68.0
-    dlon = radius / (68.0 * max(0.1, math.cos(math.radians(place.latitude))))
-    return any(
-        abs(lat - place.latitude) <= dlat and abs(lon - place.longitude) <= dlon
-        for lat, lon in entry.points
-    )
+MILES_PER_DEGREE = 69.09
 
 
 def _nearest(entry: Entry, place: Place | None) -> float | None:
+    """Miles to the nearest of its places (flat-earth sum: well within 1% at county scale)."""
     if place is None or not entry.points:
         return None
-    return min(distance_miles((place.latitude, place.longitude), p) for p in entry.points)
+    shrink = math.cos(math.radians(place.latitude))
+    if len(entry.points) == 1:  # most groups meet in one place
+        lat, lon = entry.points[0]
+        return MILES_PER_DEGREE * math.hypot(lat - place.latitude, (lon - place.longitude) * shrink)
+    return MILES_PER_DEGREE * min(
+        math.hypot(lat - place.latitude, (lon - place.longitude) * shrink)
+        for lat, lon in entry.points
+    )
 
 
 def suggestion(

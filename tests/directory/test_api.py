@@ -7,9 +7,10 @@ from typing import Any
 import jsonschema
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from frontdoor.console.app import create_app
+from frontdoor.directory.api import create_oruk_app
 from frontdoor.directory.oruk_spec import openapi, schema
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import Service
@@ -17,7 +18,10 @@ from frontdoor.store.models import Service
 
 @pytest.fixture()
 def client(directory_url: str) -> TestClient:
-    return TestClient(create_app(directory_url))
+    """The ORUK app mounted at /oruk, as the console mounts it."""
+    host = FastAPI()
+    host.mount("/oruk", create_oruk_app(directory_url))
+    return TestClient(host)
 
 
 def response_schema(path: str) -> dict[str, Any]:

@@ -104,3 +104,93 @@ def test_a_record_reusing_another_services_ids_is_rejected_not_crashed(sqlite_ur
     [(record_id, reason)] = report.rejected
     assert record_id == "a-new-service"
     assert f"already belongs to service {records[0]['id']}" in reason
+
+
+def test_a_retired_service_listed_again_comes_back(sqlite_url: str) -> None:
+    records = sample()[:10]
+    with session_scope(sqlite_url) as session:
+        import_services(session, records)
+    with session_scope(sqlite_url) as session:
+        assert import_services(session, records[1:]).deactivated == 1
+    with session_scope(sqlite_url) as session:
+        report = import_services(session, records)
+    assert (report.new, report.updated, report.unchanged) == (0, 1, 9)
+    with session_scope(sqlite_url) as session:
+        assert session.get(Service, records[0]["id"]).active is True
+
+
+def test_a_partial_import_keeps_what_it_leaves_out(sqlite_url: str) -> None:
+    records = sample()[:10]
+    with session_scope(sqlite_url) as session:
+        import_services(session, records)
+    with session_scope(sqlite_url) as session:
+        assert import_services(session, records[:2], full=False).deactivated == 0
+    with session_scope(sqlite_url) as session:
+        assert session.get(Service, records[9]["id"]).active is True
+
+
+def broken(change) -> dict:
+    record = copy.deepcopy(sample()[0])
+    change(record)
+    return record
+
+
+def test_nested_parts_are_checked_too(sqlite_url: str) -> None:
+    def schedule(**values):
+        return lambda r: r["schedules"][0].update(values)
+
+    def location(**values):
+        return lambda r: r["service_at_locations"][0]["location"].update(values)
+
+    cases = {
+        "byday 'Tuesdays' is not a list of days like MO,TH or 1MO": schedule(byday="Tuesdays"),
+        "opens_at '9am' is not a time like 09:30": schedule(opens_at="9am"),
+        "freq 'SOMETIMES' is not one of DAILY, WEEKLY, MONTHLY, YEARLY": schedule(freq="SOMETIMES"),
+        "location latitude 153.2 is out of range": location(latitude=153.2),
+        "location longitude is not a number": location(longitude="west"),
+        "minimum_age 70 is more than maximum_age 12": lambda r: r.update(
+            minimum_age=70, maximum_age=12
+        ),
+        "schedules is not a list of objects": lambda r: r.update(schedules="weekly"),
+    }
+    with session_scope(sqlite_url) as session:
+        for reason, change in cases.items():
+            report = import_services(session, [broken(change)], full=False)
+            assert report.new == 0 and len(report.rejected) == 1, reason
+            assert reason in report.rejected[0][1], report.rejected
+
+
+def test_the_same_id_twice_in_one_import_is_rejected_once(sqlite_url: str) -> None:
+    first = sample()[0]
+    with session_scope(sqlite_url) as session:
+        report = import_services(session, [first, copy.deepcopy(first)])
+    assert report.new == 1
+    assert report.rejected == [(first["id"], "the same service id appears twice in this import")]
+
+
+def test_free_means_free_for_everyone_and_unknown_cost_is_not_free(sqlite_url: str) -> None:
+    def costs(fees: str | None, amounts: list[float]):
+        def change(record: dict) -> None:
+            record.pop("fees", None)
+            if fees is not None:
+                record["fees"] = fees
+            record["cost_options"] = [
+                {"id": f"{record['id']}-cost-{n}", "amount": a, "currency": "GBP"}
+                for n, a in enumerate(amounts)
+            ]
+
+        return change
+
+    cases = [
+        ("Free", [], True),
+        ("Free", [2.5], False),
+        (None, [], False),
+        (None, [0], True),
+        ("Free for people on benefits, 2 pounds otherwise", [], False),
+        ("3 pounds a session", [], False),
+    ]
+    with session_scope(sqlite_url) as session:
+        for fees, amounts, free in cases:
+            record = broken(costs(fees, amounts))
+            import_services(session, [record])
+            assert session.get(Service, record["id"]).is_free is free, (fees, amounts)

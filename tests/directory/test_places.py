@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
 from frontdoor.directory.places import distance_miles, resolve_place, towns
@@ -34,3 +38,22 @@ def test_distances_in_miles() -> None:
 
 def test_every_sample_town_is_known() -> None:
     assert {t.name for t in towns()} >= {"Lincoln", "Boston", "Grantham", "Holbeach"}
+
+
+def test_every_town_in_the_conversation_design_is_known() -> None:
+    design = "Lincoln Boston Grantham Gainsborough Skegness Louth Sleaford Spalding Stamford"
+    more = ["Market Rasen", "Horncastle", "Mablethorpe", "Bourne", "Holbeach"]
+    for name in design.split() + more:
+        assert resolve_place(name).name == name
+
+
+def test_the_search_command_says_when_a_place_is_not_known(sqlite_url: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdoor.cli", "search", "walking", "--town", "Narnia"],
+        env={**os.environ, "DATABASE_URL": sqlite_url},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "'Narnia' is not a place in the area" in result.stderr
+    assert "a postcode like LN1" in result.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from conftest import run, slots_set, tracker
+from action_helpers import run, slots_set, tracker
 
 import actions.referrals as referral_actions
 from actions.referrals import ActionCreateReferral

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import run, slots_set, tracker
+from action_helpers import run, slots_set, tracker
 
 from actions.groups import ActionNarrowSearch, ActionNewSearch, ActionSuggestGroups, narrowing
 from frontdoor.sms import is_gsm7

@@ -3,6 +3,10 @@
 Take over pauses the conversation (Rasa records but does not answer), reply runs
 action_link_worker_message, hand back runs action_link_worker_left and resumes. Each message
 goes out on the resident's latest channel (`output_channel=latest`).
+
+Each call ends with `action_listen`, as a turn of the assistant's own does. Without it the
+resident's next message follows the link worker's action directly: no rule fits that, and
+the fallback's rewind would also undo the resume and leave the assistant silent for good.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import httpx
 from frontdoor.settings import Settings
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+LISTEN = {"event": "action", "name": "action_listen"}
 
 
 class RasaError(RuntimeError):
@@ -47,8 +52,12 @@ class RasaClient:
     def _events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
         self._post(sender_id, "tracker/events", events)
 
-    def _execute(self, sender_id: str, action: str) -> list[dict[str, Any]]:
+    def _execute(
+        self, sender_id: str, action: str, then: tuple[dict[str, Any], ...] = ()
+    ) -> list[dict[str, Any]]:
+        """Run an action on the resident's channel, then wait for the resident as usual."""
         answer = self._post(sender_id, "execute", {"name": action}, output_channel="latest")
+        self._events(sender_id, [*then, LISTEN])
         return list(answer.get("messages") or []) if isinstance(answer, dict) else []
 
     def take_over(self, sender_id: str, first_name: str) -> list[dict[str, Any]]:
@@ -69,6 +78,4 @@ class RasaClient:
 
     def hand_back(self, sender_id: str) -> list[dict[str, Any]]:
         """Say goodbye for the link worker and let the assistant answer again."""
-        messages = self._execute(sender_id, "action_link_worker_left")
-        self._events(sender_id, [{"event": "resume"}])
-        return messages
+        return self._execute(sender_id, "action_link_worker_left", then=({"event": "resume"},))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from frontdoor.console.conversation import read_conversation
 from frontdoor.console.deps import Actor
-from frontdoor.console.rasa_client import RasaClient
+from frontdoor.console.rasa_client import RasaClient, RasaError
 from frontdoor.store import link_worker as work
 from frontdoor.store.console import OUTCOME_LABELS, LinkWorker
 from frontdoor.store.models import Referral
@@ -140,12 +140,22 @@ def reassign(session: Session, actor: Actor, reference: str, email: str) -> Refe
 
 
 def take_over(session: Session, rasa: RasaClient, actor: Actor, reference: str) -> None:
-    """Hold the chat in the store first (one holder at a time), then pause the assistant."""
+    """Hold the chat in the store first (one holder at a time), then pause the assistant.
+
+    The hold is committed before Rasa is called: on SQLite there is one writer at a time, and
+    Rasa writes the conversation to the same database while it runs the call. If Rasa cannot
+    be reached the hold is undone, so the assistant keeps answering the resident.
+    """
     referral = find(session, reference)
     worker: LinkWorker = actor.worker(session)
     work.take_over_chat(session, referral, worker)
-    session.flush()
-    rasa.take_over(referral.conversation_id, worker.first_name)
+    session.commit()
+    try:
+        rasa.take_over(referral.conversation_id, worker.first_name)
+    except RasaError:
+        work.undo_take_over(session, referral, worker)
+        session.commit()
+        raise
 
 
 def reply(session: Session, rasa: RasaClient, actor: Actor, reference: str, text: str) -> None:
@@ -156,15 +166,19 @@ def reply(session: Session, rasa: RasaClient, actor: Actor, reference: str, text
         raise work.WorkError("the message is empty")
     work.require_holder(referral, worker)
     work.require_chat_holder(session, referral, worker)
+    session.commit()  # no write lock held while Rasa writes the conversation
     rasa.reply(referral.conversation_id, text)
     work.chat_replied(session, referral, worker, text)
 
 
 def hand_back(session: Session, rasa: RasaClient, actor: Actor, reference: str) -> None:
+    """Let the assistant answer again, then record it; the store changes only if Rasa did."""
     referral = find(session, reference)
-    work.hand_back_chat(session, referral, actor.worker(session))
-    session.flush()
+    worker = actor.worker(session)
+    work.require_can_hand_back(session, referral, worker)
+    session.commit()  # no write lock held while Rasa writes the conversation
     rasa.hand_back(referral.conversation_id)
+    work.hand_back_chat(session, referral, worker)
 
 
 def close(

@@ -343,13 +343,27 @@ def chat_replied(session: Session, referral: Referral, worker: LinkWorker, text:
     audit(session, worker, "reply", referral, f"{len(text)} characters")
 
 
-def hand_back_chat(session: Session, referral: Referral, worker: LinkWorker) -> None:
-    """The assistant answers the resident again."""
+def undo_take_over(session: Session, referral: Referral, worker: LinkWorker) -> None:
+    """The assistant could not be paused: the link worker does not hold the chat after all."""
+    work = work_for(session, referral)
+    if work.chat_held_by == worker.email:
+        work.chat_held_by = None
+        work.chat_held_since = None
+        audit(session, worker, "take_over_failed", referral, "the assistant could not be reached")
+
+
+def require_can_hand_back(session: Session, referral: Referral, worker: LinkWorker) -> None:
     work = work_for(session, referral)
     if work.chat_held_by is None:
         raise WorkError("the assistant already holds the conversation")
     if work.chat_held_by != worker.email and not worker.is_manager:
         raise Conflict(f"{work.chat_held_by} holds the conversation")
+
+
+def hand_back_chat(session: Session, referral: Referral, worker: LinkWorker) -> None:
+    """The assistant answers the resident again."""
+    require_can_hand_back(session, referral, worker)
+    work = work_for(session, referral)
     work.chat_held_by = None
     work.chat_held_since = None
     audit(session, worker, "hand_back", referral)

@@ -167,6 +167,22 @@ def test_rasa_down_is_a_bad_gateway_and_nothing_changes(client, rasa) -> None:
     assert client.get(f"/api/referrals/{reference}", headers=sam).json()["chat_held_by"] is None
 
 
+def test_rasa_down_during_reply_or_hand_back_keeps_the_chat_held(client, rasa) -> None:
+    reference = add_referral(client.app.state.database_url)
+    sam = token_for(client, SAM)
+    client.post(f"/api/referrals/{reference}/claim", headers=sam)
+    assert client.post(f"/api/referrals/{reference}/take-over", headers=sam).status_code == 200
+    rasa.fail = True
+    sent = client.post(f"/api/referrals/{reference}/reply", headers=sam, json={"text": "Hello"})
+    assert sent.status_code == 502
+    assert client.post(f"/api/referrals/{reference}/hand-back", headers=sam).status_code == 502
+    body = client.get(f"/api/referrals/{reference}", headers=sam).json()
+    assert (body["chat_held_by"], body["first_contact_at"]) == (SAM, None)
+    rasa.fail = False
+    assert client.post(f"/api/referrals/{reference}/hand-back", headers=sam).status_code == 200
+    assert client.get(f"/api/referrals/{reference}", headers=sam).json()["chat_held_by"] is None
+
+
 def test_release_and_manager_reassign(client) -> None:
     reference = add_referral(client.app.state.database_url)
     sam, alex, pat = token_for(client, SAM), token_for(client, ALEX), token_for(client, PAT)

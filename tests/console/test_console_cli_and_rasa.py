@@ -52,6 +52,7 @@ def test_rasa_calls_follow_the_contract() -> None:
     rasa.hand_back("web 1")
     token = {"token": "secret"}
     latest = {"token": "secret", "output_channel": "latest"}
+    listen = {"event": "action", "name": "action_listen"}
     assert seen == [
         (
             "POST",
@@ -60,6 +61,7 @@ def test_rasa_calls_follow_the_contract() -> None:
             [{"event": "pause"}, {"event": "slot", "name": "link_worker_name", "value": "Sam"}],
         ),
         ("POST", "/conversations/web%201/execute", latest, {"name": "action_link_worker_joined"}),
+        ("POST", "/conversations/web%201/tracker/events", token, [listen]),
         (
             "POST",
             "/conversations/web%201/tracker/events",
@@ -67,8 +69,9 @@ def test_rasa_calls_follow_the_contract() -> None:
             [{"event": "slot", "name": "link_worker_message", "value": "Hello"}],
         ),
         ("POST", "/conversations/web%201/execute", latest, {"name": "action_link_worker_message"}),
+        ("POST", "/conversations/web%201/tracker/events", token, [listen]),
         ("POST", "/conversations/web%201/execute", latest, {"name": "action_link_worker_left"}),
-        ("POST", "/conversations/web%201/tracker/events", token, [{"event": "resume"}]),
+        ("POST", "/conversations/web%201/tracker/events", token, [{"event": "resume"}, listen]),
     ]
 
 

@@ -114,3 +114,22 @@ def test_start_again_in_the_middle_of_a_search(assistant) -> None:
     assert tracker["slots"]["triage_level"] is None
     replies = assistant.send(who, "I'm looking for a choir in Louth")
     assert any(r.get("custom", {}).get("type") == "groups" for r in replies), replies
+
+
+def test_the_assistant_answers_again_after_a_link_worker_hands_back(assistant) -> None:
+    from frontdoor.console.rasa_client import RasaClient
+
+    who = sender()
+    rasa = RasaClient(assistant.rasa_url, assistant.token)
+    assistant.send(who, "hello")
+    joined = rasa.take_over(who, "Sam")
+    assert "this is Sam, a link worker" in texts(joined)
+    assert assistant.send(who, "is that a real person?") == []  # the assistant keeps quiet
+    assert "Sam (link worker): Yes, it is me." in texts(rasa.reply(who, "Yes, it is me."))
+    rasa.hand_back(who)
+    assert assistant.tracker(who)["paused"] is False
+    # A message the assistant cannot place is rewound by the fallback; that must not undo the
+    # hand back and leave the resident talking to no one.
+    assistant.send(who, "zzqx vlorp")
+    assert assistant.tracker(who)["paused"] is False
+    assert "community support" in texts(assistant.send(who, "hello"))

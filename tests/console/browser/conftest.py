@@ -100,8 +100,10 @@ def live_console(assistant, serve) -> Console:
     return Console(serve(app), url)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one module: Playwright's sync API holds an event loop while it runs, which
+    would stop later asyncio tests (the SMS channel's) from running theirs."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: {INSTALL}")
     with sync_playwright() as playwright:

@@ -19,9 +19,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.safety_while_paused import CRISIS_PREFIX, answer_crisis_while_paused
 from frontdoor.safety import Assessment, assess
 
-CRISIS_PREFIX = "crisis_"
 SAFETY_KEY = "safety"
 
 
@@ -39,6 +39,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.threshold = float(config.get("model_threshold", 0.6))
+        answer_crisis_while_paused()  # a link worker holding the chat must not hide a crisis
 
     @classmethod
     def create(

@@ -133,3 +133,19 @@ def test_the_assistant_answers_again_after_a_link_worker_hands_back(assistant) -
     assistant.send(who, "zzqx vlorp")
     assert assistant.tracker(who)["paused"] is False
     assert "community support" in texts(assistant.send(who, "hello"))
+
+
+def test_a_crisis_is_answered_even_while_a_link_worker_holds_the_chat(assistant) -> None:
+    from frontdoor.console.rasa_client import RasaClient
+
+    who = sender()
+    rasa = RasaClient(assistant.rasa_url, assistant.token)
+    assistant.send(who, "hello")
+    rasa.take_over(who, "Sam")
+    assert assistant.send(who, "ok thanks") == []  # the link worker answers, not the assistant
+    reply = texts(assistant.send(who, "i want to end it all tonight"))
+    assert "116 123" in reply and "999" in reply
+    tracker = assistant.tracker(who)
+    assert tracker["paused"] is True  # the link worker still holds the chat
+    assert tracker["slots"]["risk"]
+    assert assistant.send(who, "sorry") == []

@@ -111,7 +111,7 @@ class ActionSuggestGroups(Action):
             return [SlotSet("suggested_groups", shown)]
         say(
             dispatcher,
-            "groups_found",
+            "groups_found" if len(groups) > 1 else "group_found",
             count=len(groups),
             place=place,
             groups=short_text(groups),

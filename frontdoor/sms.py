@@ -187,13 +187,32 @@ def choose_option(reply: str | None, options: list[Option]) -> Option | None:
 
 
 def compact_groups(groups: list[dict[str, Any]]) -> str:
-    """Group suggestions as one short numbered line each: name, when, where, cost, contact."""
+    """Group suggestions as one short line each: "- name: when, where, cost, contact".
+
+    Lines start with a dash, not a number, so "Reply 1" only ever means the choices below
+    them. A place's town is left off when its venue already names it.
+    """
     lines = []
-    for n, group in enumerate(groups, start=1):
-        parts = (group.get(key) for key in ("name", "when", "where", "cost", "contact"))
-        words = (" ".join(str(part).split()).rstrip(".") for part in parts if part)
-        lines.append(f"{n}. " + ", ".join(w for w in words if w))
+    for group in groups:
+        name = _tidy(group.get("name"))
+        where = _without_repeated_town(_tidy(group.get("where")))
+        details = [_tidy(group.get(key)) for key in ("when",)] + [where]
+        details += [_tidy(group.get(key)) for key in ("cost", "contact")]
+        rest = ", ".join(d for d in details if d)
+        lines.append(f"- {name}: {rest}" if name and rest else f"- {name or rest}")
     return to_gsm7("\n".join(lines))
+
+
+def _tidy(value: Any) -> str:
+    return " ".join(str(value or "").split()).rstrip(".")
+
+
+def _without_repeated_town(where: str) -> str:
+    """'Boston Leisure Centre, Boston' -> 'Boston Leisure Centre'; 'Central Park, Boston' stays."""
+    venue, comma, town = where.rpartition(", ")
+    if comma and town and town.lower() in venue.lower().split():
+        return venue
+    return where
 
 
 def message_text(message: dict[str, Any]) -> tuple[str, list[Option]]:

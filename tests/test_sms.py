@@ -105,7 +105,12 @@ def test_group_suggestions_are_compact_and_gsm7() -> None:
         {"name": "Men's Shed", "when": None, "where": "Louth", "cost": "\u00a32", "contact": ""},
     ]
     assert compact_groups(groups) == (
-        "1. Café Chat - Boston, Mondays 2pm, Library, Free, 01632 960002\n2. Men's Shed, Louth, £2"
+        "- Café Chat - Boston: Mondays 2pm, Library, Free, 01632 960002\n- Men's Shed: Louth, £2"
+    )
+    venue_names_town = {"name": "Walks", "where": "Boston Leisure Centre, Boston", "cost": "Free"}
+    other_town = {"name": "Walks", "where": "Central Park, Boston"}
+    assert compact_groups([venue_names_town, other_town]) == (
+        "- Walks: Boston Leisure Centre, Free\n- Walks: Central Park, Boston"
     )
     assert is_gsm7(compact_groups(groups))
 
@@ -143,7 +148,7 @@ def test_a_turn_goes_as_one_text_with_only_the_last_options_numbered() -> None:
     assert bodies == [
         "A link worker is a friendly person.\n"
         "Is that OK? Reply 1 or 2.\n1 Yes, that is OK\n2 No\n"
-        "Here are 1 groups.\n1. Walk, Tue, Boston, Free, x"
+        "Here are 1 groups.\n- Walk: Tue, Boston, Free, x"
     ]
     assert options == YES_NO
     assert format_turn([{"text": "Hi \u2019there\u2019"}]) == (["Hi 'there'"], [])

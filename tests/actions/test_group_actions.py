@@ -40,6 +40,15 @@ def test_more_shows_different_groups(directory_url: str) -> None:
     assert slots["suggested_groups"][: len(shown)] == shown
 
 
+def test_one_group_left_is_worded_as_one(directory_url: str) -> None:
+    slots = {"activity": "men's shed", "town": "Louth", "suggested_groups": []}
+    messages, set_now = suggest(slots)
+    while len(cards(messages)) > 1:
+        slots["suggested_groups"] = set_now["suggested_groups"]
+        messages, set_now = suggest(slots, intent="more_groups")
+    assert messages[0]["text"].startswith("Here is a group near Louth that might suit you.")
+
+
 def test_narrowing_words() -> None:
     assert narrowing("only free ones please") == {"search_free_only": True}
     assert narrowing("that's too far, anything closer?") == {"search_closer": True}

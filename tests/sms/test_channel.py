@@ -183,7 +183,7 @@ async def test_group_suggestions_go_as_compact_text(sms) -> None:
     [body] = sms.fake.to(RESIDENT)
     assert body == (
         "Here are 1 groups near Boston.\n"
-        "1. Zoe's Walking Group, Tuesdays 10am, Central Park, Boston, Free, 01632 960001"
+        "- Zoe's Walking Group: Tuesdays 10am, Central Park, Boston, Free, 01632 960001"
     )
     assert is_gsm7(body)
 

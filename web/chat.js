@@ -55,6 +55,7 @@
       ["summary", "when", "where", "cost", "contact"].forEach(function (key) {
         if (group[key]) { card.appendChild(element("p", "", group[key])); }
       });
+      if (group.why) { card.appendChild(element("p", "why", "Why this one: " + group.why)); }
       cards.appendChild(card);
     });
     item.appendChild(cards);

@@ -97,6 +97,17 @@ def test_queue_page_shows_crisis_first_and_filters(client) -> None:
     assert crisis in louth and routine not in louth
 
 
+def test_channels_are_named_as_people_say_them(client) -> None:
+    url = client.app.state.database_url
+    web = add_referral(url, channel="socketio")
+    add_referral(url, channel="sms")
+    log_in(client, SAM)
+    queue = client.get("/").text
+    assert "<td>web chat</td>" in queue and "<td>SMS</td>" in queue and ">socketio<" not in queue
+    assert '<option value="socketio">web chat</option>' in queue
+    assert "<dd>web chat</dd>" in client.get(f"/referrals/{web}").text
+
+
 def test_claim_take_over_reply_hand_back_and_close_through_the_pages(client, rasa) -> None:
     reference = add_referral(client.app.state.database_url, conversation_id="web-9")
     csrf = log_in(client, SAM)

@@ -23,6 +23,20 @@ from frontdoor.store.models import STATUSES
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
+CHANNEL_LABELS = {"socketio": "web chat", "sms": "SMS", "rest": "REST API", "cmdline": "terminal"}
+
+
+def channel_label(channel: str | None) -> str:
+    """How a Rasa channel name reads to people: 'socketio' is the web chat."""
+    return CHANNEL_LABELS.get(channel or "", channel or "unknown")
+
+
+def channel_labels(figures: dict[str, int]) -> dict[str, int]:
+    return {channel_label(k): v for k, v in figures.items()}
+
+
+templates.env.filters["channel_label"] = channel_label
+templates.env.filters["channel_labels"] = channel_labels
 LOGIN_CSRF_COOKIE = "frontdoor_login_csrf"
 Reference = PathParam(..., min_length=1, max_length=16)
 DONE = {

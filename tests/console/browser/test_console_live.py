@@ -56,7 +56,7 @@ def test_reply_reaches_the_resident_and_hand_back(browser: Browser, live_console
     worker.get_by_label("Password").fill(PASSWORD)
     worker.get_by_role("button", name="Log in").click()
     worker.get_by_role("link", name=reference).click()
-    expect(worker.locator("dl.facts").first).to_contain_text("socketio")
+    expect(worker.locator("dl.facts").first).to_contain_text("web chat")
     expect(worker.locator("#chat")).to_contain_text("weekday mornings")
     worker.get_by_role("button", name="Claim this referral").click()
     worker.get_by_role("button", name="Take over the chat").click()
@@ -101,3 +101,19 @@ def test_reply_reaches_the_resident_and_hand_back(browser: Browser, live_console
     assert tuple(row) == ("socketio", session_id, "closed")
     resident.context.close()
     worker.context.close()
+
+
+def test_group_cards_and_the_choices_after_them_reach_the_web_chat(
+    browser: Browser, live_console
+) -> None:
+    resident = browser.new_context().new_page()
+    resident.set_default_timeout(30_000)
+    resident.goto(f"{live_console.url}/chat/")
+    expect(resident.get_by_role("button", name="Send")).to_be_enabled()
+    say(resident, "I'm looking for a choir in Louth", "near Louth")
+    cards = resident.locator("#messages li.group-card")
+    expect(cards).to_have_count(3)
+    expect(cards.first).to_contain_text("Why this one:")
+    resident.get_by_role("button", name="Show more").click()
+    expect(cards).to_have_count(6)  # the choice after the cards works, and more arrive
+    resident.context.close()

@@ -7,6 +7,9 @@
   var PERSON_MESSAGE = /^(.{1,60}) \(link worker\): ([\s\S]*)$/;
   var JOINED = /^Hello, this is (.{1,60}), a link worker/;
   var LEFT = /has handed you back to the assistant/;
+  // The conversation lasts as long as this browser tab: a reload or a dropped signal goes on
+  // with the same chat (and a link worker's replies still arrive); closing the tab ends it.
+  var SESSION_KEY = "frontdoor-chat-session";
 
   var list, status, connection, input, form, socket, sessionId;
 
@@ -34,6 +37,14 @@
       status.textContent = "You are talking to the assistant, a computer program.";
       status.classList.remove("person");
     }
+  }
+
+  function storedSession() {
+    try { return window.sessionStorage.getItem(SESSION_KEY); } catch (e) { return null; }
+  }
+
+  function storeSession(id) {
+    try { window.sessionStorage.setItem(SESSION_KEY, id); } catch (e) { /* private mode */ }
   }
 
   function choices(item, buttons) {
@@ -92,13 +103,17 @@
     socket = window.io(rasaUrl, { path: "/socket.io", transports: ["polling"] });
     socket.on("connect", function () {
       connection.textContent = "Connected.";
-      // The conversation id is this connection's own id: Rasa 3.6 sends replies to a room named
-      // after the session id, and forgets to await joining it under python-socketio 5.1x; every
-      // connection is already in the room named after its own id.
-      socket.emit("session_request", { session_id: socket.id });
+      // The server issues session ids; asking for the one this tab had carries the chat on.
+      socket.emit("session_request", { session_id: sessionId || storedSession() });
     });
     socket.on("session_confirm", function (confirmed) {
-      sessionId = typeof confirmed === "string" ? confirmed : (confirmed && confirmed.session_id) || sessionId;
+      var id = typeof confirmed === "string" ? confirmed : (confirmed && confirmed.session_id);
+      if (!id) { return; }
+      if (!sessionId && id === storedSession() && !list.children.length) {
+        add("assistant", "Assistant", "Welcome back. We can carry on where we left off.");
+      }
+      sessionId = id;
+      storeSession(id);
       document.body.setAttribute("data-session-id", sessionId);
       form.querySelector("button").disabled = false;
     });

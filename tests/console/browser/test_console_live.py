@@ -116,4 +116,9 @@ def test_group_cards_and_the_choices_after_them_reach_the_web_chat(
     expect(cards.first).to_contain_text("Why this one:")
     resident.get_by_role("button", name="Show more").click()
     expect(cards).to_have_count(6)  # the choice after the cards works, and more arrive
+    session_id = resident.locator("body").get_attribute("data-session-id")
+    resident.reload()  # the same tab goes on with the same conversation
+    expect(resident.locator("#messages")).to_contain_text("Welcome back")
+    expect(resident.locator("body")).to_have_attribute("data-session-id", session_id)
+    say(resident, "show more", "near Louth")
     resident.context.close()

@@ -14,6 +14,7 @@ from actions.forms import FrontdoorFormValidation
 from actions.messages import say
 from frontdoor import plan
 from frontdoor.directory.search import SearchRequest, search_services
+from frontdoor.directory.vocabulary import topics
 from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
 
@@ -48,20 +49,31 @@ def search_request(tracker: Tracker, exclude: list[str]) -> SearchRequest:
     answers = plan.gather(tracker.current_slot_values())
     activity = tracker.get_slot("activity")
     from_plan = not activity and tracker.get_slot("plan") is not None
+    interests = plan.interests(answers) if from_plan else []
+    need = activity or answers.would_like_different or answers.what_matters
+    if from_plan and topics(interests):
+        need = None  # the plan's topics say what to look for; its other words would only blur it
     day = tracker.get_slot("day")
     return SearchRequest(
-        need=activity or answers.would_like_different or answers.what_matters,
+        need=need,
         town=tracker.get_slot("town"),
         day=day if day else (answers.days[0] if from_plan and len(answers.days) == 1 else None),
-        interests=plan.interests(answers) if from_plan else [],
+        interests=interests,
         barriers=answers.barriers if from_plan else [],
         exclude_ids=exclude,
         age=age_said(tracker),
         free_only=bool(tracker.get_slot("search_free_only")),
         closer=bool(tracker.get_slot("search_closer")),
-        time_of_day=tracker.get_slot("time_of_day"),
+        time_of_day=tracker.get_slot("time_of_day")
+        or (one_time_of_day(answers.free_when) if from_plan else None),
         limit=SUGGESTIONS,
     )
+
+
+def one_time_of_day(text: str | None) -> str | None:
+    """'Tuesday mornings' -> 'morning'; nothing when none or several times are named."""
+    named = [name for name, pattern in TIMES.items() if pattern.search(text or "")]
+    return named[0] if len(named) == 1 else None
 
 
 AGE = re.compile(

@@ -24,7 +24,22 @@ SKIP_WORDS = {
 }
 
 _BARRIER_CUES = {
-    "transport": ("bus", "car", "drive", "driving", "transport", "lift", "travel", "taxi"),
+    "transport": (
+        "bus",
+        "buses",
+        "busses",
+        "train",
+        "trains",
+        "car",
+        "drive",
+        "driving",
+        "transport",
+        "lift",
+        "lifts",
+        "travel",
+        "taxi",
+        "taxis",
+    ),
     "cost": ("money", "cost", "afford", "expensive", "price", "skint", "pay", "cheap"),
     "confidence": (
         "confidence",
@@ -163,9 +178,11 @@ def _next_step(answers: WhatMatters) -> str:
 
 
 def interests(answers: WhatMatters) -> list[str]:
-    """Words to match groups on, from what they enjoy and would like."""
+    """Words to match groups on: what they enjoy, would like, what matters and what is in the
+    way (a loss points to bereavement support, money worries to advice)."""
     words: list[str] = []
-    for text in (answers.enjoys, answers.would_like_different, answers.what_matters):
+    texts = (answers.enjoys, answers.would_like_different, answers.what_matters)
+    for text in (*texts, answers.getting_in_way):
         if text:
             words.extend(w for w in re.findall(r"[a-z']+", text.lower()) if len(w) > 3)
     return words

@@ -22,6 +22,7 @@ def test_skips() -> None:
 def test_barriers_and_days_from_free_text() -> None:
     assert plan.barriers_from("the bus is hard and money is tight") == ["transport", "cost"]
     assert plan.barriers_from("I look after my husband") == ["caring"]
+    assert plan.barriers_from("buses are hard") == ["transport"]
     assert plan.barriers_from("none") == []
     assert plan.days_from("tuesdays and weekends") == ["tuesday", "saturday", "sunday"]
     assert plan.days_from("any time") == []

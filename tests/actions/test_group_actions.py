@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from action_helpers import run, slots_set, tracker
 
-from actions.groups import ActionNarrowSearch, ActionNewSearch, ActionSuggestGroups, narrowing
+from actions.groups import (
+    ActionNarrowSearch,
+    ActionNewSearch,
+    ActionSuggestGroups,
+    narrowing,
+    one_time_of_day,
+    search_request,
+)
+from frontdoor.directory.vocabulary import topics
 from frontdoor.sms import is_gsm7
 
 
@@ -47,6 +55,49 @@ def test_one_group_left_is_worded_as_one(directory_url: str) -> None:
         slots["suggested_groups"] = set_now["suggested_groups"]
         messages, set_now = suggest(slots, intent="more_groups")
     assert messages[0]["text"].startswith("Here is a group near Louth that might suit you.")
+
+
+WIDOWER_PLAN = {
+    "plan": {"text": "Here is your plan."},
+    "what_matters": "seeing people",
+    "getting_in_way": "my confidence since my wife died",
+    "would_like_different": "to get out more",
+    "enjoys": "I used to love gardening",
+    "barriers": "buses are hard",
+    "town": "Sleaford",
+    "free_when": "tuesday mornings",
+}
+
+
+def test_a_plan_searches_by_its_topics_day_and_time_of_day() -> None:
+    request = search_request(tracker(WIDOWER_PLAN), exclude=[])
+    assert request.need is None  # "to get out more" would only blur the plan's topics
+    assert {"gardening", "social", "bereavement"} <= topics(request.interests)
+    assert (request.day, request.time_of_day, request.barriers) == (
+        "tuesday",
+        "morning",
+        ["transport"],
+    )
+
+
+def test_suggestions_from_a_plan_are_on_the_day_and_time_the_resident_is_free(
+    directory_url: str,
+) -> None:
+    messages, _ = suggest(WIDOWER_PLAN, intent="affirm")
+    groups = cards(messages)
+    assert groups
+    for group in groups:
+        assert "Tuesday" in group["when"]
+        assert group["when"].split(", ")[1].split(" ")[0].endswith("am")
+    assert any("Allotment" in g["name"] or "Garden" in g["name"] for g in groups)
+
+
+def test_one_time_of_day() -> None:
+    assert one_time_of_day("Tuesday mornings") == "morning"
+    assert one_time_of_day("evenings after work") == "evening"
+    assert one_time_of_day("mornings or afternoons") is None
+    assert one_time_of_day("any time") is None
+    assert one_time_of_day(None) is None
 
 
 def test_narrowing_words() -> None:

@@ -64,16 +64,9 @@ def search_request(tracker: Tracker, exclude: list[str]) -> SearchRequest:
         age=age_said(tracker),
         free_only=bool(tracker.get_slot("search_free_only")),
         closer=bool(tracker.get_slot("search_closer")),
-        time_of_day=tracker.get_slot("time_of_day")
-        or (one_time_of_day(answers.free_when) if from_plan else None),
+        time_of_day=tracker.get_slot("time_of_day") or (answers.time_of_day if from_plan else None),
         limit=SUGGESTIONS,
     )
-
-
-def one_time_of_day(text: str | None) -> str | None:
-    """'Tuesday mornings' -> 'morning'; nothing when none or several times are named."""
-    named = [name for name, pattern in TIMES.items() if pattern.search(text or "")]
-    return named[0] if len(named) == 1 else None
 
 
 AGE = re.compile(
@@ -154,11 +147,7 @@ FREE = re.compile(
     re.I,
 )
 CLOSER = re.compile(r"\b(closer|nearer|nearby|near me|too far|not so far|close to home)\b", re.I)
-TIMES = {
-    "morning": re.compile(r"\bmornings?\b", re.I),
-    "afternoon": re.compile(r"\bafternoons?\b", re.I),
-    "evening": re.compile(r"\b(evenings?|nights?|after work)\b", re.I),
-}
+TIMES = plan.TIMES_OF_DAY
 
 
 def narrowing(text: str) -> dict[str, Any]:

@@ -77,6 +77,12 @@ BARRIER_WORDS = {
     "caring": "caring for someone",
     "health": "health",
 }
+# A time of day named in free text ("Tuesday mornings"); the search narrows by these too.
+TIMES_OF_DAY = {
+    "morning": re.compile(r"\bmornings?\b", re.I),
+    "afternoon": re.compile(r"\bafternoons?\b", re.I),
+    "evening": re.compile(r"\b(evenings?|nights?|after work)\b", re.I),
+}
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_CUES = {d: (d, d[:3], d[:4]) for d in _DAYS}
 
@@ -94,6 +100,7 @@ class WhatMatters:
     free_when: str | None = None
     barriers: list[str] = field(default_factory=list)
     days: list[str] = field(default_factory=list)
+    time_of_day: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -127,6 +134,14 @@ def days_from(text: str | None) -> list[str]:
     return sorted(set(days), key=_DAYS.index)
 
 
+def time_of_day_from(text: str | None) -> str | None:
+    """'Tuesday mornings' -> 'morning'; nothing when none or several times are named."""
+    if is_skip(text):
+        return None
+    named = [name for name, pattern in TIMES_OF_DAY.items() if pattern.search(text)]
+    return named[0] if len(named) == 1 else None
+
+
 def gather(slots: dict) -> WhatMatters:
     """Build the answers from the form's slots, leaving skipped answers out."""
 
@@ -144,6 +159,7 @@ def gather(slots: dict) -> WhatMatters:
         free_when=answer("free_when"),
         barriers=barriers_from(slots.get("barriers")),
         days=days_from(slots.get("free_when")),
+        time_of_day=time_of_day_from(slots.get("free_when")),
     )
 
 
@@ -169,8 +185,11 @@ def _next_step(answers: WhatMatters) -> str:
         step += " that are free or cheap"
     if answers.town:
         step += f" near {answers.town}"
+    when = f" {answers.time_of_day}s" if answers.time_of_day else "s"
     if answers.days:
-        step += " on " + _list_words([d.capitalize() + "s" for d in answers.days])
+        step += " on " + _list_words([d.capitalize() + when for d in answers.days])
+    elif answers.time_of_day:
+        step += f" in the {answers.time_of_day}s"
     step += "."
     if "mobility" in answers.barriers or "transport" in answers.barriers:
         step += " I will look for places that are easy to get to."

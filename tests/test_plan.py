@@ -37,6 +37,17 @@ def test_plan_reads_back_in_their_words_and_the_next_step() -> None:
     assert is_gsm7(text)
 
 
+def test_the_time_of_day_they_are_free_is_in_the_plan() -> None:
+    assert plan.time_of_day_from("Tuesday mornings") == "morning"
+    assert plan.time_of_day_from("evenings after work") == "evening"
+    assert plan.time_of_day_from("mornings or afternoons") is None
+    assert plan.time_of_day_from("skip") is None
+    answers = plan.gather({"town": "Sleaford", "free_when": "tuesday mornings"})
+    assert "near Sleaford on Tuesday mornings." in plan.plan_text(answers)
+    answers = plan.gather({"town": "Louth", "free_when": "afternoons"})
+    assert "near Louth in the afternoons." in plan.plan_text(answers)
+
+
 def test_skipped_answers_are_left_out() -> None:
     answers = plan.gather({**ANSWERS, "getting_in_way": "skip", "barriers": "none"})
     text = plan.plan_text(answers)

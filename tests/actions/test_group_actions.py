@@ -9,7 +9,6 @@ from actions.groups import (
     ActionNewSearch,
     ActionSuggestGroups,
     narrowing,
-    one_time_of_day,
     search_request,
 )
 from frontdoor.directory.vocabulary import topics
@@ -90,14 +89,6 @@ def test_suggestions_from_a_plan_are_on_the_day_and_time_the_resident_is_free(
         assert "Tuesday" in group["when"]
         assert group["when"].split(", ")[1].split(" ")[0].endswith("am")
     assert any("Allotment" in g["name"] or "Garden" in g["name"] for g in groups)
-
-
-def test_one_time_of_day() -> None:
-    assert one_time_of_day("Tuesday mornings") == "morning"
-    assert one_time_of_day("evenings after work") == "evening"
-    assert one_time_of_day("mornings or afternoons") is None
-    assert one_time_of_day("any time") is None
-    assert one_time_of_day(None) is None
 
 
 def test_narrowing_words() -> None:

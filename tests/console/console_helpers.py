@@ -49,7 +49,9 @@ def add_referral(
         consent_wording="Is it OK to share this with a link worker?",
         consent_wording_version="v1",
         summary=extra.pop("summary", "Would like to meet people."),
-        what_matters={"what_matters": "seeing people", "barriers": "transport"},
+        what_matters=extra.pop(
+            "what_matters", {"what_matters": "seeing people", "barriers": "transport"}
+        ),
         plan="Try a lunch club near home.",
         suggested_groups=["Boston Lunch Club", "Tuesday Walkers"],
         town=town,

@@ -108,6 +108,15 @@ def test_channels_are_named_as_people_say_them(client) -> None:
     assert "<dd>web chat</dd>" in client.get(f"/referrals/{web}").text
 
 
+def test_what_matters_reads_as_words_not_code(client) -> None:
+    answers = {"what_matters": "seeing people", "barriers": ["transport", "cost"], "town": None}
+    reference = add_referral(client.app.state.database_url, what_matters=answers)
+    log_in(client, SAM)
+    page = client.get(f"/referrals/{reference}").text
+    assert '<dd class="user-text">transport, cost</dd>' in page
+    assert "None" not in page and "[&#39;" not in page
+
+
 def test_claim_take_over_reply_hand_back_and_close_through_the_pages(client, rasa) -> None:
     reference = add_referral(client.app.state.database_url, conversation_id="web-9")
     csrf = log_in(client, SAM)

@@ -72,6 +72,17 @@
     item.appendChild(cards);
   }
 
+  // The groups also come as text, for SMS and other channels without cards. Here the cards
+  // take the place of that list: its first line stays as the heading.
+  function cardsGoUnder(last) {
+    var text = last && last.classList.contains("from-assistant") && last.querySelector(".text");
+    if (text && text.textContent.indexOf("\n") > 0) {
+      text.textContent = text.textContent.split("\n")[0];
+      return last;
+    }
+    return add("assistant", "Assistant", "Groups you might like:");
+  }
+
   function received(message) {
     if (!message || typeof message !== "object") { return; }
     var text = typeof message.text === "string" ? message.text : "";
@@ -89,7 +100,7 @@
     if (buttons.length) { choices(item || add("assistant", "Assistant", ""), buttons); }
     var custom = message.custom || (message.type === "groups" ? message : null);
     if (custom && custom.type === "groups" && Array.isArray(custom.groups)) {
-      groups(item || add("assistant", "Assistant", "Groups you might like:"), custom.groups);
+      groups(item || cardsGoUnder(list.lastElementChild), custom.groups);
     }
   }
 

@@ -114,6 +114,9 @@ def test_group_cards_and_the_choices_after_them_reach_the_web_chat(
     cards = resident.locator("#messages li.group-card")
     expect(cards).to_have_count(3)
     expect(cards.first).to_contain_text("Why this one:")
+    with_cards = resident.locator("#messages li.from-assistant", has=resident.locator(".groups"))
+    heading = with_cards.first.locator(":scope > .text")
+    expect(heading).to_have_text("Here are 3 groups near Louth that might suit you.")
     resident.get_by_role("button", name="Show more").click()
     expect(cards).to_have_count(6)  # the choice after the cards works, and more arrive
     session_id = resident.locator("body").get_attribute("data-session-id")

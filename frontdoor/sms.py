@@ -196,8 +196,12 @@ def compact_groups(groups: list[dict[str, Any]]) -> str:
     for group in groups:
         name = _tidy(group.get("name"))
         where = _without_repeated_town(_tidy(group.get("where")))
-        details = [_tidy(group.get(key)) for key in ("when",)] + [where]
-        details += [_tidy(group.get(key)) for key in ("cost", "contact")]
+        details = (
+            _tidy(group.get("when")),
+            where,
+            _tidy(group.get("cost")),
+            _tidy(group.get("contact")),
+        )
         rest = ", ".join(d for d in details if d)
         lines.append(f"- {name}: {rest}" if name and rest else f"- {name or rest}")
     return to_gsm7("\n".join(lines))

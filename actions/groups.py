@@ -147,7 +147,6 @@ FREE = re.compile(
     re.I,
 )
 CLOSER = re.compile(r"\b(closer|nearer|nearby|near me|too far|not so far|close to home)\b", re.I)
-TIMES = plan.TIMES_OF_DAY
 
 
 def narrowing(text: str) -> dict[str, Any]:
@@ -157,7 +156,7 @@ def narrowing(text: str) -> dict[str, Any]:
         found["search_free_only"] = True
     if CLOSER.search(text):
         found["search_closer"] = True
-    for time_of_day, pattern in TIMES.items():
+    for time_of_day, pattern in plan.TIMES_OF_DAY.items():
         if pattern.search(text):
             found["time_of_day"] = time_of_day
     return found

@@ -200,8 +200,13 @@ def interests(answers: WhatMatters) -> list[str]:
     """Words to match groups on: what they enjoy, would like, what matters and what is in the
     way (a loss points to bereavement support, money worries to advice)."""
     words: list[str] = []
-    texts = (answers.enjoys, answers.would_like_different, answers.what_matters)
-    for text in (*texts, answers.getting_in_way):
+    texts = (
+        answers.enjoys,
+        answers.would_like_different,
+        answers.what_matters,
+        answers.getting_in_way,
+    )
+    for text in texts:
         if text:
             words.extend(w for w in re.findall(r"[a-z']+", text.lower()) if len(w) > 3)
     return words

@@ -14,8 +14,11 @@ RASA := $(BIN)/rasa
 MODEL := models/frontdoor.tar.gz
 STAMP := $(VENV)/.installed
 TRAINING := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard data/nlu/*.yml) \
-	$(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml) $(wildcard bot/components/*.py)
-# The safety lexicon (frontdoor/safety_lexicon.yml) is read when the server starts, not trained.
+	$(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml) $(wildcard bot/components/*.py) \
+	$(wildcard data/safety/*.yml) frontdoor/safety/lexicon.yml \
+	$(addprefix frontdoor/safety/,categories.py lexicon.py model.py training.py) \
+	$(wildcard frontdoor/embeddings/*)
+# The risk classifier's thresholds are set with the lexicon, so both train again when it changes.
 RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu data/rules data/stories
 ACTIONS_PORT ?= 5055
 export ACTIONS_PORT

@@ -28,6 +28,10 @@ def describe(kept: dict[str, Any]) -> str:
         )
         if referral.get("plan"):
             parts.append("The plan we made together.")
+    if kept.get("risk_flags"):
+        parts.append(
+            "Some words you wrote that our safety check noted, so a person can check you are OK."
+        )
     return " ".join(parts)
 
 

@@ -11,32 +11,36 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
+from frontdoor.safety.categories import CATEGORIES, category_of_intent
+from frontdoor.settings import get_settings
 from frontdoor.store.db import session_scope
 from frontdoor.store.referrals import record_risk
 
 logger = logging.getLogger(__name__)
 
-CATEGORY_OF_INTENT = {
-    "crisis_self_harm": "self_harm",
-    "crisis_someone_else": "someone_else",
-    "crisis_domestic_abuse": "domestic_abuse",
-    "crisis_medical": "medical",
-}
 SAFETY_QUESTION = {
-    "self_harm": "ask_safe_self",
-    "domestic_abuse": "ask_safe_self",
-    "someone_else": "ask_safe_other",
+    "danger_now": "ask_help_coming",
     "medical": "ask_help_coming",
+    "someone_else": "ask_safe_other",
+    "child_abuse": "ask_safe_self",
+    "adult_at_risk": "ask_everyone_safe",
+    "domestic_abuse": "ask_safe_self",
+    "harm_to_others": "ask_everyone_safe",
+    "self_harm": "ask_safe_self",
 }
+# Emergencies need 999 and nothing else first; the reply for a child already names Childline.
+NO_CLINICIAN_NOTE = {"danger_now", "medical"}
+NO_CHILDLINE_NOTE = {"child_abuse"}
 
 
-def assessment(tracker: Tracker) -> tuple[str, bool]:
-    """The risk category and whether the resident may be under 19."""
+def assessment(tracker: Tracker) -> dict[str, Any]:
+    """What the safety net found in the latest message: category, source, words, under 19."""
     message = tracker.latest_message or {}
-    safety = message.get("safety") or {}
+    safety = dict(message.get("safety") or {})
     intent = (message.get("intent") or {}).get("name", "")
-    category = safety.get("category") or CATEGORY_OF_INTENT.get(intent, "self_harm")
-    return category, bool(safety.get("under_19"))
+    category = safety.get("category") or category_of_intent(intent) or "self_harm"
+    safety["category"] = category if category in CATEGORIES else "self_harm"
+    return safety
 
 
 class ActionCrisisResponse(Action):
@@ -48,18 +52,23 @@ class ActionCrisisResponse(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        category, under_19 = assessment(tracker)
-        say(dispatcher, f"crisis_{category}")
-        if under_19:
+        found = assessment(tracker)
+        category = found["category"]
+        say(
+            dispatcher,
+            f"crisis_{category}",
+            safeguarding_phone=get_settings().adult_safeguarding_phone,
+        )
+        if found.get("under_19") and category not in NO_CHILDLINE_NOTE:
             say(dispatcher, "crisis_childline")
-        if category != "medical":
+        if category not in NO_CLINICIAN_NOTE:
             say(dispatcher, "not_a_clinician")
         say(dispatcher, SAFETY_QUESTION[category])
-        self._record(tracker, category)
+        self._record(tracker, found)
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("risk", category)]
 
     @staticmethod
-    def _record(tracker: Tracker, category: str) -> None:
+    def _record(tracker: Tracker, found: dict[str, Any]) -> None:
         """Keep the risk on the conversation; the reply never waits on or fails with the store."""
         try:
             with session_scope() as session:
@@ -67,7 +76,9 @@ class ActionCrisisResponse(Action):
                     session,
                     tracker.sender_id,
                     tracker.get_latest_input_channel() or "rest",
-                    category,
+                    found["category"],
+                    source=found.get("source"),
+                    words=found.get("words"),
                 )
         except Exception:
             logger.exception("could not record risk for %s", tracker.sender_id)

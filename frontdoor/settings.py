@@ -25,6 +25,7 @@ class Settings:
     team_phone: str
     routine_contact_promise: str
     urgent_contact_promise: str
+    adult_safeguarding_phone: str = "01632 960001"  # the council's adult safeguarding line
     public_rasa_url: str = "http://127.0.0.1:5005"  # where residents' browsers reach Rasa
     console_secret_key: str = "dev-only-console-secret"  # keys the console's token hashes
     console_session_minutes: int = 480  # a console login lasts a working day
@@ -62,6 +63,7 @@ def get_settings() -> Settings:
         team_phone=env("TEAM_PHONE", "01632 960000"),
         routine_contact_promise=env("ROUTINE_CONTACT_PROMISE", "2 working days"),
         urgent_contact_promise=env("URGENT_CONTACT_PROMISE", "today"),
+        adult_safeguarding_phone=env("ADULT_SAFEGUARDING_PHONE") or "01632 960001",
         public_rasa_url=env("PUBLIC_RASA_URL") or f"http://127.0.0.1:{rasa_port}",
         console_secret_key=env("CONSOLE_SECRET_KEY") or "dev-only-console-secret",
         console_session_minutes=int(env("CONSOLE_SESSION_MINUTES", "480")),

@@ -1,11 +1,16 @@
-"""Score the trained model on the held-out NLU test set and the safety net on crises.
+"""Score the trained model on the held-out NLU test set and the safety net on the corpus.
 
-Prints per-intent precision, recall and F1, the intent macro-F1, the safety net's catch
-rate and its false alarms on figures of speech. Exits non-zero when macro-F1 is below
-0.90, when any crisis example is missed, when any figure of speech is taken for a crisis,
-or when the test set overlaps the training data.
+Prints per-intent precision, recall and F1 and the intent macro-F1 (crisis intents are
+measured by the safety corpus instead); then the safety net's recall per crisis kind and its
+false-alarm rate per kind of hard negative on the held-out corpus (tests/safety/corpus), with
+95% Wilson intervals; then the same by 5-fold cross-validation of the risk classifier on its
+own training data. Exits non-zero when macro-F1 is below 0.90, when the safety net falls
+below the floors in frontdoor/safety/evaluation.py (recall overall and per kind, false
+alarms), or when a held-out sentence (NLU test set or safety corpus) is in the training
+data or the lexicon, or close to one. Where the figures fall short of the targets (recall
+0.98 overall and 0.95 per kind, false alarms 3%), it says so.
 
-    python scripts/nlu_eval.py --model models/frontdoor.tar.gz
+    python scripts/nlu_eval.py --model models/frontdoor.tar.gz [--no-cv]
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TEST_SET = ROOT / "tests" / "nlu" / "test_nlu.yml"
 FIGURES = ROOT / "tests" / "nlu" / "figures_of_speech.yml"
 TRAINING = ROOT / "data" / "nlu"
+SAFETY_TRAINING = ROOT / "data" / "safety"
+CORPUS = ROOT / "tests" / "safety" / "corpus"
 MIN_MACRO_F1 = 0.90
 
 
@@ -60,6 +67,33 @@ def overlap() -> set[str]:
     return trained & tested
 
 
+def learnt_sentences() -> list[str]:
+    """Everything the NLU model and the risk classifier learn from."""
+    from frontdoor.safety.training import folder_examples
+
+    learnt = [t for path in TRAINING.glob("*.yml") for _, t in examples(path)]
+    return learnt + [e.text for e in folder_examples(SAFETY_TRAINING)]
+
+
+def lexicon_phrases() -> list[str]:
+    """The literal words of every lexicon pattern."""
+    from frontdoor.safety.evaluation import pattern_skeleton
+    from frontdoor.safety.lexicon import LEXICON_FILE
+
+    data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    patterns = [p for group in data["categories"].values() for p in group or []]
+    patterns += data["figures_of_speech"]
+    return [pattern_skeleton(p) for p in patterns]
+
+
+def corpus_leaks() -> list[tuple[str, str, float]]:
+    """Held-out corpus sentences that are, or nearly are, training sentences or lexicon phrases."""
+    from frontdoor.safety.evaluation import close_pairs, load_corpus
+
+    held_out = [m.text for m in load_corpus(CORPUS)]
+    return close_pairs(held_out, learnt_sentences() + lexicon_phrases())
+
+
 def scores(pairs: list[tuple[str, str]]) -> dict[str, tuple[float, float, float, int]]:
     """precision, recall, F1 and support per true intent."""
     true_pos: dict[str, int] = defaultdict(int)
@@ -91,59 +125,152 @@ async def parse_all(model: Path, texts: list[str]) -> list[dict]:
     return [await agent.parse_message(text) for text in texts]
 
 
+def safety_report(
+    corpus: list,
+    parsed: list[dict],
+    tests: list,
+    test_guesses: list[str],
+    figures: list[str],
+    figure_guesses: list[str],
+) -> list[str]:
+    """Print the corpus tables (plus the NLU test set's crises and figures); return failures."""
+    from frontdoor.safety.evaluation import TARGETS, format_table, gate_failures, table
+
+    flagged = [p["intent"]["name"].startswith("crisis_") for p in parsed]
+    crisis = [(m.kind, f) for m, f in zip(corpus, flagged, strict=True) if m.crisis]
+    negative = [(m.kind, f) for m, f in zip(corpus, flagged, strict=True) if not m.crisis]
+    crisis_rows = table(*zip(*crisis, strict=True))
+    negative_rows = table(*zip(*negative, strict=True))
+    print("\nSafety net on the held-out corpus (tests/safety/corpus): the release gates")
+    print(format_table(crisis_rows, "crisis kind", "recall"))
+    print()
+    print(format_table(negative_rows, "negative kind", "false alarm"))
+    _print_styles(corpus, flagged)
+    _print_wrong_reply(corpus, parsed)
+    own = [
+        ("crisis (caught)", g.startswith("crisis_"))
+        for (t, _), g in zip(tests, test_guesses, strict=True)
+        if t.startswith("crisis_")
+    ]
+    own += [("figures (alarm)", g.startswith("crisis_")) for g in figure_guesses]
+    own += [
+        ("other (alarm)", g.startswith("crisis_"))
+        for (t, _), g in zip(tests, test_guesses, strict=True)
+        if not t.startswith("crisis_")
+    ]
+    print("\nSafety net on the team's own NLU test set (tests/nlu), for reference")
+    print(format_table(table(*zip(*own, strict=True))[:-1], "kind", "rate"))
+    for shortfall in gate_failures(crisis_rows, negative_rows, TARGETS):
+        print(f"  TARGET NOT YET MET (issue #8): {shortfall}")
+    return gate_failures(crisis_rows, negative_rows)
+
+
+def _print_styles(corpus: list, flagged: list[bool]) -> None:
+    from frontdoor.safety.evaluation import format_table, table
+
+    crisis = [(m.style, f) for m, f in zip(corpus, flagged, strict=True) if m.crisis]
+    print()
+    print(format_table(table(*zip(*crisis, strict=True)), "crisis by style", "recall"))
+
+
+def _print_wrong_reply(corpus: list, parsed: list[dict]) -> None:
+    """How often a caught crisis got the reply meant for its kind (no gate: words differ)."""
+    from frontdoor.safety.categories import CATEGORY_OF_KIND
+
+    right: dict[str, list[bool]] = defaultdict(list)
+    for message, p in zip(corpus, parsed, strict=True):
+        wanted = CATEGORY_OF_KIND.get(message.kind)
+        name = p["intent"]["name"]
+        if message.crisis and wanted and name.startswith("crisis_"):
+            right[message.kind].append(name == "crisis_" + wanted)
+    print("\nright reply for the kind, of those caught")
+    for kind, hits in right.items():
+        print(f"  {kind:<24}{sum(hits):>4}/{len(hits)}")
+
+
+def configured_target_recall() -> float:
+    """The safety net's target recall as bot/config.yml sets it."""
+    config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
+    for component in config["pipeline"]:
+        if component["name"].endswith("SafetyNet"):
+            return float(component.get("target_recall", 0.97))
+    raise ValueError("bot/config.yml has no SafetyNet")
+
+
+def cross_validation_report(target_recall: float) -> None:
+    """5-fold cross-validation of the risk classifier on its own training data, by kind."""
+    from frontdoor.safety.evaluation import format_table, table
+    from frontdoor.safety.model import calibrate, cross_validate
+    from frontdoor.safety.training import folder_examples, intent_examples
+
+    pairs = [pair for path in TRAINING.glob("*.yml") for pair in examples(path)]
+    training = folder_examples(SAFETY_TRAINING) + intent_examples(pairs)
+    calibration = calibrate(cross_validate(training), target_recall)
+    flagged = calibration.flagged
+    crisis = [(e.kind, bool(f)) for e, f in zip(training, flagged, strict=True) if e.crisis]
+    other = [(e.kind, bool(f)) for e, f in zip(training, flagged, strict=True) if not e.crisis]
+    print(
+        f"\nRisk classifier, 5-fold cross-validation on its training data (target recall "
+        f"{target_recall}: threshold {calibration.threshold:.3f}, "
+        f"with the lexicon {calibration.lexicon_floor:.3f})"
+    )
+    print(format_table(table(*zip(*crisis, strict=True)), "crisis kind", "recall"))
+    print()
+    print(format_table(table(*zip(*other, strict=True)), "other kind", "false alarm"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "frontdoor.tar.gz")
+    parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     args = parser.parse_args()
 
+    from frontdoor.safety.evaluation import load_corpus
+
     shared = overlap()
+    leaks = corpus_leaks()
     tests = examples(TEST_SET)
     figures = yaml.safe_load(FIGURES.read_text())["figures_of_speech"]
-    parsed = asyncio.run(parse_all(args.model, [t for _, t in tests] + figures))
+    corpus = load_corpus(CORPUS)
+    texts = [t for _, t in tests] + figures + [m.text for m in corpus]
+    parsed = asyncio.run(parse_all(args.model, texts))
     guesses = [p["intent"]["name"] for p in parsed]
-    test_guesses, figure_guesses = guesses[: len(tests)], guesses[len(tests) :]
+    test_guesses = guesses[: len(tests)]
+    figure_guesses = guesses[len(tests) : len(tests) + len(figures)]
+    corpus_parsed = parsed[len(tests) + len(figures) :]
 
-    table = scores([(truth, guess) for (truth, _), guess in zip(tests, test_guesses, strict=True)])
+    table = scores(
+        [
+            (truth, guess)
+            for (truth, _), guess in zip(tests, test_guesses, strict=True)
+            if not truth.startswith("crisis_")
+        ]
+    )
     print(f"{'intent':<24}{'precision':>10}{'recall':>8}{'F1':>7}{'n':>5}")
     for intent, (p, r, f, n) in table.items():
         print(f"{intent:<24}{p:>10.2f}{r:>8.2f}{f:>7.2f}{n:>5}")
     macro_f1 = sum(f for _, _, f, _ in table.values()) / len(table)
 
-    crisis = [
-        (t, text, g)
-        for (t, text), g in zip(tests, test_guesses, strict=True)
-        if t.startswith("crisis_")
-    ]
-    missed = [(t, text, g) for t, text, g in crisis if not g.startswith("crisis_")]
-    wrong_kind = [(t, text, g) for t, text, g in crisis if g.startswith("crisis_") and g != t]
-    false_alarms = [
-        (text, g)
-        for text, g in zip(figures, figure_guesses, strict=True)
-        if g.startswith("crisis_")
-    ]
-
     print(f"\nintent macro-F1: {macro_f1:.3f} (at least {MIN_MACRO_F1})")
-    print(
-        f"safety net catch rate: {len(crisis) - len(missed)}/{len(crisis)} "
-        f"({(len(crisis) - len(missed)) / len(crisis):.1%}); right kind: "
-        f"{len(crisis) - len(missed) - len(wrong_kind)}/{len(crisis)}"
-    )
-    print(f"false alarms on figures of speech: {len(false_alarms)}/{len(figures)}")
-    for truth, text, guess in missed:
-        print(f"  MISSED {truth}: {text!r} -> {guess}")
-    for truth, text, guess in wrong_kind:
-        print(f"  other kind {truth}: {text!r} -> {guess}")
-    for text, guess in false_alarms:
-        print(f"  FALSE ALARM: {text!r} -> {guess}")
     for (truth, text), guess in zip(tests, test_guesses, strict=True):
         if guess != truth and not truth.startswith("crisis_"):
             print(f"  confused {truth}: {text!r} -> {guess}")
     for text in sorted(shared):
         print(f"  OVERLAP with training data: {text!r}")
 
-    failed = macro_f1 < MIN_MACRO_F1 or missed or false_alarms or shared
-    print("NLU evaluation " + ("FAILED" if failed else "passed"))
-    return 1 if failed else 0
+    failures = safety_report(corpus, corpus_parsed, tests, test_guesses, figures, figure_guesses)
+    for held_out, learnt, similarity in leaks:
+        failures.append(f"corpus sentence {held_out!r} is close ({similarity:.2f}) to {learnt!r}")
+    if macro_f1 < MIN_MACRO_F1:
+        failures.append(f"intent macro-F1 {macro_f1:.3f} is below {MIN_MACRO_F1}")
+    if shared:
+        failures.append(f"{len(shared)} NLU test examples are training examples")
+    if not args.no_cv:
+        cross_validation_report(configured_target_recall())
+    for failure in failures:
+        print(f"  GATE: {failure}")
+    print("NLU evaluation " + ("FAILED" if failures else "passed"))
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

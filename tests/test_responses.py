@@ -30,6 +30,7 @@ SAMPLE_VALUES = {
     "time": "weekday mornings",
     "reference": "FD-7K3Q9M",
     "promise": "within 2 working days",
+    "safeguarding_phone": "01632 960001",
     "details": "Referral FD-7K3Q9M: your name, Margaret, and your phone call details.",
 }
 

@@ -1,7 +1,17 @@
-"""The safety net: the last word on every message's intent, before any dialogue step."""
+"""The safety net: the last word on every message's intent, before any dialogue step.
+
+It is trained with the assistant: a risk classifier over sentence embeddings learns from
+data/safety (crisis and hard negatives, by kind) and from the NLU intents, and its threshold
+comes from cross-validation. When it runs, the curated lexicon and the classifier judge each
+message together (frontdoor.safety.judge); the intent classifier's own crisis guesses carry
+no weight, so a confident model can no longer raise a false alarm on words it never saw.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -19,26 +29,55 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.safety_while_paused import CRISIS_PREFIX, answer_crisis_while_paused
-from frontdoor.safety import Assessment, assess
+from bot.safety_while_paused import answer_crisis_while_paused
+from frontdoor.embeddings import MODEL_SHA256
+from frontdoor.safety import Judgement, judge
+from frontdoor.safety.categories import CRISIS_PREFIX, intent_of
+from frontdoor.safety.lexicon import LEXICON_FILE
+from frontdoor.safety.model import RiskModel, fit
+from frontdoor.safety.training import folder_examples, intent_examples
 
+logger = logging.getLogger(__name__)
 SAFETY_KEY = "safety"
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafetyNet(GraphComponent, IntentClassifier):
-    """Combine the curated lexicon with the model's view; risk wins over everything."""
+    """Combine the curated lexicon with the risk classifier; risk wins over everything."""
 
     @classmethod
     def required_components(cls) -> list[type]:
-        return [IntentClassifier]
+        """None for training (it learns from the data alone); bot/config.yml puts it last."""
+        return []
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"model_threshold": 0.6}
+        return {
+            "risk_data": "data/safety",  # training examples by kind, beside data/nlu
+            "target_recall": 0.97,  # of crisis examples, out of fold, sets the thresholds
+            "regularisation": 10.0,  # C of the support vector machine
+            "fallback_threshold": 0.4,  # as the FallbackClassifier: below it, nlu_fallback
+        }
 
-    def __init__(self, config: dict[str, Any]) -> None:
-        self.threshold = float(config.get("model_threshold", 0.6))
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Train again when the risk data or the encoder changes."""
+        digest = hashlib.sha256(MODEL_SHA256.encode() + LEXICON_FILE.read_bytes())
+        for path in sorted(Path(config.get("risk_data", "data/safety")).glob("**/*.yml")):
+            digest.update(path.as_posix().encode() + path.read_bytes())
+        return digest.hexdigest()
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: RiskModel | None = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
         answer_crisis_while_paused()  # a link worker holding the chat must not hide a crisis
 
     @classmethod
@@ -49,7 +88,41 @@ class SafetyNet(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafetyNet:
-        return cls(config)
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SafetyNet:
+        try:
+            with model_storage.read_from(resource) as folder:
+                model = RiskModel.load(folder)
+        except (ValueError, FileNotFoundError):
+            logger.error("the risk classifier is missing from the model: the lexicon works alone")
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        pairs = [
+            (m.get(INTENT), m.get(TEXT))
+            for m in training_data.intent_examples
+            if m.get(TEXT) and m.get(INTENT)
+        ]
+        examples = folder_examples(Path(self.config["risk_data"])) + intent_examples(pairs)
+        self.model = fit(
+            examples,
+            c=float(self.config["regularisation"]),
+            target_recall=float(self.config["target_recall"]),
+        )
+        logger.info("risk classifier: %s", self.model.figures)
+        with self._model_storage.write_to(self._resource) as folder:
+            self.model.save(folder)
+        return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -60,45 +133,37 @@ class SafetyNet(GraphComponent, IntentClassifier):
         return messages
 
     def check(self, message: Message) -> None:
-        """Set a crisis intent when there is risk; undo the model's crisis on a figure of speech."""
-        found = assess(message.get(TEXT) or "")
-        model_category = self._model_category(message)
-        if found.category or (model_category and not found.figure_of_speech):
-            self._mark_crisis(message, found, model_category)
+        """Set a crisis intent when there is risk; otherwise take away any crisis guess."""
+        verdict = judge(message.get(TEXT) or "", self.model)
+        if verdict.crisis:
+            self._mark_crisis(message, verdict)
         elif _is_crisis(_intent_name(message)):
-            _fall_back_to_ordinary_intent(message)
+            self._fall_back_to_ordinary_intent(message)
+        else:
+            _drop_crisis_from_ranking(message)
 
-    def _model_category(self, message: Message) -> str | None:
-        """The model's crisis category: its top intent, or any it is confident of."""
-        if _is_crisis(_intent_name(message)):
-            return _intent_name(message)[len(CRISIS_PREFIX) :]
-        for ranked in message.get(INTENT_RANKING_KEY) or []:
-            name = ranked.get(INTENT_NAME_KEY) or ""
-            if _is_crisis(name) and ranked.get(PREDICTED_CONFIDENCE_KEY, 0) >= self.threshold:
-                return name[len(CRISIS_PREFIX) :]
-        return None
-
-    @staticmethod
-    def _mark_crisis(message: Message, found: Assessment, model_category: str | None) -> None:
-        category = found.category or model_category
-        source = (
-            "both"
-            if found.category and model_category
-            else ("lexicon" if found.category else "model")
-        )
-        intent = {INTENT_NAME_KEY: CRISIS_PREFIX + category, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [
-            r
-            for r in message.get(INTENT_RANKING_KEY) or []
-            if r.get(INTENT_NAME_KEY) != intent[INTENT_NAME_KEY]
-        ]
+    def _mark_crisis(self, message: Message, verdict: Judgement) -> None:
+        intent = {INTENT_NAME_KEY: intent_of(verdict.category), PREDICTED_CONFIDENCE_KEY: 1.0}
+        ordinary = _ordinary_ranking(message)
+        safety = verdict.as_dict()
+        if ordinary and ordinary[0].get(PREDICTED_CONFIDENCE_KEY, 0) >= self._fallback:
+            safety["request"] = ordinary[0].get(INTENT_NAME_KEY)  # what else they asked for
         message.set(INTENT, intent, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
-        message.set(
-            SAFETY_KEY,
-            {"category": category, "source": source, "under_19": found.under_19},
-            add_to_output=True,
-        )
+        message.set(INTENT_RANKING_KEY, [intent, *ordinary], add_to_output=True)
+        message.set(SAFETY_KEY, safety, add_to_output=True)
+
+    def _fall_back_to_ordinary_intent(self, message: Message) -> None:
+        """No risk: the best intent that is not a crisis, or nlu_fallback if it is unsure."""
+        ranking = _ordinary_ranking(message)
+        best = ranking[0] if ranking else None
+        if best is None or best.get(PREDICTED_CONFIDENCE_KEY, 0) < self._fallback:
+            best = {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}
+        message.set(INTENT, best, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+    @property
+    def _fallback(self) -> float:
+        return float(self.config["fallback_threshold"])
 
 
 def _intent_name(message: Message) -> str:
@@ -109,13 +174,14 @@ def _is_crisis(name: str) -> bool:
     return name.startswith(CRISIS_PREFIX)
 
 
-def _fall_back_to_ordinary_intent(message: Message) -> None:
-    """A figure of speech: take the model's best intent that is not a crisis."""
-    ranking = [
+def _ordinary_ranking(message: Message) -> list[dict[str, Any]]:
+    return [
         r
         for r in message.get(INTENT_RANKING_KEY) or []
         if not _is_crisis(r.get(INTENT_NAME_KEY) or "")
     ]
-    fallback = {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}
-    message.set(INTENT, ranking[0] if ranking else fallback, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def _drop_crisis_from_ranking(message: Message) -> None:
+    if message.get(INTENT_RANKING_KEY):
+        message.set(INTENT_RANKING_KEY, _ordinary_ranking(message), add_to_output=True)

@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 Outcome = Literal["connected_to_group", "referred_elsewhere", "declined", "could_not_contact"]
 ContactHow = Literal["phone", "text", "email", "chat", "in_person"]
+RiskDecision = Literal["confirm", "clear"]
+RiskFlagStatus = Literal["open", "confirmed", "cleared"]
 
 
 class Token(BaseModel):
@@ -35,6 +37,10 @@ class QueueItem(BaseModel):
     town: str | None
     summary: str
     risk: str | None
+    uncleared_flags: list[str] = Field(
+        default_factory=list,
+        description="Categories of the conversation's open or confirmed safety flags, newest first",
+    )
     claimed_by: str | None
     created_at: str
     waited: str
@@ -45,7 +51,34 @@ class QueueItem(BaseModel):
     promise: str
 
 
+class RiskFlag(BaseModel):
+    """A safety flag: the safety net found risk in the referral's conversation."""
+
+    id: int
+    at: str = Field(..., description="When the safety net raised it (UTC)")
+    category: str = Field(..., description="danger_now, self_harm, medical, ... (older: as kept)")
+    category_label: str = Field(..., description="The category in words")
+    source: str | None = Field(None, description="lexicon, model or both; null on older flags")
+    source_label: str
+    words: str | None = Field(
+        None, description="The words that raised it (at most 200 characters); null once erased"
+    )
+    status: RiskFlagStatus
+    status_label: str
+    reviewed_by: str | None = Field(None, description="Email of the link worker who reviewed it")
+    reviewed_at: str | None
+    review_note: str | None
+
+
+class RiskReviewIn(BaseModel):
+    """Confirm the flag, or clear it as a false alarm; a cleared flag can be confirmed again."""
+
+    decision: RiskDecision
+    note: str | None = Field(None, max_length=1000)
+
+
 class ReferralDetail(QueueItem):
+    risk_flags: list[RiskFlag] = Field(default_factory=list)
     conversation_id: str
     what_matters: dict[str, Any]
     plan: str | None

@@ -10,8 +10,9 @@ from frontdoor.console.conversation import read_conversation
 from frontdoor.console.deps import Actor
 from frontdoor.console.rasa_client import RasaClient, RasaError
 from frontdoor.store import link_worker as work
+from frontdoor.store import risk_flags as flags
 from frontdoor.store.console import OUTCOME_LABELS, LinkWorker
-from frontdoor.store.models import Referral
+from frontdoor.store.models import Referral, RiskEvent
 
 
 class NotFound(LookupError):
@@ -29,7 +30,11 @@ def _iso(moment) -> str | None:
     return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
 
-def queue_item(referral: Referral, wait: work.Wait) -> dict[str, Any]:
+def queue_item(
+    referral: Referral, wait: work.Wait, uncleared_flags: list[str] | None = None
+) -> dict[str, Any]:
+    """One referral in the queue; uncleared_flags are the categories of its conversation's
+    open or confirmed safety flags."""
     return {
         "reference": referral.reference,
         "status": referral.status,
@@ -39,6 +44,7 @@ def queue_item(referral: Referral, wait: work.Wait) -> dict[str, Any]:
         "town": referral.town,
         "summary": referral.summary,
         "risk": referral.risk,
+        "uncleared_flags": list(uncleared_flags or []),
         "claimed_by": referral.claimed_by,
         "created_at": _iso(referral.created_at),
         "waited": wait.waited_text,
@@ -50,13 +56,39 @@ def queue_item(referral: Referral, wait: work.Wait) -> dict[str, Any]:
     }
 
 
+def queue_rows(session: Session, wanted: work.QueueFilter) -> list[dict[str, Any]]:
+    """The queue as the pages and the API show it, with each one's uncleared flags."""
+    rows = work.queue(session, wanted)
+    uncleared = flags.uncleared_categories(session, (r.conversation_id for r, _ in rows))
+    return [queue_item(r, w, uncleared.get(r.conversation_id)) for r, w in rows]
+
+
+def risk_flag_item(flag: RiskEvent) -> dict[str, Any]:
+    return {
+        "id": flag.id,
+        "at": _iso(flag.created_at),
+        "category": flag.category,
+        "category_label": flags.category_label(flag.category),
+        "source": flag.source,
+        "source_label": flags.source_label(flag.source),
+        "words": flag.words,
+        "status": flag.status,
+        "status_label": flags.status_label(flag.status),
+        "reviewed_by": flag.reviewed_by,
+        "reviewed_at": _iso(flag.reviewed_at),
+        "review_note": flag.review_note,
+    }
+
+
 def detail(session: Session, referral: Referral) -> dict[str, Any]:
     """Everything a link worker reads about one referral (not the conversation)."""
     handling = work.work_for(session, referral)
     outcome = work.outcome_for(session, referral)
     wait = work.wait_for(referral, handling)
+    uncleared = flags.uncleared_categories(session, [referral.conversation_id])
     return {
-        **queue_item(referral, wait),
+        **queue_item(referral, wait, uncleared.get(referral.conversation_id)),
+        "risk_flags": [risk_flag_item(f) for f in flags.flags_for(session, referral)],
         "conversation_id": referral.conversation_id,
         "what_matters": referral.what_matters or {},
         "plan": referral.plan,
@@ -192,3 +224,26 @@ def close(
 ) -> None:
     referral = find(session, reference)
     work.close(session, referral, actor.worker(session), outcome, groups_joined, snomed_code, note)
+
+
+def risk_flags(session: Session, actor: Actor, reference: str) -> list[dict[str, Any]]:
+    """The safety flags of the referral's conversation, newest first."""
+    referral = find(session, reference)
+    work.audit(session, actor.worker(session), "view_risk_flags", referral)
+    return [risk_flag_item(f) for f in flags.flags_for(session, referral)]
+
+
+def review_risk_flag(
+    session: Session,
+    actor: Actor,
+    reference: str,
+    flag_id: int,
+    decision: str,
+    note: str | None = None,
+) -> RiskEvent:
+    """Confirm or clear one safety flag: the one way both the pages and the API do it."""
+    referral = find(session, reference)
+    flag = flags.flag_of(session, referral, flag_id)
+    if flag is None:
+        raise NotFound(f"Referral {referral.reference} has no risk flag {flag_id}.")
+    return flags.review(session, referral, flag, actor.worker(session), decision, note)

@@ -1,4 +1,4 @@
-"""The safety net's lexicon: risk to life in a resident's words, typos and text-speak too."""
+"""The curated lexicon: risk to life in a resident's words, typos and text-speak too."""
 
 from __future__ import annotations
 
@@ -10,9 +10,19 @@ from pathlib import Path
 
 import yaml
 
-LEXICON_FILE = Path(__file__).with_name("safety_lexicon.yml")
-# Checked in this order: "my mum is suicidal" is about someone else, not the writer.
-CATEGORIES = ("someone_else", "self_harm", "domestic_abuse", "medical")
+LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
+# Checked in this order: "my mum is suicidal" is about someone else, not the writer, and
+# "I have taken all my tablets" needs 999 before anything said about self-harm.
+CATEGORIES = (
+    "someone_else",
+    "danger_now",
+    "child_abuse",
+    "adult_at_risk",
+    "domestic_abuse",
+    "harm_to_others",
+    "self_harm",
+    "medical",
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,7 @@ class Assessment:
     matched: str | None
     figure_of_speech: bool
     under_19: bool
+    words: str | None = None  # the words of the message that matched
 
 
 @dataclass(frozen=True)
@@ -39,7 +50,7 @@ def lexicon() -> _Lexicon:
     compile_all = lambda patterns: [re.compile(p) for p in patterns]  # noqa: E731
     return _Lexicon(
         expand={str(k): str(v) for k, v in data["expand"].items()},
-        categories={c: compile_all(data["categories"][c]) for c in CATEGORIES},
+        categories={c: compile_all(data["categories"].get(c) or []) for c in CATEGORIES},
         figures=compile_all(data["figures_of_speech"]),
         under_19=compile_all(data["under_19"]),
     )
@@ -63,7 +74,8 @@ def assess(text: str) -> Assessment:
     under_19 = any(p.search(clean) for p in lex.under_19)
     for category in CATEGORIES:
         for pattern in lex.categories[category]:
-            if pattern.search(clean):
-                return Assessment(category, pattern.pattern, False, under_19)
+            found = pattern.search(clean)
+            if found:
+                return Assessment(category, pattern.pattern, False, under_19, found.group(0))
     figure = any(p.search(clean) for p in lex.figures)
     return Assessment(None, None, figure, under_19)

@@ -13,6 +13,8 @@ SNOMED_REFERRAL = "871731000000106"  # Referral to social prescribing service
 SNOMED_DECLINED = "871711000000103"  # Social prescribing declined
 STATUSES = ("new", "claimed", "in_progress", "closed")
 URGENCIES = ("routine", "urgent", "crisis")
+RISK_FLAG_STATUSES = ("open", "confirmed", "cleared")
+RISK_WORDS_LENGTH = 200
 
 
 def utcnow() -> datetime:
@@ -94,15 +96,26 @@ class StatusChange(Base):
 
 
 class RiskEvent(Base):
-    """The safety net found risk in a conversation (no message text is kept here)."""
+    """A safety flag: the safety net found risk in a conversation, and what a link worker made
+    of it. Only the few words that raised it are kept, never the whole message; the words go
+    when the resident asks for their details to be deleted, the flag stays for the record."""
 
     __tablename__ = "risk_events"
+    __table_args__ = (
+        sa.CheckConstraint(f"status in {RISK_FLAG_STATUSES}", name="ck_risk_events_status"),
+    )
 
     id = sa.Column(sa.Integer, primary_key=True)
     conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
     channel = sa.Column(sa.String(40), nullable=False)
     category = sa.Column(sa.String(40), nullable=False)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    source = sa.Column(sa.String(10))  # "lexicon", "model" or "both"
+    words = sa.Column(sa.String(RISK_WORDS_LENGTH))  # the span of the message that raised it
+    status = sa.Column(sa.String(10), nullable=False, default="open", server_default="open")
+    reviewed_by = sa.Column(sa.String(120))  # email of the link worker, as claimed_by
+    reviewed_at = sa.Column(sa.DateTime)
+    review_note = sa.Column(sa.Text)
 
 
 # The community directory, in Open Referral UK (HSDS 3) shape.

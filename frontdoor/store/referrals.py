@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from frontdoor.store.models import (
+    RISK_WORDS_LENGTH,
     URGENCIES,
     Consent,
     Referral,
@@ -151,9 +152,34 @@ def referral_as_dict(referral: Referral) -> dict[str, Any]:
     }
 
 
-def record_risk(session: Session, conversation_id: str, channel: str, category: str) -> None:
-    """Note that the safety net found risk in this conversation."""
-    session.add(RiskEvent(conversation_id=conversation_id, channel=channel, category=category))
+def record_risk(
+    session: Session,
+    conversation_id: str,
+    channel: str,
+    category: str,
+    source: str | None = None,
+    words: str | None = None,
+) -> None:
+    """Note that the safety net found risk in this conversation: a flag for a link worker.
+
+    source is "lexicon", "model" or "both"; words is the span of the message that raised the
+    flag, kept to its first 200 characters (never the whole message).
+    """
+    session.add(
+        RiskEvent(
+            conversation_id=conversation_id,
+            channel=channel,
+            category=category,
+            source=_fit(source, 10),
+            words=_fit(words, RISK_WORDS_LENGTH),
+        )
+    )
+
+
+def _fit(text: str | None, length: int) -> str | None:
+    """Text fit for a column: no NUL characters (PostgreSQL refuses them), at most length."""
+    text = (text or "").replace("\x00", "").strip()[:length].strip()
+    return text or None
 
 
 def _referrals_of(session: Session, conversation_id: str) -> list[Referral]:
@@ -163,8 +189,18 @@ def _referrals_of(session: Session, conversation_id: str) -> list[Referral]:
     return list(session.execute(query).scalars())
 
 
+def _risk_words_of(session: Session, conversation_id: str) -> list[RiskEvent]:
+    query = (
+        sa.select(RiskEvent)
+        .where(RiskEvent.conversation_id == conversation_id, RiskEvent.words.is_not(None))
+        .order_by(RiskEvent.created_at, RiskEvent.id)
+    )
+    return list(session.execute(query).scalars())
+
+
 def personal_data_for(session: Session, conversation_id: str) -> dict[str, Any]:
-    """What the service keeps about the person in this conversation."""
+    """What the service keeps about the person in this conversation: the referrals' details
+    and the resident's words that raised a safety flag."""
     return {
         "referrals": [
             {
@@ -177,12 +213,22 @@ def personal_data_for(session: Session, conversation_id: str) -> dict[str, Any]:
                 "what_matters": r.what_matters,
             }
             for r in _referrals_of(session, conversation_id)
-        ]
+        ],
+        "risk_flags": [
+            {
+                "category": flag.category,
+                "words": flag.words,
+                "flagged_at": flag.created_at.isoformat(timespec="seconds") + "Z",
+            }
+            for flag in _risk_words_of(session, conversation_id)
+        ],
     }
 
 
 def erase_personal_data(session: Session, conversation_id: str) -> int:
-    """Blank the personal details kept for this conversation and withdraw consent."""
+    """Blank the personal details kept for this conversation, and the words that raised its
+    safety flags (each flag, its category and dates stay for the safeguarding record), and
+    withdraw consent. Returns how many referrals were erased."""
     now = utcnow()
     referrals = _referrals_of(session, conversation_id)
     for referral in referrals:
@@ -200,6 +246,11 @@ def erase_personal_data(session: Session, conversation_id: str) -> int:
                 note="Personal details deleted on request",
             )
         )
+    session.execute(
+        sa.update(RiskEvent)
+        .where(RiskEvent.conversation_id == conversation_id, RiskEvent.words.is_not(None))
+        .values(words=None)
+    )
     session.execute(
         sa.update(Consent)
         .where(Consent.conversation_id == conversation_id, Consent.withdrawn_at.is_(None))

@@ -22,16 +22,17 @@ def test_no_test_example_is_a_training_example() -> None:
     assert nlu_eval.overlap() == set()
 
 
-def test_every_intent_is_tested() -> None:
+def test_every_ordinary_intent_is_tested() -> None:
+    """Crisis intents are measured on the safety corpus (tests/safety/test_corpus.py)."""
     tested = {intent for intent, _ in nlu_eval.examples(nlu_eval.TEST_SET)}
-    assert domain_intents() - tested == set()
+    ordinary = {i for i in domain_intents() if not i.startswith("crisis_")}
+    assert ordinary - tested == set()
 
 
-def test_crisis_intents_have_at_least_15_test_examples() -> None:
+def test_every_tested_intent_has_at_least_8_examples() -> None:
     counts: dict[str, int] = {}
     for intent, _ in nlu_eval.examples(nlu_eval.TEST_SET):
         counts[intent] = counts.get(intent, 0) + 1
-    assert all(counts[i] >= 15 for i in domain_intents() if i.startswith("crisis_"))
     assert all(n >= 8 for n in counts.values())
 
 

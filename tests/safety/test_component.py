@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.safety_net import SafetyNet
+from frontdoor.embeddings import DIMENSIONS
+from frontdoor.safety.categories import CATEGORIES
+from frontdoor.safety.model import RiskModel
 
 
 def message(text: str, ranking: list[tuple[str, float]]) -> Message:
@@ -17,78 +21,110 @@ def message(text: str, ranking: list[tuple[str, float]]) -> Message:
     return msg
 
 
-@pytest.fixture()
-def net() -> SafetyNet:
-    return SafetyNet({"model_threshold": 0.6})
+def constant_model(probability: float, category: str = "self_harm") -> RiskModel:
+    """A classifier that gives every message the same risk and category."""
+    bias = float(np.log(probability / (1 - probability)))
+    category_bias = np.array([1.0 if c == category else 0.0 for c in CATEGORIES])
+    return RiskModel(
+        support_vectors=np.zeros((1, DIMENSIONS)),
+        dual_coef=np.zeros(1),
+        intercept=bias,
+        gamma=1.0,
+        platt=(1.0, 0.0),
+        category_weights=np.zeros((len(CATEGORIES), DIMENSIONS)),
+        category_bias=category_bias,
+        threshold=0.5,
+        lexicon_floor=0.02,
+    )
+
+
+def net_with(model: RiskModel | None) -> SafetyNet:
+    return SafetyNet({}, model_storage=None, resource=None, model=model)  # type: ignore[arg-type]
 
 
 def output(msg: Message) -> dict:
     return msg.as_dict(only_output_properties=True)
 
 
-def test_lexicon_overrides_the_model(net: SafetyNet) -> None:
+def test_lexicon_and_a_doubtful_model_make_a_crisis() -> None:
     msg = message("i wanna kms", [("greet", 0.7), ("crisis_self_harm", 0.2)])
-    net.process([msg])
+    net_with(constant_model(0.1)).process([msg])
     assert msg.get("intent") == {"name": "crisis_self_harm", "confidence": 1.0}
     assert msg.get("intent_ranking")[0]["name"] == "crisis_self_harm"
-    assert output(msg)["safety"] == {
-        "category": "self_harm",
-        "source": "lexicon",
-        "under_19": False,
-    }
-
-
-def test_lexicon_and_model_agree(net: SafetyNet) -> None:
-    msg = message("I want to end my life", [("crisis_self_harm", 0.9), ("greet", 0.1)])
-    net.process([msg])
-    assert output(msg)["safety"]["source"] == "both"
-
-
-def test_lexicon_alone_is_enough(net: SafetyNet) -> None:
-    msg = message("my partner hits me", [("inform", 0.9), ("affirm", 0.1)])
-    net.process([msg])
-    assert msg.get("intent")["name"] == "crisis_domestic_abuse"
-    assert output(msg)["safety"]["source"] == "lexicon"
-
-
-def test_lexicon_overrides_nlu_fallback(net: SafetyNet) -> None:
-    msg = message("he's not breathing", [("nlu_fallback", 0.4), ("inform", 0.3)])
-    net.process([msg])
-    assert msg.get("intent")["name"] == "crisis_medical"
-
-
-def test_model_alone_above_threshold(net: SafetyNet) -> None:
-    msg = message(
-        "everything feels pointless and dark", [("need_guidance", 0.3), ("crisis_self_harm", 0.65)]
+    safety = output(msg)["safety"]
+    assert (safety["category"], safety["source"], safety["words"]) == (
+        "self_harm",
+        "lexicon",
+        "kms",
     )
-    net.process([msg])
-    assert msg.get("intent")["name"] == "crisis_self_harm"
-    assert output(msg)["safety"]["source"] == "model"
+    assert safety["under_19"] is False
 
 
-def test_model_below_threshold_is_not_enough(net: SafetyNet) -> None:
-    msg = message("everything is a bit grey", [("need_guidance", 0.55), ("crisis_self_harm", 0.3)])
-    net.process([msg])
-    assert msg.get("intent")["name"] == "need_guidance"
+def test_lexicon_and_a_sure_model_agree() -> None:
+    msg = message("I want to end my life", [("need_guidance", 0.9), ("greet", 0.1)])
+    net_with(constant_model(0.9)).process([msg])
+    assert output(msg)["safety"]["source"] == "both"
+    assert output(msg)["safety"]["request"] == "need_guidance"
+
+
+def test_a_lexicon_match_the_model_is_sure_of_is_let_go() -> None:
+    """'I self-harmed years ago, I'm well now': the words match, the meaning does not."""
+    msg = message("I used to self harm years ago, doing well now", [("inform", 0.8)])
+    net_with(constant_model(0.001)).process([msg])
+    assert msg.get("intent")["name"] == "inform"
     assert "safety" not in output(msg)
 
 
-def test_figure_of_speech_vetoes_the_models_crisis(net: SafetyNet) -> None:
-    msg = message("this weather is killing me", [("crisis_self_harm", 0.8), ("out_of_scope", 0.15)])
-    net.process([msg])
-    assert msg.get("intent")["name"] == "out_of_scope"
+def test_the_model_alone_finds_risk_in_words_the_lexicon_lacks() -> None:
+    msg = message("everything is a bit grey", [("need_guidance", 0.55), ("affirm", 0.3)])
+    net_with(constant_model(0.95, "danger_now")).process([msg])
+    assert msg.get("intent")["name"] == "crisis_danger_now"
+    assert output(msg)["safety"]["source"] == "model"
+    assert output(msg)["safety"]["words"] == "everything is a bit grey"
+
+
+def test_the_intent_classifiers_crisis_guess_carries_no_weight() -> None:
+    msg = message("my husband does the driving", [("crisis_domestic_abuse", 1.0), ("inform", 0.6)])
+    net_with(constant_model(0.05)).process([msg])
+    assert msg.get("intent") == {"name": "inform", "confidence": 0.6}
     assert all(not r["name"].startswith("crisis_") for r in msg.get("intent_ranking"))
     assert "safety" not in output(msg)
 
 
-def test_ordinary_messages_are_left_alone(net: SafetyNet) -> None:
+def test_an_unsure_ordinary_intent_becomes_fallback() -> None:
+    msg = message("blah blah wibble", [("crisis_medical", 0.9), ("greet", 0.05)])
+    net_with(constant_model(0.05)).process([msg])
+    assert msg.get("intent")["name"] == "nlu_fallback"
+
+
+def test_ordinary_messages_are_left_alone() -> None:
     msg = message("I'd like a walking group", [("find_group", 0.95), ("inform", 0.05)])
-    net.process([msg])
+    net_with(constant_model(0.01)).process([msg])
     assert msg.get("intent") == {"name": "find_group", "confidence": 0.95}
     assert "safety" not in output(msg)
 
 
-def test_under_19_is_passed_on(net: SafetyNet) -> None:
+def test_without_a_model_the_lexicon_still_answers() -> None:
+    msg = message("he's not breathing", [("nlu_fallback", 0.4), ("inform", 0.3)])
+    net_with(None).process([msg])
+    assert msg.get("intent")["name"] == "crisis_medical"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I have taken too many tablets", "danger_now"),
+        ("my son takes my pension every week", "adult_at_risk"),
+        ("my friend says she is going to kill herself", "someone_else"),
+    ],
+)
+def test_the_lexicons_category_names_the_reply(text: str, category: str) -> None:
+    msg = message(text, [("inform", 0.9)])
+    net_with(constant_model(0.9, "self_harm")).process([msg])
+    assert msg.get("intent")["name"] == f"crisis_{category}"
+
+
+def test_under_19_is_passed_on() -> None:
     msg = message("im 15 and i want to die", [("crisis_self_harm", 0.9)])
-    net.process([msg])
+    net_with(constant_model(0.9)).process([msg])
     assert output(msg)["safety"]["under_19"] is True

@@ -20,7 +20,6 @@ CRISES = {
         "I've been cutting myself",
         "been selfharming again",
         "I self-harm",
-        "I have taken an overdose",
         "im going to take all my tablets",
         "thinking of ending it all",
         "no point living",
@@ -30,9 +29,13 @@ CRISES = {
         "nothing to live for",
         "I want to unalive myself",
         "I wish I was dead",
-        "gonna jump off the bridge",
         "since my husband died I have thought about suicide",
+    ],
+    "danger_now": [
+        "I have taken an overdose",
+        "gonna jump off the bridge",
         "ive taken too many pills",
+        "i am on the bridge",
     ],
     "someone_else": [
         "my friend says she is going to kill herself",

@@ -1,8 +1,13 @@
 """Migrations build the models' schema and leave Rasa's own tables alone."""
 
-import sqlalchemy as sa
+from datetime import datetime
 
-from frontdoor.store.db import engine_for, init_db
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.script import ScriptDirectory
+
+from frontdoor.store.db import alembic_config, engine_for, init_db
 from frontdoor.store.models import Base
 
 
@@ -20,3 +25,35 @@ def test_rasa_events_table_survives_migrations(store_url: str) -> None:
     init_db(store_url)
     with engine_for(store_url).connect() as connection:
         assert connection.execute(sa.text("SELECT data FROM events")).scalar_one() == "hello"
+
+
+def test_there_is_exactly_one_head() -> None:
+    """Every migration joins up: `init_db` and `alembic upgrade head` mean the same."""
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    assert heads == ["0005_risk_flag_review"]
+
+
+def test_flags_recorded_before_the_review_columns_are_kept_as_open(store_url: str) -> None:
+    config = alembic_config(store_url)
+    command.downgrade(config, "0004_console")  # back to the three branches before the merge
+    with engine_for(store_url).begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO risk_events (conversation_id, channel, category, created_at) "
+                "VALUES ('old', 'sms', 'suicide', :at)"
+            ),
+            {"at": datetime(2025, 1, 6, 9)},
+        )
+    init_db(store_url)
+    with engine_for(store_url).connect() as connection:
+        row = connection.execute(sa.text("SELECT * FROM risk_events")).mappings().one()
+        version = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
+        assert list(version.scalars()) == ["0005_risk_flag_review"]
+    assert (row["category"], row["status"], row["source"], row["words"]) == (
+        "suicide",
+        "open",
+        None,
+        None,
+    )
+    with pytest.raises(sa.exc.IntegrityError), engine_for(store_url).begin() as connection:
+        connection.execute(sa.text("UPDATE risk_events SET status = 'ignored'"))

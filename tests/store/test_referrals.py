@@ -110,7 +110,7 @@ def test_personal_data_and_erasure(store_url: str) -> None:
     with session_scope(store_url) as session:
         assert erase_personal_data(session, "conv-1") == 1
     with session_scope(store_url) as session:
-        assert personal_data_for(session, "conv-1") == {"referrals": []}
+        assert personal_data_for(session, "conv-1") == {"referrals": [], "risk_flags": []}
         mine, other = sorted(list_referrals(session), key=lambda r: r.conversation_id)
         assert (mine.contact_name, mine.contact_detail, mine.plan, mine.what_matters) == (
             None,

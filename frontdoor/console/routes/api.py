@@ -23,6 +23,7 @@ from frontdoor.store import link_worker as work
 router = APIRouter(prefix="/api", tags=["console"])
 PASSWORD_FORM = Depends()
 Reference = Path(..., min_length=1, max_length=16, description="The referral's reference")
+FlagId = Path(..., alias="id", ge=1, le=2**31 - 1, description="The risk flag's id")
 ERRORS = {
     400: {"model": schemas.Message, "description": "Not allowed in the referral's state"},
     401: {"model": schemas.Message, "description": "No valid token or login"},
@@ -86,7 +87,7 @@ def referrals(
         claimed_by=actor.email if mine else None,
     )
     with store(request) as session:
-        return [service.queue_item(r, w) for r, w in work.queue(session, wanted)]
+        return service.queue_rows(session, wanted)
 
 
 @router.get("/referrals/{reference}", response_model=schemas.ReferralDetail, responses=ERRORS)
@@ -241,6 +242,42 @@ def close(
             groups,
             clean(body.snomed_code),
             clean(body.note),
+        )
+    return _detail(request, actor, reference)
+
+
+@router.get(
+    "/referrals/{reference}/risk-flags", response_model=list[schemas.RiskFlag], responses=ERRORS
+)
+def risk_flags(
+    request: Request, reference: str = Reference, actor: Actor = LOGGED_IN
+) -> list[dict]:
+    """The safety flags of the referral's conversation, newest first, cleared ones included."""
+    with store(request) as session:
+        return service.risk_flags(session, actor, reference)
+
+
+@router.post(
+    "/referrals/{reference}/risk-flags/{id}/review",
+    response_model=schemas.ReferralDetail,
+    responses=ERRORS,
+)
+def review_risk_flag(
+    request: Request,
+    body: schemas.RiskReviewIn,
+    reference: str = Reference,
+    flag_id: int = FlagId,
+    actor: Actor = LOGGED_IN,
+):
+    """Confirm a safety flag, or clear it as a false alarm, with an optional note.
+
+    Only the link worker who holds the referral, or a manager. Clearing the last uncleared
+    flag of the conversation takes a crisis referral back to urgent, without its risk;
+    confirming a flag again makes it crisis again.
+    """
+    with store(request) as session:
+        service.review_risk_flag(
+            session, actor, reference, flag_id, body.decision, clean(body.note)
         )
     return _detail(request, actor, reference)
 

@@ -20,6 +20,7 @@ from frontdoor.console.routes.api import clean
 from frontdoor.store import link_worker as work
 from frontdoor.store.console import OUTCOME_LABELS
 from frontdoor.store.models import STATUSES
+from frontdoor.store.risk_flags import category_label
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
@@ -37,6 +38,7 @@ def channel_labels(figures: dict[str, int]) -> dict[str, int]:
 
 templates.env.filters["channel_label"] = channel_label
 templates.env.filters["channel_labels"] = channel_labels
+templates.env.filters["risk_label"] = category_label
 LOGIN_CSRF_COOKIE = "frontdoor_login_csrf"
 Reference = PathParam(..., min_length=1, max_length=16)
 DONE = {
@@ -49,6 +51,8 @@ DONE = {
     "hand-back": "The assistant is answering the resident again.",
     "note": "Note added.",
     "close": "The referral is closed.",
+    "confirm-risk": "Risk flag confirmed.",
+    "clear-risk": "Risk flag cleared.",
 }
 STATUS_LABELS = {
     "new": "New",
@@ -176,7 +180,7 @@ def queue_page(
         claimed_by=actor.email if mine else None,
     )
     with store(request) as session:
-        rows = [service.queue_item(r, w) for r, w in work.queue(session, wanted)]
+        rows = service.queue_rows(session, wanted)
         choices = work.queue_choices(session)
     return render(
         request,
@@ -283,6 +287,18 @@ def _do(session, request, actor, reference, action, form, field) -> None:
             field("snomed_code")[:18],
             field("note")[:5000],
         )
+    elif action in ("confirm-risk", "clear-risk"):
+        decision = action.removesuffix("-risk")
+        service.review_risk_flag(
+            session, actor, reference, _flag_id(field("flag")), decision, field("note")[:1000]
+        )
+
+
+def _flag_id(value: str) -> int:
+    """The risk flag a form names, as a number the database can hold."""
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
+        raise service.NotFound("There is no such risk flag.")
+    return int(value)
 
 
 @router.post("/referrals/{reference}/{action}")

@@ -1,0 +1,53 @@
+"""The safety net's verdict on one message: the lexicon and the risk classifier together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frontdoor.safety.lexicon import assess
+from frontdoor.safety.model import RiskModel
+
+SOURCES = ("lexicon", "model", "both")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Whether a message shows risk, of which kind, found by what, and the words that did it."""
+
+    category: str | None
+    source: str | None
+    words: str | None
+    probability: float
+    under_19: bool
+
+    @property
+    def crisis(self) -> bool:
+        return self.category is not None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "category": self.category,
+            "source": self.source,
+            "words": self.words,
+            "probability": round(self.probability, 3),
+            "under_19": self.under_19,
+        }
+
+
+def judge(text: str, model: RiskModel | None) -> Judgement:
+    """Risk when the classifier is sure, or when the lexicon matches and the classifier agrees
+    it could be (a recovery story or a figure of speech that shares the words is let go)."""
+    found = assess(text)
+    if model is None:  # the lexicon alone, as a last resort: never silent on a known phrase
+        return Judgement(
+            found.category, "lexicon" if found.category else None, found.words, 0.0, found.under_19
+        )
+    score = model.score(text)
+    by_model = score.probability >= model.threshold
+    by_lexicon = found.category is not None and score.probability >= model.lexicon_floor
+    if not (by_model or by_lexicon):
+        return Judgement(None, None, None, score.probability, found.under_19)
+    source = "both" if by_model and by_lexicon else ("model" if by_model else "lexicon")
+    category = found.category if found.category else score.category
+    words = found.words if found.category else score.piece
+    return Judgement(category, source, words, score.probability, found.under_19)

@@ -1,0 +1,238 @@
+"""The risk classifier: a support vector machine over sentence embeddings, calibrated by
+cross-validation, judged beside the lexicon.
+
+Fitted with scikit-learn when the assistant is trained; used with numpy alone when it runs.
+A message is scored whole and sentence by sentence, and its risk is the highest score, so
+risk said in passing inside a long request is not averaged away. Two thresholds come from
+cross-validation on the training data: one for the classifier alone and a lower one for a
+message the curated lexicon also matched, chosen together to reach the recall asked for
+with the fewest false alarms.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from frontdoor.embeddings import Encoder, encoder
+from frontdoor.safety.categories import CATEGORIES
+from frontdoor.safety.lexicon import assess
+from frontdoor.safety.training import Example
+
+MAX_PIECES = 12
+_SPLIT = re.compile(
+    r"(?<=[.!?;:])\s+|\n+|\s+-\s+|,?\s+\b(?:but|also|and also|anyway|btw|tbh|oh and|plus)\b\s+",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(r"^(?:and|but|also|anyway|btw|tbh|plus|oh and|so)\b[\s,]*", re.IGNORECASE)
+
+
+def pieces(text: str) -> list[str]:
+    """The whole message, then its sentences and clauses of three words or more."""
+    parts = [_LEADING.sub("", p.strip(" ,.")) for p in _SPLIT.split(text or "")]
+    parts = [p for p in parts if len(p.split()) >= 3 and p != text.strip()]
+    return [text, *parts[: MAX_PIECES - 1]]
+
+
+@dataclass(frozen=True)
+class RiskScore:
+    """The highest risk over a message's pieces, the piece that gave it, and its category."""
+
+    probability: float
+    piece: str
+    category: str
+
+
+@dataclass
+class RiskModel:
+    """The two heads (risk, and which reply) and the thresholds chosen by cross-validation."""
+
+    support_vectors: np.ndarray  # (n, d) unit vectors
+    dual_coef: np.ndarray  # (n,)
+    intercept: float
+    gamma: float
+    platt: tuple[float, float]  # decision value -> probability
+    category_weights: np.ndarray
+    category_bias: np.ndarray
+    categories: tuple[str, ...] = CATEGORIES
+    threshold: float = 0.5
+    lexicon_floor: float = 0.05
+    figures: dict[str, float] = field(default_factory=dict)
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        distances = np.clip(2.0 - 2.0 * vectors @ self.support_vectors.T, 0.0, None)
+        decision = np.exp(-self.gamma * distances) @ self.dual_coef + self.intercept
+        slope, offset = self.platt
+        return 1.0 / (1.0 + np.exp(-(slope * decision + offset)))
+
+    def category(self, vector: np.ndarray) -> str:
+        return self.categories[int(np.argmax(self.category_weights @ vector + self.category_bias))]
+
+    def score(self, text: str, enc: Encoder | None = None) -> RiskScore:
+        parts = pieces(text)
+        vectors = (enc or encoder()).encode(parts)
+        probs = self.probabilities(vectors)
+        best = int(np.argmax(probs))
+        return RiskScore(float(probs[best]), parts[best], self.category(vectors[best]))
+
+    def save(self, folder: Path) -> None:
+        np.savez(
+            folder / "risk_model.npz",
+            support_vectors=self.support_vectors,
+            dual_coef=self.dual_coef,
+            category_weights=self.category_weights,
+            category_bias=self.category_bias,
+        )
+        meta = {
+            "intercept": self.intercept,
+            "gamma": self.gamma,
+            "platt": list(self.platt),
+            "categories": list(self.categories),
+            "threshold": self.threshold,
+            "lexicon_floor": self.lexicon_floor,
+            "figures": self.figures,
+        }
+        (folder / "risk_model.json").write_text(json.dumps(meta, indent=2))
+
+    @classmethod
+    def load(cls, folder: Path) -> RiskModel:
+        arrays = np.load(folder / "risk_model.npz")
+        meta = json.loads((folder / "risk_model.json").read_text())
+        return cls(
+            support_vectors=arrays["support_vectors"],
+            dual_coef=arrays["dual_coef"],
+            intercept=float(meta["intercept"]),
+            gamma=float(meta["gamma"]),
+            platt=(float(meta["platt"][0]), float(meta["platt"][1])),
+            category_weights=arrays["category_weights"],
+            category_bias=arrays["category_bias"],
+            categories=tuple(meta["categories"]),
+            threshold=float(meta["threshold"]),
+            lexicon_floor=float(meta["lexicon_floor"]),
+            figures=dict(meta.get("figures") or {}),
+        )
+
+
+def _fit(vectors: np.ndarray, examples: list[Example], c: float) -> RiskModel:
+    """Both heads on these examples; Platt scaling and thresholds are set by the caller."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import SVC
+
+    labels = np.array([e.crisis for e in examples])
+    gamma = 1.0 / (vectors.shape[1] * vectors.var())
+    risk = SVC(C=c, gamma=gamma, class_weight="balanced").fit(vectors, labels)
+    sign = 1.0 if risk.classes_[1] else -1.0  # decision > 0 means the second class
+    known = [i for i, e in enumerate(examples) if e.category]
+    names = tuple(sorted({examples[i].category for i in known}))
+    kinds = LogisticRegression(C=16.0, class_weight="balanced", max_iter=5000)
+    kinds.fit(vectors[known], [names.index(examples[i].category) for i in known])
+    return RiskModel(
+        support_vectors=risk.support_vectors_.astype(np.float32),
+        dual_coef=sign * risk.dual_coef_[0],
+        intercept=sign * float(risk.intercept_[0]),
+        gamma=float(gamma),
+        platt=(1.0, 0.0),
+        category_weights=kinds.coef_,
+        category_bias=kinds.intercept_,
+        categories=names,
+    )
+
+
+def _decision(model: RiskModel, vectors: np.ndarray) -> np.ndarray:
+    """The raw decision value (log-odds before calibration)."""
+    raw = RiskModel(**{**model.__dict__, "platt": (1.0, 0.0)})
+    p = np.clip(raw.probabilities(vectors), 1e-12, 1 - 1e-12)
+    return np.log(p / (1 - p))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """From cross-validated decision values: Platt scaling, both thresholds, what they flag."""
+
+    platt: tuple[float, float]
+    threshold: float
+    lexicon_floor: float
+    flagged: np.ndarray
+
+
+def calibrate(cv: dict[str, np.ndarray], target_recall: float) -> Calibration:
+    from sklearn.linear_model import LogisticRegression
+
+    platt = LogisticRegression(C=1e4).fit(cv["decisions"][:, None], cv["labels"])
+    slope, offset = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    probabilities = 1.0 / (1.0 + np.exp(-(slope * cv["decisions"] + offset)))
+    threshold, floor = thresholds(probabilities, cv["labels"], cv["lexicon"], target_recall)
+    flagged = np.where(cv["lexicon"], probabilities >= floor, probabilities >= threshold)
+    return Calibration((slope, offset), threshold, floor, flagged)
+
+
+def fit(
+    examples: list[Example], c: float = 10.0, target_recall: float = 0.97, folds: int = 5
+) -> RiskModel:
+    """Fit on every example; calibration and thresholds come from cross-validated scores."""
+    vectors = encoder().encode([e.text for e in examples])
+    cv = cross_validate(examples, c=c, folds=folds, vectors=vectors)
+    calibration = calibrate(cv, target_recall)
+    model = _fit(vectors, examples, c)
+    model.platt = calibration.platt
+    model.threshold, model.lexicon_floor = calibration.threshold, calibration.lexicon_floor
+    labels, flagged = cv["labels"], calibration.flagged
+    model.figures = {
+        "cv_recall": float(flagged[labels].mean()),
+        "cv_false_alarm_rate": float(flagged[~labels].mean()),
+        "crisis_examples": int(labels.sum()),
+        "other_examples": int((~labels).sum()),
+        "folds": folds,
+        "c": c,
+    }
+    return model
+
+
+def cross_validate(
+    examples: list[Example], c: float = 10.0, folds: int = 5, vectors: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Out-of-fold decision values (highest over each message's pieces), stratified by kind."""
+    from sklearn.model_selection import StratifiedKFold
+
+    enc = encoder()
+    if vectors is None:
+        vectors = enc.encode([e.text for e in examples])
+    labels = np.array([e.crisis for e in examples])
+    kinds = [e.kind for e in examples]
+    decisions = np.zeros(len(examples))
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=42)
+    for train, test in splitter.split(vectors, kinds):
+        model = _fit(vectors[train], [examples[i] for i in train], c)
+        for i in test:
+            decisions[i] = _decision(model, enc.encode(pieces(examples[i].text))).max()
+    lexicon = np.array([assess(e.text).category is not None for e in examples])
+    return {"decisions": decisions, "labels": labels, "kinds": np.array(kinds), "lexicon": lexicon}
+
+
+def threshold_for_recall(scores: np.ndarray, labels: np.ndarray, recall: float) -> float:
+    """The highest threshold that still catches `recall` of the crisis examples."""
+    positives = np.sort(scores[labels])
+    missed = int(np.floor((1.0 - recall) * len(positives)))
+    return float(positives[missed]) if len(positives) else 0.5
+
+
+def thresholds(
+    probabilities: np.ndarray, labels: np.ndarray, lexicon: np.ndarray, recall: float
+) -> tuple[float, float]:
+    """(alone, with the lexicon): the pair reaching `recall` with the fewest false alarms."""
+    candidates = np.unique(np.quantile(probabilities, np.linspace(0, 1, 401)))
+    alone = threshold_for_recall(probabilities, labels, recall)
+    best = (float(((probabilities >= alone) & ~labels).sum()), alone, alone)
+    for high in candidates:
+        for low in candidates[candidates <= high]:
+            flagged = np.where(lexicon, probabilities >= low, probabilities >= high)
+            if flagged[labels].mean() >= recall:
+                alarms = float(flagged[~labels].sum())
+                if alarms < best[0]:
+                    best = (alarms, float(high), float(low))
+                break  # a lower floor only adds alarms
+    return best[1], best[2]

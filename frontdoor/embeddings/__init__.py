@@ -72,8 +72,8 @@ class Encoder:
         """One L2-normalised vector per text (mean of token vectors over the mask)."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         missing = [i for i, text in enumerate(texts) if not self._cached(text, out, i)]
-        for start in range(0, len(missing), batch_size):
-            chunk = missing[start : start + batch_size]
+        missing.sort(key=lambda i: len(texts[i]))
+        for chunk in _batches(missing, [len(texts[i]) for i in missing], batch_size):
             vectors = self._run([texts[i] for i in chunk])
             for i, vector in zip(chunk, vectors, strict=True):
                 out[i] = vector
@@ -111,6 +111,20 @@ class Encoder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return pooled / np.clip(norms, 1e-12, None)
+
+
+def _batches(items: list[int], lengths: list[int], size: int) -> list[list[int]]:
+    """Items sorted by length, in batches whose longest is at most twice their shortest, so
+    a long message is not padded onto its short sentences (attention costs the square)."""
+    batches: list[list[int]] = []
+    shortest = 0
+    for item, length in zip(items, lengths, strict=True):
+        if batches and len(batches[-1]) < size and length <= 2 * max(shortest, 8):
+            batches[-1].append(item)
+        else:
+            batches.append([item])
+            shortest = length
+    return batches
 
 
 @lru_cache(maxsize=1)

@@ -118,10 +118,19 @@ def test_without_a_model_the_lexicon_still_answers() -> None:
         ("my friend says she is going to kill herself", "someone_else"),
     ],
 )
-def test_the_lexicons_category_names_the_reply(text: str, category: str) -> None:
+def test_the_lexicons_category_names_the_reply_when_it_alone_found_risk(
+    text: str, category: str
+) -> None:
     msg = message(text, [("inform", 0.9)])
-    net_with(constant_model(0.9, "self_harm")).process([msg])
+    net_with(constant_model(0.1, "self_harm")).process([msg])
     assert msg.get("intent")["name"] == f"crisis_{category}"
+
+
+def test_the_classifiers_category_names_the_reply_when_it_found_risk_too() -> None:
+    msg = message("I have taken too many tablets", [("inform", 0.9)])
+    net_with(constant_model(0.9, "medical")).process([msg])
+    assert msg.get("intent")["name"] == "crisis_medical"
+    assert output(msg)["safety"]["source"] == "both"
 
 
 def test_under_19_is_passed_on() -> None:

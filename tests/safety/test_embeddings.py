@@ -46,3 +46,17 @@ def test_a_model_file_that_is_not_the_checked_one_is_refused(tmp_path: Path) -> 
 def test_the_model_comes_from_the_installed_package() -> None:
     assert model_file().name == "model.onnx"
     assert model_file().is_file()
+
+
+def test_a_long_message_is_not_batched_with_its_short_sentences() -> None:
+    from frontdoor.embeddings import _batches
+
+    assert _batches([0, 1, 2, 3], [10, 12, 15, 400], 32) == [[0, 1, 2], [3]]
+    assert _batches([0, 1, 2], [5, 5, 5], 2) == [[0, 1], [2]]
+
+
+def test_vectors_do_not_depend_on_the_batch() -> None:
+    texts = ["hi", "a much longer message about a walking group in Boston on a Tuesday " * 3]
+    together = Encoder(cache_size=0).encode(texts)
+    alone = [Encoder(cache_size=0).encode([t])[0] for t in texts]
+    assert np.allclose(together, np.array(alone), atol=1e-5)

@@ -64,7 +64,8 @@ run: $(STAMP) $(MODEL) db
 	$(BIN)/python -m frontdoor.runner --model $(MODEL)
 
 shell: $(STAMP) $(MODEL)
-	$(RASA) shell --model $(MODEL) --endpoints bot/endpoints.yml
+	ACTIONS_TOKEN=$$($(BIN)/python -c 'from frontdoor.settings import get_settings; print(get_settings().actions_token)') \
+		$(RASA) shell --model $(MODEL) --endpoints bot/endpoints.yml
 
 # Debian's chromium and axe-core for the console's browser tests (tests/console/browser).
 browser:

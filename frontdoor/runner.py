@@ -29,6 +29,8 @@ def service_env(settings: Settings) -> dict[str, str]:
         "RASA_TELEMETRY_ENABLED": "false",
         "DATABASE_URL": settings.database_url,
         "ACTIONS_PORT": str(settings.actions_port),
+        "ACTIONS_HOST": settings.actions_host,
+        "ACTIONS_TOKEN": settings.actions_token,
         "RASA_PORT": str(settings.rasa_port),
         "RASA_API_TOKEN": settings.rasa_api_token,
         "CONSOLE_PORT": str(settings.console_port),
@@ -40,15 +42,7 @@ def service_env(settings: Settings) -> dict[str, str]:
 
 def start_actions(settings: Settings, env: dict[str, str], log=None) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            str(BIN / "rasa"),
-            "run",
-            "actions",
-            "--actions",
-            "actions",
-            "--port",
-            str(settings.actions_port),
-        ],
+        [str(BIN / "python"), "-m", "actions.server"],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,

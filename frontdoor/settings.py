@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,8 @@ class Settings:
     team_phone: str
     routine_contact_promise: str
     urgent_contact_promise: str
+    actions_host: str = "127.0.0.1"  # the action server answers only on loopback by default
+    actions_token: str = ""  # the secret the Rasa server sends the action server
     adult_safeguarding_phone: str = "01632 960001"  # the council's adult safeguarding line
     public_rasa_url: str = "http://127.0.0.1:5005"  # where residents' browsers reach Rasa
     console_secret_key: str = "dev-only-console-secret"  # keys the console's token hashes
@@ -47,6 +51,11 @@ def default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'frontdoor.db'}"
 
 
+def derived_secret(key: str, purpose: str) -> str:
+    """A secret for one purpose, derived from another the operator set (HMAC-SHA256)."""
+    return hmac.new(f"frontdoor:{key}".encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
 def get_settings() -> Settings:
     """Read the settings afresh (real environment variables win over .env)."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
@@ -63,6 +72,8 @@ def get_settings() -> Settings:
         team_phone=env("TEAM_PHONE", "01632 960000"),
         routine_contact_promise=env("ROUTINE_CONTACT_PROMISE", "2 working days"),
         urgent_contact_promise=env("URGENT_CONTACT_PROMISE", "today"),
+        actions_host=env("ACTIONS_HOST") or "127.0.0.1",
+        actions_token=env("ACTIONS_TOKEN") or derived_secret(env("RASA_API_TOKEN", ""), "actions"),
         adult_safeguarding_phone=env("ADULT_SAFEGUARDING_PHONE") or "01632 960001",
         public_rasa_url=env("PUBLIC_RASA_URL") or f"http://127.0.0.1:{rasa_port}",
         console_secret_key=env("CONSOLE_SECRET_KEY") or "dev-only-console-secret",

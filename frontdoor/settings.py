@@ -27,6 +27,7 @@ class Settings:
     team_phone: str
     routine_contact_promise: str
     urgent_contact_promise: str
+    max_message_chars: int = 2000  # longer messages are cut before the assistant reads them
     actions_host: str = "127.0.0.1"  # the action server answers only on loopback by default
     actions_token: str = ""  # the secret the Rasa server sends the action server
     adult_safeguarding_phone: str = "01632 960001"  # the council's adult safeguarding line
@@ -72,6 +73,7 @@ def get_settings() -> Settings:
         team_phone=env("TEAM_PHONE", "01632 960000"),
         routine_contact_promise=env("ROUTINE_CONTACT_PROMISE", "2 working days"),
         urgent_contact_promise=env("URGENT_CONTACT_PROMISE", "today"),
+        max_message_chars=int(env("MAX_MESSAGE_CHARS") or "2000"),
         actions_host=env("ACTIONS_HOST") or "127.0.0.1",
         actions_token=env("ACTIONS_TOKEN") or derived_secret(env("RASA_API_TOKEN", ""), "actions"),
         adult_safeguarding_phone=env("ADULT_SAFEGUARDING_PHONE") or "01632 960001",

@@ -31,3 +31,21 @@ def test_the_channel_keeps_rasas_name_and_pushes_through_the_same_output() -> No
     assert channel.get_output_channel() is None  # no server until Rasa mounts the channel
     channel.blueprint(lambda message: asyncio.sleep(0))
     assert isinstance(channel.get_output_channel(), WebChatOutput)
+
+
+def test_web_chat_messages_pass_the_length_cap() -> None:
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    from bot.channels.limits import CUT_NOTE
+
+    heard: list[str] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        heard.append(message.text)
+
+    channel = WebChatInput.from_credentials({"session_persistence": True})
+    channel.blueprint(on_new_message)
+    output = CollectingOutputChannel()
+    asyncio.run(channel._on_new_message(UserMessage("w" * 5000, output, "session-1")))
+    assert heard == ["w" * 2000]
+    assert output.messages[0]["text"] == CUT_NOTE

@@ -22,6 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.limits import limited
 from bot.channels.sender import Outgoing, TwilioSender, in_store
 from bot.channels.signature import called_url, form_params, is_signed
 from frontdoor.settings import Settings, get_settings
@@ -133,6 +134,7 @@ class SmsInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         hook = Blueprint("sms_webhook", __name__)
+        on_new_message = limited(on_new_message)
 
         @hook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

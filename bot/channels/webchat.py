@@ -27,6 +27,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels.limits import limited
+
 logger = logging.getLogger(__name__)
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -51,6 +53,7 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = limited(on_new_message)
         blueprint = super().blueprint(on_new_message)
         self._on_new_message = on_new_message
         # python-socketio keeps one handler an event: these replace Rasa's.

@@ -149,3 +149,26 @@ def test_a_crisis_is_answered_even_while_a_link_worker_holds_the_chat(assistant)
     assert tracker["paused"] is True  # the link worker still holds the chat
     assert tracker["slots"]["risk"]
     assert assistant.send(who, "sorry") == []
+
+
+def test_a_huge_message_is_cut_answered_kindly_and_the_turn_goes_on(assistant) -> None:
+    """50 KB once stalled everyone for 10 s; now the first part is read, at once."""
+    import time
+
+    from bot.channels.limits import CUT_NOTE
+
+    who = sender()
+    start = time.monotonic()
+    replies = assistant.send(who, "I'm looking for a walking group in Boston. " + "la " * 20000)
+    took = time.monotonic() - start
+    assert replies[0]["text"] == CUT_NOTE
+    assert len(replies) > 1  # the assistant answered the part it read
+    stored = assistant.tracker(who)["latest_message"]["text"]
+    assert len(stored) == 2000
+    print(f"a 60 KB message answered in {took:.2f} s")
+
+
+def test_a_crisis_at_the_start_of_a_huge_message_is_still_caught(assistant) -> None:
+    who = sender()
+    replies = assistant.send(who, "I have taken all my tablets and I want to die. " + "x " * 30000)
+    assert "999" in texts(replies)

@@ -285,3 +285,14 @@ async def test_the_output_channel_pushes_to_the_conversations_number(sms) -> Non
     assert sms.fake.to(RESIDENT)[-1] == STOP_TEXT
     assert [r.kind for r in outbound()] == ["push", "notice", "push"]
     assert outbound()[-1].status == "suppressed"
+
+
+async def test_a_long_text_is_cut_before_the_assistant_reads_it(sms) -> None:
+    from bot.channels.limits import CUT_NOTE
+
+    long_text = "I would like a choir. " * 200  # 4,400 characters
+    response = await sms.post(long_text)
+    assert response.status == 200
+    [message] = sms.bot.heard
+    assert message.text == long_text[:2000]
+    assert CUT_NOTE in " ".join(sms.fake.to(RESIDENT))

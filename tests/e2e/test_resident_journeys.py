@@ -172,3 +172,11 @@ def test_a_crisis_at_the_start_of_a_huge_message_is_still_caught(assistant) -> N
     who = sender()
     replies = assistant.send(who, "I have taken all my tablets and I want to die. " + "x " * 30000)
     assert "999" in texts(replies)
+
+
+def test_a_typed_intent_cannot_skip_the_safety_net(assistant) -> None:
+    """Rasa obeys "/intent" without NLU; only our buttons' payloads may now."""
+    who = sender()
+    replies = assistant.send(who, "/greet I have taken all my tablets")
+    assert "999" in texts(replies)
+    assert assistant.send(sender(), "/deny")  # a button's payload still works

@@ -32,6 +32,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.safety_while_paused import answer_crisis_while_paused
 from frontdoor.embeddings import MODEL_SHA256
 from frontdoor.safety import Judgement, judge
+from frontdoor.safety import categories as categories_module
+from frontdoor.safety import model as model_module
+from frontdoor.safety import training as training_module
 from frontdoor.safety.categories import CRISIS_PREFIX, intent_of
 from frontdoor.safety.lexicon import LEXICON_FILE
 from frontdoor.safety.model import RiskModel, fit
@@ -61,8 +64,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Train again when the risk data or the encoder changes."""
+        """Train again when the risk data, the lexicon, the encoder or the fitting changes."""
         digest = hashlib.sha256(MODEL_SHA256.encode() + LEXICON_FILE.read_bytes())
+        for module in (model_module, training_module, categories_module):
+            digest.update(Path(module.__file__ or "").read_bytes())  # how it is fitted
         for path in sorted(Path(config.get("risk_data", "data/safety")).glob("**/*.yml")):
             digest.update(path.as_posix().encode() + path.read_bytes())
         return digest.hexdigest()

@@ -181,6 +181,11 @@ def fit(
     model.platt = calibration.platt
     model.threshold, model.lexicon_floor = calibration.threshold, calibration.lexicon_floor
     labels, flagged = cv["labels"], calibration.flagged
+    by_kind: dict[str, list[int]] = {}
+    for kind, hit in zip(cv["kinds"], flagged, strict=True):
+        by_kind.setdefault(str(kind), [0, 0])
+        by_kind[str(kind)][0] += int(hit)
+        by_kind[str(kind)][1] += 1
     model.figures = {
         "cv_recall": float(flagged[labels].mean()),
         "cv_false_alarm_rate": float(flagged[~labels].mean()),
@@ -188,6 +193,8 @@ def fit(
         "other_examples": int((~labels).sum()),
         "folds": folds,
         "c": c,
+        "target_recall": target_recall,
+        "flagged_by_kind": by_kind,  # kind -> [flagged, examples], out of fold
     }
     return model
 

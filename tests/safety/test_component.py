@@ -137,3 +137,11 @@ def test_under_19_is_passed_on() -> None:
     msg = message("im 15 and i want to die", [("crisis_self_harm", 0.9)])
     net_with(constant_model(0.9)).process([msg])
     assert output(msg)["safety"]["under_19"] is True
+
+
+def test_the_classifier_trains_again_when_its_data_changes(tmp_path) -> None:
+    (tmp_path / "a.yml").write_text("category: nonsense\nkind: negative\nexamples: [x]\n")
+    before = SafetyNet.fingerprint_addon({"risk_data": str(tmp_path)})
+    assert SafetyNet.fingerprint_addon({"risk_data": str(tmp_path)}) == before
+    (tmp_path / "a.yml").write_text("category: nonsense\nkind: negative\nexamples: [y]\n")
+    assert SafetyNet.fingerprint_addon({"risk_data": str(tmp_path)}) != before

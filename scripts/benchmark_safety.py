@@ -14,8 +14,6 @@ import argparse
 import resource
 import statistics
 import sys
-import tarfile
-import tempfile
 import time
 from pathlib import Path
 
@@ -36,20 +34,6 @@ MESSAGES = {
 }
 
 
-def risk_model_from(archive: Path):  # noqa: ANN201
-    from frontdoor.safety.model import RiskModel
-
-    folder = Path(tempfile.mkdtemp())
-    with tarfile.open(archive) as tar:
-        members = [
-            m for m in tar.getmembers() if m.name.endswith(("risk_model.json", "risk_model.npz"))
-        ]
-        for member in members:
-            member.name = Path(member.name).name
-            tar.extract(member, folder)
-    return RiskModel.load(folder)
-
-
 def timed(function, repeat: int) -> tuple[float, float]:  # noqa: ANN001
     samples = []
     for _ in range(repeat):
@@ -67,13 +51,14 @@ def main() -> int:
     args = parser.parse_args()
 
     from frontdoor.embeddings import Encoder
+    from frontdoor.safety.evaluation import risk_model_in
     from frontdoor.safety.judge import judge
     from frontdoor.safety.model import pieces
 
     start = time.perf_counter()
     encoder = Encoder(cache_size=0)
     print(f"encoder load: {(time.perf_counter() - start) * 1000:.0f} ms")
-    model = risk_model_from(args.model)
+    model = risk_model_in(args.model)
     print(
         f"risk classifier: {len(model.support_vectors)} support vectors, threshold "
         f"{model.threshold:.3f}, lexicon floor {model.lexicon_floor:.3f}"

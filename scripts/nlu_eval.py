@@ -20,8 +20,6 @@ import asyncio
 import os
 import re
 import sys
-import tarfile
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -193,15 +191,9 @@ def _print_wrong_reply(corpus: list, parsed: list[dict]) -> None:
 def cross_validation_report(model: Path) -> None:
     """The risk classifier's 5-fold cross-validation, as measured when it was trained."""
     from frontdoor.safety.categories import CRISIS_KINDS
-    from frontdoor.safety.evaluation import Row, format_table
-    from frontdoor.safety.model import RiskModel
+    from frontdoor.safety.evaluation import Row, format_table, risk_model_in
 
-    with tarfile.open(model) as archive, tempfile.TemporaryDirectory() as folder:
-        for member in archive.getmembers():
-            if member.name.endswith(("risk_model.json", "risk_model.npz")):
-                member.name = Path(member.name).name
-                archive.extract(member, folder)
-        risk = RiskModel.load(Path(folder))
+    risk = risk_model_in(model)
     figures = risk.figures
     counts = figures["flagged_by_kind"]
 

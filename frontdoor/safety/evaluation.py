@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import math
 import re
+import tarfile
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from frontdoor.safety.model import RiskModel
 from frontdoor.safety.training import load_kind_file
 
 
@@ -37,6 +40,16 @@ class CorpusMessage:
     kind: str
     crisis: bool
     style: str
+
+
+def risk_model_in(archive: Path) -> RiskModel:
+    """The risk classifier inside a trained assistant (models/frontdoor.tar.gz)."""
+    with tarfile.open(archive) as tar, tempfile.TemporaryDirectory() as folder:
+        for member in tar.getmembers():
+            if member.name.endswith(("risk_model.json", "risk_model.npz")):
+                member.name = Path(member.name).name
+                tar.extract(member, folder)
+        return RiskModel.load(Path(folder))
 
 
 def load_corpus(folder: Path) -> list[CorpusMessage]:

@@ -47,6 +47,8 @@ class Settings:
     sms_rate_window_minutes: int = 60
 
 
+    sms_id_secret: str = ""  # keys SMS conversation ids, so a phone number is never one
+    rest_channel_enabled: bool = True  # Rasa's REST channel; production turns it off
 def default_database_url() -> str:
     """A SQLite file at the project root."""
     return f"sqlite:///{PROJECT_ROOT / 'frontdoor.db'}"
@@ -92,3 +94,11 @@ def get_settings() -> Settings:
         sms_rate_limit=int(env("SMS_RATE_LIMIT", "30")),
         sms_rate_window_minutes=int(env("SMS_RATE_WINDOW_MINUTES", "60")),
     )
+        sms_id_secret=env("SMS_ID_SECRET")
+        or derived_secret(env("RASA_API_TOKEN", "change-me-local-only"), "sms-conversation-ids"),
+        rest_channel_enabled=is_on(env("REST_CHANNEL_ENABLED") or "true"),
+
+
+def is_on(value: str) -> bool:
+    """A yes/no setting: only 1, true, yes or on mean yes (a typo means no)."""
+    return value.strip().lower() in ("1", "true", "yes", "on")

@@ -1,11 +1,35 @@
-"""GSM-7 text: what fits in a plain text message, and how many parts it takes."""
+"""GSM-7 text: what fits in a plain text message, and how many parts it takes; and the
+opaque conversation id an SMS number talks under."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
+
+# An SMS resident's conversation id: never the phone number itself (it shows in logs, in
+# Rasa's tracker store and in URLs, and anyone who could name a conversation by a number could
+# read it). HMAC-SHA256 of the number under a secret, so it cannot be guessed from the number.
+SMS_CONVERSATION_PREFIX = "sms-"
+SMS_CONVERSATION_HEX = 32
+_SMS_CONVERSATION_ID = re.compile(rf"^{SMS_CONVERSATION_PREFIX}[0-9a-f]{{{SMS_CONVERSATION_HEX}}}$")
+
+
+def sms_conversation_id(number: str, secret: str) -> str:
+    """The opaque conversation id for an SMS number (E.164), keyed with the secret."""
+    if not secret:
+        raise ValueError("SMS conversation ids need a secret (SMS_ID_SECRET)")
+    digest = hmac.new(secret.encode(), number.encode(), hashlib.sha256).hexdigest()
+    return SMS_CONVERSATION_PREFIX + digest[:SMS_CONVERSATION_HEX]
+
+
+def is_sms_conversation_id(value: object) -> bool:
+    """True for an id sms_conversation_id could have made."""
+    return isinstance(value, str) and bool(_SMS_CONVERSATION_ID.match(value))
+
 
 # The GSM 03.38 basic character set, and the extension table (each costs two septets).
 GSM7_BASIC = (

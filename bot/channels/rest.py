@@ -1,15 +1,72 @@
-"""Rasa's REST channel with the length cap (bot/channels/limits.py)."""
+"""Rasa's REST channel with the length cap (bot/channels/limits.py), behind a setting.
+
+Anyone who can reach the Rasa port can name any conversation through REST, so production
+turns it off (REST_CHANNEL_ENABLED=false): /webhooks/rest/* then answers 404. Even when it is
+on, it refuses to speak in an SMS conversation (ids starting "sms-") or in one named by a
+phone number (as SMS conversations were before their ids were made opaque), and a message
+always counts as REST's (Rasa's lets the caller claim "input_channel": "sms").
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from typing import Any
+
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.exceptions import Forbidden
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.channels.limits import OnNewMessage, limited
+from frontdoor.settings import get_settings
+from frontdoor.sms import SMS_CONVERSATION_PREFIX
+
+logger = logging.getLogger(__name__)
+
+# A sender that looks like a phone number: "+447700900123", "07700 900123", "(01632) 960000".
+PHONE_LIKE = re.compile(r"^\s*\+?[\d\s().-]{7,}$")
+
+
+def is_reserved_sender(sender: Any) -> bool:
+    """True for a conversation REST must not speak in: an SMS one, or one named by a number."""
+    text = str(sender or "")
+    return text.lower().startswith(SMS_CONVERSATION_PREFIX) or bool(PHONE_LIKE.match(text))
 
 
 class LimitedRestInput(RestInput):
     """POST /webhooks/rest/webhook {"sender", "message"}, as Rasa's, with long messages cut."""
 
+    def __init__(self, enabled: bool | None = None) -> None:
+        self.enabled = get_settings().rest_channel_enabled if enabled is None else enabled
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> LimitedRestInput:
+        return cls()
+
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        if not self.enabled:
+            logger.info("REST channel off (REST_CHANNEL_ENABLED=false): /webhooks/rest gives 404")
+            return self._switched_off()
         return super().blueprint(limited(on_new_message))
+
+    def _switched_off(self) -> Blueprint:
+        """The channel's addresses, each answering 404 (as if nothing were there)."""
+        off = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @off.route("/", methods=["GET", "POST"])
+        @off.route("/webhook", methods=["GET", "POST"])
+        async def not_found(_: Request) -> HTTPResponse:
+            return response.json({"error": "Not found"}, status=404)
+
+        return off
+
+    async def _extract_sender(self, req: Request) -> str | None:
+        sender = await super()._extract_sender(req)
+        if is_reserved_sender(sender):
+            raise Forbidden("This conversation cannot be reached through the REST channel.")
+        return sender
+
+    def _extract_input_channel(self, req: Request) -> str:
+        return self.name()  # never what the caller claims: replies would go out by SMS

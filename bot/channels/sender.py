@@ -44,6 +44,7 @@ class Outgoing:
     kind: str = "reply"  # reply, push (from the console), notice (STOP, HELP, flood), crisis
     exempt: bool = False  # goes even to an opted-out number (the STOP confirmation, HELP)
     status_callback: str | None = None
+    conversation_id: str = ""  # the opaque SMS conversation id, for logs (never the number)
 
 
 def kind_of(body: str, kind: str) -> tuple[str, str | None, bool]:
@@ -102,7 +103,7 @@ class TwilioSender:
             try:
                 await self._deliver_in_turn(outgoing)
             except Exception:  # a background task must never fail silently
-                logger.exception("sending a text to ...%s failed", outgoing.number[-4:])
+                logger.exception("sending a text in %s failed", outgoing.conversation_id)
 
     async def _deliver_in_turn(self, outgoing: Outgoing) -> None:
         body = to_gsm7(outgoing.body)
@@ -121,16 +122,16 @@ class TwilioSender:
         if opted_out and not outgoing.exempt:
             return
         callback = outgoing.status_callback if track else None
-        await self._with_retries(outbound_id, outgoing.number, body, callback)
+        await self._with_retries(outbound_id, outgoing, body, callback)
 
     async def _with_retries(
-        self, outbound_id: int, number: str, body: str, callback: str | None
+        self, outbound_id: int, outgoing: Outgoing, body: str, callback: str | None
     ) -> None:
         """Network errors and Twilio's 5xx and 429 are tried again, waiting longer each time."""
         error = ""
         for attempt in range(1, self.attempts + 1):
             try:
-                sent = await self._create(number, body, callback)
+                sent = await self._create(outgoing.number, body, callback)
             except TwilioRestException as problem:
                 error = f"Twilio {problem.status} {problem.code or ''}: {problem.msg}"[:255]
                 if problem.status < 500 and problem.status != 429:
@@ -148,7 +149,9 @@ class TwilioSender:
                 return
             if attempt < self.attempts:
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
-        logger.error("text %s to ...%s failed for good: %s", outbound_id, number[-4:], error)
+        logger.error(
+            "text %s in %s failed for good: %s", outbound_id, outgoing.conversation_id, error
+        )
         await in_store(
             messaging.update_outbound, outbound_id, status="failed", error=error, attempts=attempt
         )

@@ -5,6 +5,10 @@ delivery reports; both must carry Twilio's signature. The webhook answers at onc
 turn runs in the background. A message Twilio delivers twice is processed once. STOP, START
 and HELP are honoured, options are numbered, a turn goes as one text where it can, and one
 number cannot make the assistant send without limit.
+
+A resident's conversation is never named by their phone number: it is an opaque id keyed with
+SMS_ID_SECRET (frontdoor.sms.sms_conversation_id), and the store keeps which number each id
+belongs to, so texts pushed later (a link worker's reply) still reach the phone.
 """
 
 from __future__ import annotations
@@ -26,7 +30,14 @@ from bot.channels.limits import limited
 from bot.channels.sender import Outgoing, TwilioSender, in_store
 from bot.channels.signature import called_url, form_params, is_signed
 from frontdoor.settings import Settings, get_settings
-from frontdoor.sms import Option, choose_option, format_turn, keyword
+from frontdoor.sms import (
+    Option,
+    choose_option,
+    format_turn,
+    is_sms_conversation_id,
+    keyword,
+    sms_conversation_id,
+)
 from frontdoor.store import messaging
 from frontdoor.store.models import utcnow
 
@@ -34,7 +45,6 @@ logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 HELP_TEXT = (
     "This is the council's community support service. We help you find local groups, "
@@ -81,17 +91,30 @@ class SmsOutput(OutputChannel):
         self.status_callback = status_callback
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        if not E164.match(recipient_id):
-            logger.warning("not an SMS conversation (%s...): nothing sent", recipient_id[:4])
+        number = await self._number(recipient_id)
+        if number is None:
             return
         bodies, options = format_turn([message])
         if options:
-            await in_store(messaging.remember_options, recipient_id, _as_dicts(options))
+            await in_store(messaging.remember_options, number, _as_dicts(options))
         for body in bodies:
-            self.sender.send(Outgoing(recipient_id, body, "push", False, self.status_callback))
+            outgoing = Outgoing(number, body, "push", False, self.status_callback, recipient_id)
+            self.sender.send(outgoing)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
+
+    async def _number(self, conversation_id: str) -> str | None:
+        """The phone number behind an SMS conversation id; None (and a warning) if none."""
+        if not is_sms_conversation_id(conversation_id):
+            logger.warning("not an SMS conversation id: nothing sent")  # it may be a number
+            return None
+        number = await in_store(messaging.number_for_conversation, conversation_id)
+        if number is None:
+            logger.warning(
+                "SMS conversation %s has no number (erased?): nothing sent", conversation_id
+            )
+        return number
 
 
 def _as_dicts(options: list[Option]) -> list[dict[str, str]]:
@@ -125,6 +148,10 @@ class SmsInput(InputChannel):
 
     def get_output_channel(self) -> OutputChannel:
         return SmsOutput(self.sender, self.status_callback_url)
+
+    def conversation_id(self, number: str) -> str:
+        """The opaque conversation id this number talks under."""
+        return sms_conversation_id(number, self.settings.sms_id_secret)
 
     async def drain(self) -> None:
         """Wait for every turn under way and every text queued (for tests and shutdown)."""
@@ -201,7 +228,7 @@ class SmsInput(InputChannel):
             try:
                 outcome = await self._route(number, text, sid, callback, on_new_message)
             except Exception:  # the resident must not be left without an answer
-                logger.exception("SMS turn from ...%s failed", number[-4:])
+                logger.exception("SMS turn in %s failed", self.conversation_id(number))
                 self._say(number, SORRY_TEXT, "notice", callback)
                 outcome = "error"
             await in_store(messaging.set_outcome, inbound_id, outcome)
@@ -238,7 +265,8 @@ class SmsInput(InputChannel):
         self, number: str, text: str, kind: str, callback: str | None, exempt: bool = False
     ) -> None:
         body = text.format(team_phone=self.settings.team_phone)
-        self.sender.send(Outgoing(number, body, kind, exempt, callback))
+        conversation = self.conversation_id(number)
+        self.sender.send(Outgoing(number, body, kind, exempt, callback, conversation))
 
     async def _over_limit(self, number: str, callback: str | None) -> bool:
         """More texts than the limit in the window: tell the resident once, then stay quiet."""
@@ -247,7 +275,9 @@ class SmsInput(InputChannel):
         if count <= self.settings.sms_rate_limit:
             return False
         if await in_store(messaging.should_warn_limited, number, window):
-            logger.warning("SMS: ...%s is over the limit; replies paused", number[-4:])
+            logger.warning(
+                "SMS: %s is over the limit; replies paused", self.conversation_id(number)
+            )
             self._say(number, LIMIT_TEXT, "notice", callback)
         return True
 
@@ -266,10 +296,12 @@ class SmsInput(InputChannel):
         on_new_message: OnNewMessage,
     ) -> None:
         collector = TurnOutput()
+        conversation = self.conversation_id(number)
+        await in_store(messaging.link_conversation, conversation, number)
         message = UserMessage(
             text,
             collector,
-            sender_id=number,
+            sender_id=conversation,
             input_channel=self.name(),
             message_id=sid,
             metadata={"sms": {"message_sid": sid}},
@@ -278,7 +310,7 @@ class SmsInput(InputChannel):
         bodies, options = format_turn(collector.messages)
         await in_store(messaging.remember_options, number, _as_dicts(options))
         for body in bodies:
-            self.sender.send(Outgoing(number, body, "reply", False, callback))
+            self.sender.send(Outgoing(number, body, "reply", False, callback, conversation))
 
 
 def _status_url(request: Request, settings: Settings) -> str:

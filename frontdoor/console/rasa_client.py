@@ -7,12 +7,17 @@ goes out on the resident's latest channel (`output_channel=latest`).
 Each call ends with `action_listen`, as a turn of the assistant's own does. Without it the
 resident's next message follows the link worker's action directly: no rule fits that, and
 the fallback's rewind would also undo the resume and leave the assistant silent for good.
+
+The conversation id goes into the path as it is, never percent-encoded: Rasa's routes (Sanic
+21, `unquote=False`) do not decode the path, so `%2B44...` named a new, phantom conversation
+instead of `+44...`. An id with a character that would need encoding cannot reach its tracker
+and is refused (SMS ids are `sms-` and hex, web chat ids hex).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -20,6 +25,9 @@ from frontdoor.settings import Settings
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 LISTEN = {"event": "action", "name": "action_listen"}
+# What a path segment carries unchanged through httpx and Sanic: no %, /, ?, #, space or
+# non-ASCII (each would be encoded, or cut the path, and Rasa would read another id).
+ROUND_TRIP_ID = re.compile(r"^[A-Za-z0-9._~+=:@-]{1,255}$")
 
 
 class RasaError(RuntimeError):
@@ -39,7 +47,7 @@ class RasaClient:
         return cls(settings.rasa_url, settings.rasa_api_token)
 
     def _post(self, sender_id: str, path: str, body: Any, **params: str) -> Any:
-        url = f"{self.base_url}/conversations/{quote(sender_id, safe='')}/{path}"
+        url = f"{self.base_url}/conversations/{conversation_segment(sender_id)}/{path}"
         try:
             with httpx.Client(timeout=TIMEOUT, transport=self.transport) as client:
                 response = client.post(url, json=body, params={"token": self.token, **params})
@@ -79,3 +87,10 @@ class RasaClient:
     def hand_back(self, sender_id: str) -> list[dict[str, Any]]:
         """Say goodbye for the link worker and let the assistant answer again."""
         return self._execute(sender_id, "action_link_worker_left", then=({"event": "resume"},))
+
+
+def conversation_segment(sender_id: str) -> str:
+    """The conversation id as it must appear in Rasa's path; RasaError if it cannot."""
+    if not ROUND_TRIP_ID.match(sender_id or "") or sender_id in (".", ".."):
+        raise RasaError("this conversation's id cannot be sent to the assistant unchanged")
+    return sender_id

@@ -1,4 +1,5 @@
-"""Text messages: inbound ids seen, opted-out numbers, options on offer, outbound delivery.
+"""Text messages: inbound ids seen, opted-out numbers, options on offer, outbound delivery,
+and which number each SMS conversation's opaque id belongs to.
 
 No message text is kept here: the conversation itself lives in Rasa's tracker store.
 """
@@ -51,6 +52,20 @@ class SmsNumber(Base):
     limited_at = sa.Column(sa.DateTime)  # when we last said "too many messages"
     options = sa.Column(sa.JSON)  # [{"title", "payload"}] of the last numbered list sent
     updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class SmsConversation(Base):
+    """The number behind an SMS conversation's opaque id, so texts pushed later can reach it.
+
+    The id is keyed from the number (frontdoor.sms.sms_conversation_id), so a number has one
+    id per secret; the row goes when the resident asks for their details to be deleted.
+    """
+
+    __tablename__ = "sms_conversations"
+
+    conversation_id = sa.Column(sa.String(64), primary_key=True)
+    number = sa.Column(sa.String(32), nullable=False, index=True)
+    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
 
 
 class SmsOutbound(Base):
@@ -155,6 +170,31 @@ def remember_options(session: Session, number: str, options: list[dict[str, str]
 def options_for(session: Session, number: str) -> list[dict[str, str]]:
     row = session.get(SmsNumber, number)
     return list(row.options or []) if row else []
+
+
+def link_conversation(session: Session, conversation_id: str, number: str) -> None:
+    """Remember which number an SMS conversation id belongs to (once; kept as it is after)."""
+    if session.get(SmsConversation, conversation_id) is not None:
+        return
+    session.add(SmsConversation(conversation_id=conversation_id, number=number))
+    try:
+        session.flush()
+    except IntegrityError:  # the same number's other text linked it a moment ago
+        session.rollback()
+
+
+def number_for_conversation(session: Session, conversation_id: str) -> str | None:
+    """The number an SMS conversation id belongs to; None if unknown or erased."""
+    row = session.get(SmsConversation, conversation_id)
+    return row.number if row else None
+
+
+def forget_conversation(session: Session, conversation_id: str) -> int:
+    """Erase the link between a conversation id and its number; how many rows went."""
+    deleted = session.execute(
+        sa.delete(SmsConversation).where(SmsConversation.conversation_id == conversation_id)
+    )
+    return deleted.rowcount or 0
 
 
 def record_outbound(session: Session, number: str, **fields: Any) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from frontdoor.store.messaging import forget_conversation
 from frontdoor.store.models import (
     RISK_WORDS_LENGTH,
     URGENCIES,
@@ -227,8 +228,9 @@ def personal_data_for(session: Session, conversation_id: str) -> dict[str, Any]:
 
 def erase_personal_data(session: Session, conversation_id: str) -> int:
     """Blank the personal details kept for this conversation, and the words that raised its
-    safety flags (each flag, its category and dates stay for the safeguarding record), and
-    withdraw consent. Returns how many referrals were erased."""
+    safety flags (each flag, its category and dates stay for the safeguarding record),
+    withdraw consent, and forget which phone number an SMS conversation id belongs to.
+    Returns how many referrals were erased."""
     now = utcnow()
     referrals = _referrals_of(session, conversation_id)
     for referral in referrals:
@@ -256,4 +258,5 @@ def erase_personal_data(session: Session, conversation_id: str) -> int:
         .where(Consent.conversation_id == conversation_id, Consent.withdrawn_at.is_(None))
         .values(withdrawn_at=now)
     )
+    forget_conversation(session, conversation_id)
     return len(referrals)

@@ -47,32 +47,57 @@ def test_rasa_calls_follow_the_contract() -> None:
         return httpx.Response(200, json={"messages": [{"text": "ok"}]})
 
     rasa = RasaClient("http://rasa:5005/", "secret", transport=httpx.MockTransport(handler))
-    assert rasa.take_over("web 1", "Sam") == [{"text": "ok"}]
-    rasa.reply("web 1", "Hello")
-    rasa.hand_back("web 1")
+    sms = "sms-0123456789abcdef0123456789abcdef"
+    assert rasa.take_over(sms, "Sam") == [{"text": "ok"}]
+    rasa.reply(sms, "Hello")
+    rasa.hand_back(sms)
     token = {"token": "secret"}
     latest = {"token": "secret", "output_channel": "latest"}
     listen = {"event": "action", "name": "action_listen"}
+    events = f"/conversations/{sms}/tracker/events"
+    execute = f"/conversations/{sms}/execute"
     assert seen == [
         (
             "POST",
-            "/conversations/web%201/tracker/events",
+            events,
             token,
             [{"event": "pause"}, {"event": "slot", "name": "link_worker_name", "value": "Sam"}],
         ),
-        ("POST", "/conversations/web%201/execute", latest, {"name": "action_link_worker_joined"}),
-        ("POST", "/conversations/web%201/tracker/events", token, [listen]),
+        ("POST", execute, latest, {"name": "action_link_worker_joined"}),
+        ("POST", events, token, [listen]),
         (
             "POST",
-            "/conversations/web%201/tracker/events",
+            events,
             token,
             [{"event": "slot", "name": "link_worker_message", "value": "Hello"}],
         ),
-        ("POST", "/conversations/web%201/execute", latest, {"name": "action_link_worker_message"}),
-        ("POST", "/conversations/web%201/tracker/events", token, [listen]),
-        ("POST", "/conversations/web%201/execute", latest, {"name": "action_link_worker_left"}),
-        ("POST", "/conversations/web%201/tracker/events", token, [{"event": "resume"}, listen]),
+        ("POST", execute, latest, {"name": "action_link_worker_message"}),
+        ("POST", events, token, [listen]),
+        ("POST", execute, latest, {"name": "action_link_worker_left"}),
+        ("POST", events, token, [{"event": "resume"}, listen]),
     ]
+
+
+def test_conversation_ids_go_into_the_path_unencoded_or_not_at_all() -> None:
+    """Rasa does not decode the path: %2B44... was a phantom conversation beside +44..."""
+    paths: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.raw_path.decode().split("?")[0])
+        return httpx.Response(200, json={})
+
+    rasa = RasaClient("http://rasa", "t", transport=httpx.MockTransport(handler))
+    for sender in ("+447700900123", "0f" * 16, "resident-1", "a.b_c~d:e@f=g"):
+        rasa.reply(sender, "hi")
+        assert paths[-2:] == [
+            f"/conversations/{sender}/execute",
+            f"/conversations/{sender}/tracker/events",
+        ]
+    sent = len(paths)
+    for sender in ("web 1", "%2B447700900123", "a/b", "a?b", "a#b", "caf\u00e9", "", ".", ".."):
+        with pytest.raises(RasaError, match="cannot be sent"):
+            rasa.reply(sender, "hi")
+    assert len(paths) == sent  # nothing reached the assistant
 
 
 def test_rasa_refusing_or_down_is_an_error() -> None:

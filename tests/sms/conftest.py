@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import secrets
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ from frontdoor.runner import (
     wait_until_up,
 )
 from frontdoor.settings import Settings, get_settings
+from frontdoor.sms import sms_conversation_id
 
 
 @pytest.fixture()
@@ -65,6 +67,11 @@ class SmsAssistant:
     database_url: str
     rasa_url: str
     token: str
+    sms_id_secret: str
+
+    def conversation_id(self, number: str) -> str:
+        """The opaque conversation id the number texts under."""
+        return sms_conversation_id(number, self.sms_id_secret)
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +92,7 @@ def sms_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmsAssis
         TWILIO_NUMBER=OUR_NUMBER,
         TWILIO_API_BASE_URL=fake.base_url,
         SMS_RATE_LIMIT="200",
+        SMS_ID_SECRET=secrets.token_hex(16),
     )
     for name in ("RASA_URL", "SMS_PUBLIC_BASE_URL"):
         os.environ.pop(name, None)
@@ -102,7 +110,14 @@ def sms_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmsAssis
         wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
         wait_until_up(f"{rasa_url}/", 300, rasa)
         client = SmsClient(f"{rasa_url}/webhooks/sms/webhook", TOKEN, fake, OUR_NUMBER)
-        yield SmsAssistant(client, fake, settings.database_url, rasa_url, settings.rasa_api_token)
+        yield SmsAssistant(
+            client,
+            fake,
+            settings.database_url,
+            rasa_url,
+            settings.rasa_api_token,
+            settings.sms_id_secret,
+        )
     except Exception:
         log.flush()
         print((Path(tmp) / "servers.log").read_text()[-8000:])

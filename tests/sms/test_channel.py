@@ -11,9 +11,10 @@ from sms_harness import RESIDENT, TOKEN, new_sid, serve
 from bot.channels.sender import TwilioSender
 from bot.channels.signature import sign
 from bot.channels.sms import HELP_TEXT, LIMIT_TEXT, START_TEXT, STOP_TEXT, SmsInput
-from frontdoor.sms import is_gsm7
+from frontdoor.sms import is_gsm7, is_sms_conversation_id, sms_conversation_id
 from frontdoor.store import messaging
 from frontdoor.store.db import session_scope
+from frontdoor.store.referrals import erase_personal_data
 
 pytestmark = pytest.mark.asyncio
 
@@ -47,9 +48,10 @@ async def test_a_signed_text_reaches_the_assistant_and_the_reply_is_sent(sms) ->
     [message] = sms.bot.heard
     assert (message.text, message.sender_id, message.input_channel) == (
         "hello there",
-        RESIDENT,
+        sms_conversation_id(RESIDENT, sms.channel.settings.sms_id_secret),
         "sms",
     )
+    assert is_sms_conversation_id(message.sender_id) and "900123" not in message.sender_id
     assert sms.fake.to(RESIDENT) == ["You said: hello there"]
     assert sms.fake.sent[0]["From"] == "+447700900000"
     [row] = outbound()
@@ -273,18 +275,48 @@ async def test_forwarded_headers_and_the_public_base_url_are_what_is_signed(sms)
 
 
 async def test_the_output_channel_pushes_to_the_conversations_number(sms) -> None:
+    conversation = sms.channel.conversation_id(RESIDENT)
+    await sms.post("hello")  # the first text links the conversation id to the number
     output = sms.channel.get_output_channel()
-    await output.send_response(RESIDENT, {"text": "Sam here, from the team \u2014 hello!"})
+    await output.send_response(conversation, {"text": "Sam here, from the team \u2014 hello!"})
     await output.send_response("web-chat-abc123", {"text": "not a phone"})
+    await output.send_response(RESIDENT, {"text": "a number is not a conversation id"})
+    unknown = sms_conversation_id(RESIDENT, "another secret")
+    await output.send_response(unknown, {"text": "no number behind this id"})
     await sms.channel.drain()
-    assert sms.fake.to(RESIDENT) == ["Sam here, from the team - hello!"]
-    assert len(sms.fake.sent) == 1
+    assert sms.fake.to(RESIDENT) == ["You said: hello", "Sam here, from the team - hello!"]
+    assert len(sms.fake.sent) == 2
     await sms.post("stop")
-    await output.send_response(RESIDENT, {"text": "are you still there?"})
+    await output.send_response(conversation, {"text": "are you still there?"})
     await sms.channel.drain()
     assert sms.fake.to(RESIDENT)[-1] == STOP_TEXT
-    assert [r.kind for r in outbound()] == ["push", "notice", "push"]
+    assert [r.kind for r in outbound()] == ["reply", "push", "notice", "push"]
     assert outbound()[-1].status == "suppressed"
+
+
+async def test_erasure_unlinks_the_number_and_pushes_then_reach_no_one(sms) -> None:
+    conversation = sms.channel.conversation_id(RESIDENT)
+    await sms.post("hello")
+    with session_scope() as session:
+        assert messaging.number_for_conversation(session, conversation) == RESIDENT
+        erase_personal_data(session, conversation)
+    with session_scope() as session:
+        assert messaging.number_for_conversation(session, conversation) is None
+    await sms.channel.get_output_channel().send_response(conversation, {"text": "still there?"})
+    await sms.channel.drain()
+    assert sms.fake.to(RESIDENT) == ["You said: hello"]
+    await sms.post("hello again")  # texting again starts the link afresh
+    with session_scope() as session:
+        assert messaging.number_for_conversation(session, conversation) == RESIDENT
+
+
+async def test_logs_name_the_conversation_never_the_number(sms, caplog) -> None:
+    sms.bot.replies["boom"] = []
+    with caplog.at_level("DEBUG"):
+        await sms.post("boom")
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert sms.channel.conversation_id(RESIDENT) in said  # the failed turn is logged
+    assert RESIDENT[1:] not in caplog.text and RESIDENT[-4:] not in said
 
 
 async def test_a_long_text_is_cut_before_the_assistant_reads_it(sms) -> None:

@@ -11,6 +11,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from frontdoor.console.rasa_client import RasaClient
 from frontdoor.sms import is_gsm7, segments
 from frontdoor.store.db import session_scope
 from frontdoor.store.referrals import list_referrals
@@ -20,6 +21,25 @@ pytestmark = pytest.mark.e2e
 
 def number() -> str:
     return f"+447700900{uuid.uuid4().int % 1000:03d}"
+
+
+def tracker(sms_assistant, conversation_id: str) -> dict:
+    """The conversation as Rasa's HTTP API gives it (the id in the path as it is)."""
+    url = (
+        f"{sms_assistant.rasa_url}/conversations/{conversation_id}/tracker"
+        f"?token={sms_assistant.token}"
+    )
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def wait_for_texts(sms_assistant, resident: str, count: int) -> list[str]:
+    """The texts sent to the resident, once there are at least count of them."""
+    deadline = time.monotonic() + 30
+    while len(sms_assistant.fake.to(resident)) < count:
+        assert time.monotonic() < deadline, sms_assistant.fake.to(resident)
+        time.sleep(0.2)
+    return sms_assistant.fake.to(resident)
 
 
 def test_level_3_by_text_from_first_message_to_a_stored_referral(sms_assistant) -> None:
@@ -49,7 +69,7 @@ def test_level_3_by_text_from_first_message_to_a_stored_referral(sms_assistant) 
         [referral] = [r for r in list_referrals(session) if r.reference == reference]
         stored = (referral.level, referral.channel, referral.conversation_id)
         contact = (referral.contact_name, referral.contact_method, referral.contact_detail)
-    assert stored == (3, "sms", resident)
+    assert stored == (3, "sms", sms_assistant.conversation_id(resident))
     assert contact[0] == "Margaret" and contact[2] == "07700 900123"
 
     engine = sa.create_engine(sms_assistant.database_url, future=True)
@@ -78,9 +98,7 @@ def test_the_same_text_delivered_twice_is_answered_once(sms_assistant) -> None:
     client.text(resident, "find a group")  # waits for replies to both
     assert client.post(resident, "hello", sid=sid) == 200
     assert len(client.text(resident, "walking")) == 1
-    url = f"{sms_assistant.rasa_url}/conversations/{resident}/tracker?token={sms_assistant.token}"
-    with urllib.request.urlopen(url, timeout=30) as response:
-        events = json.loads(response.read())["events"]
+    events = tracker(sms_assistant, sms_assistant.conversation_id(resident))["events"]
     said = [e["text"] for e in events if e["event"] == "user"]
     assert said == ["hello", "/find_group", "walking"]  # the words of option 1 pick it
 
@@ -101,8 +119,8 @@ def test_a_link_worker_reply_reaches_the_residents_phone(sms_assistant) -> None:
     client.text(resident, "hello")
     before = len(sms_assistant.fake.to(resident))
     url = (
-        f"{sms_assistant.rasa_url}/conversations/{resident}/execute"
-        f"?output_channel=latest&token={sms_assistant.token}"
+        f"{sms_assistant.rasa_url}/conversations/{sms_assistant.conversation_id(resident)}"
+        f"/execute?output_channel=latest&token={sms_assistant.token}"
     )
     body = json.dumps({"name": "utter_goodbye"}).encode()
     request = urllib.request.Request(url, body, headers={"Content-Type": "application/json"})
@@ -113,3 +131,36 @@ def test_a_link_worker_reply_reaches_the_residents_phone(sms_assistant) -> None:
         assert time.monotonic() < deadline, "nothing pushed"
         time.sleep(0.2)
     assert sms_assistant.fake.to(resident)[-1].startswith("Goodbye")
+
+
+def test_a_link_worker_from_the_console_reaches_the_sms_residents_own_conversation(
+    sms_assistant,
+) -> None:
+    """Take over, reply and hand back land in the resident's tracker and on their phone."""
+    client, resident = sms_assistant.client, number()
+    conversation = sms_assistant.conversation_id(resident)
+    client.text(resident, "hello")
+    before = len(sms_assistant.fake.to(resident))
+    rasa = RasaClient(sms_assistant.rasa_url, sms_assistant.token)
+    rasa.take_over(conversation, "Sam")
+    rasa.reply(conversation, "Hello from Sam")
+    rasa.hand_back(conversation)
+    pushed = wait_for_texts(sms_assistant, resident, before + 3)[before:]
+    assert pushed[0].startswith("Hello, this is Sam, a link worker")
+    assert pushed[1] == "Sam (link worker): Hello from Sam"
+    assert pushed[2].startswith("Sam has handed you back")
+
+    events = tracker(sms_assistant, conversation)["events"]
+    kinds = [e["event"] for e in events]
+    assert "pause" in kinds and kinds.index("pause") < kinds.index("resume")
+    assert any(e.get("name") == "link_worker_message" and e.get("value") for e in events)
+    engine = sa.create_engine(sms_assistant.database_url, future=True)
+    with engine.connect() as connection:
+        senders = set(
+            connection.execute(sa.text("select distinct sender_id from events")).scalars()
+        )
+    assert conversation in senders
+    phantoms = [s for s in senders if resident[1:] in s]  # +44..., %2B44... or 44...
+    assert phantoms == []
+    [back] = client.text(resident, "hello")  # the assistant answers again after hand back
+    assert "Reply 1, 2 or 3." in back

@@ -1,12 +1,17 @@
-"""The SMS tables: once-only ids, opt-outs, the flood warning, delivery reports."""
+"""The SMS tables: once-only ids, opt-outs, the flood warning, delivery reports, and the
+number behind each opaque conversation id."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from frontdoor.sms import is_sms_conversation_id, sms_conversation_id
 from frontdoor.store import messaging
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import utcnow
+from frontdoor.store.referrals import erase_personal_data
 
 NUMBER = "+447700900321"
 
@@ -65,3 +70,28 @@ def test_delivery_reports_update_the_text_and_a_late_sent_does_not_undo_delivere
     with session_scope() as session:
         [row] = messaging.outbound_for(session, NUMBER)
         assert (row.status, row.error) == ("undelivered", "Twilio error 30005")
+
+
+def test_a_conversation_id_leads_back_to_its_number_until_erased(store_url) -> None:
+    conversation = sms_conversation_id(NUMBER, "a secret")
+    with session_scope() as session:
+        messaging.link_conversation(session, conversation, NUMBER)
+        messaging.link_conversation(session, conversation, NUMBER)  # linking again is harmless
+    with session_scope() as session:
+        assert messaging.number_for_conversation(session, conversation) == NUMBER
+        assert messaging.number_for_conversation(session, NUMBER) is None
+        assert erase_personal_data(session, conversation) == 0  # no referral, still unlinked
+    with session_scope() as session:
+        assert messaging.number_for_conversation(session, conversation) is None
+        assert messaging.forget_conversation(session, conversation) == 0
+
+
+def test_conversation_ids_are_opaque_and_keyed(sqlite_url) -> None:
+    first = sms_conversation_id(NUMBER, "a secret")
+    assert is_sms_conversation_id(first) and len(first) == len("sms-") + 32
+    assert first == sms_conversation_id(NUMBER, "a secret")  # the same number, the same id
+    assert first != sms_conversation_id(NUMBER, "another secret")
+    assert first != sms_conversation_id("+447700900322", "a secret")
+    assert not any(digits in first for digits in ("447700", "900321", "0321"))
+    with pytest.raises(ValueError):
+        sms_conversation_id(NUMBER, "")

@@ -45,10 +45,10 @@ class Settings:
     sms_public_base_url: str = ""  # the https address Twilio calls, when behind a proxy
     sms_rate_limit: int = 30  # texts one number can send in the window before we pause
     sms_rate_window_minutes: int = 60
-
-
     sms_id_secret: str = ""  # keys SMS conversation ids, so a phone number is never one
     rest_channel_enabled: bool = True  # Rasa's REST channel; production turns it off
+
+
 def default_database_url() -> str:
     """A SQLite file at the project root."""
     return f"sqlite:///{PROJECT_ROOT / 'frontdoor.db'}"
@@ -93,10 +93,10 @@ def get_settings() -> Settings:
         sms_public_base_url=(env("SMS_PUBLIC_BASE_URL") or "").rstrip("/"),
         sms_rate_limit=int(env("SMS_RATE_LIMIT", "30")),
         sms_rate_window_minutes=int(env("SMS_RATE_WINDOW_MINUTES", "60")),
-    )
         sms_id_secret=env("SMS_ID_SECRET")
         or derived_secret(env("RASA_API_TOKEN", "change-me-local-only"), "sms-conversation-ids"),
         rest_channel_enabled=is_on(env("REST_CHANNEL_ENABLED") or "true"),
+    )
 
 
 def is_on(value: str) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 import uuid
 from collections.abc import AsyncIterator
-from types import SimpleNamespace
 
 import aiohttp
 import pytest
@@ -93,6 +92,9 @@ async def test_sms_conversations_and_phone_numbers_are_refused(http) -> None:
         "447700900123",
         "07700 900123",
         "(01632) 960000",
+        "%2B447700900123",
+        "tel:+447700900123",
+        "whatsapp:+447700900123",
     ]
     try:
         for sender in senders:
@@ -125,5 +127,17 @@ async def test_the_setting_decides(monkeypatch, value: str, enabled: bool) -> No
 
 
 async def test_ordinary_senders_are_not_reserved() -> None:
-    for sender in ("resident-1", uuid.uuid4().hex, "0f" * 16, "web 1", None, SimpleNamespace()):
+    for sender in ("resident-1", uuid.uuid4().hex, "0f" * 16, "web 1", "room 12", None):
         assert not is_reserved_sender(sender)
+
+
+async def test_a_sender_that_is_not_a_string_is_refused(http) -> None:
+    url, agent, server = await serve(LimitedRestInput(enabled=True))
+    try:
+        for sender in (["+447700900123"], {"id": "+447700900123"}, 447700900123):
+            status, _ = await post(http, url, {"sender": sender, "message": "hello"})
+            assert status == 400, sender
+        assert agent.heard == []
+    finally:
+        server.close()
+        await server.wait_closed()

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
-from sanic.exceptions import Forbidden
+from sanic.exceptions import Forbidden, InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -25,13 +26,14 @@ from frontdoor.sms import SMS_CONVERSATION_PREFIX
 
 logger = logging.getLogger(__name__)
 
-# A sender that looks like a phone number: "+447700900123", "07700 900123", "(01632) 960000".
-PHONE_LIKE = re.compile(r"^\s*\+?[\d\s().-]{7,}$")
+# A sender that looks like a phone number: "+447700900123", "07700 900123", "(01632) 960000",
+# also behind a scheme ("tel:+44...") or percent-encoded ("%2B44...").
+PHONE_LIKE = re.compile(r"^\s*([a-z]+:)?\s*\+?[\d\s().-]{7,}$", re.I)
 
 
 def is_reserved_sender(sender: Any) -> bool:
     """True for a conversation REST must not speak in: an SMS one, or one named by a number."""
-    text = str(sender or "")
+    text = unquote(str(sender or "")).strip()
     return text.lower().startswith(SMS_CONVERSATION_PREFIX) or bool(PHONE_LIKE.match(text))
 
 
@@ -64,6 +66,8 @@ class LimitedRestInput(RestInput):
 
     async def _extract_sender(self, req: Request) -> str | None:
         sender = await super()._extract_sender(req)
+        if sender is not None and not isinstance(sender, str):
+            raise InvalidUsage("The sender must be a string.")
         if is_reserved_sender(sender):
             raise Forbidden("This conversation cannot be reached through the REST channel.")
         return sender

@@ -164,3 +164,25 @@ def test_a_link_worker_from_the_console_reaches_the_sms_residents_own_conversati
     assert phantoms == []
     [back] = client.text(resident, "hello")  # the assistant answers again after hand back
     assert "Reply 1, 2 or 3." in back
+
+
+def test_delete_my_details_by_text_also_unlinks_the_number(sms_assistant) -> None:
+    client, resident = sms_assistant.client, number()
+    conversation = sms_assistant.conversation_id(resident)
+    for said in ("hello", "3", "1", "Margaret", "text", "07700 900451", "evenings", "1"):
+        replies = client.text(resident, said)
+    assert "Your reference is" in replies[-1]
+
+    def linked() -> list:
+        engine = sa.create_engine(sms_assistant.database_url, future=True)
+        with engine.connect() as connection:
+            query = "select number from sms_conversations where conversation_id = :c"
+            return connection.execute(sa.text(query), {"c": conversation}).all()
+
+    assert [tuple(r) for r in linked()] == [(resident,)]
+    client.text(resident, "delete my details")
+    client.text(resident, "yes")
+    assert linked() == []
+    with session_scope(sms_assistant.database_url) as session:
+        [referral] = [r for r in list_referrals(session) if r.conversation_id == conversation]
+        assert referral.erased_at is not None and referral.contact_detail is None

@@ -136,7 +136,7 @@ def add_link_worker(args: argparse.Namespace) -> int:
         if getpass.getpass("Password again: ") != password:
             print("the passwords do not match", file=sys.stderr)
             return 2
-    problem = password_problem(password)
+    problem = password_problem(password, args.email, args.name)
     if problem:
         print(problem, file=sys.stderr)
         return 2
@@ -149,6 +149,17 @@ def add_link_worker(args: argparse.Namespace) -> int:
     except WorkError as error:
         print(error, file=sys.stderr)
         return 2
+    return 0
+
+
+def purge_sessions(args: argparse.Namespace) -> int:
+    """Delete console logins and API tokens that have run out or were revoked."""
+    from frontdoor.console.security import purge_expired
+    from frontdoor.store.db import session_scope
+
+    with session_scope() as session:
+        gone = purge_expired(session)
+    print(f"removed {gone} expired or revoked console logins and API tokens")
     return 0
 
 
@@ -190,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     sub.set_defaults(handler=add_link_worker)
+
+    add("purge-sessions", help=purge_sessions.__doc__).set_defaults(handler=purge_sessions)
 
     sub = add("search", help=search.__doc__)
     sub.add_argument("need")

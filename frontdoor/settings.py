@@ -38,6 +38,8 @@ class Settings:
     console_secure_cookies: bool = False  # True behind HTTPS
     console_max_failed_logins: int = 5  # then the account is locked for a while
     console_lockout_minutes: int = 15
+    console_https: bool = False  # served over HTTPS (or behind an HTTPS proxy): send HSTS
+    console_api_docs: bool = False  # the API's Swagger page at /api/docs (scripts from a CDN)
     twilio_account_sid: str = ""  # SMS over Twilio; empty means the SMS channel refuses all
     twilio_auth_token: str = ""  # checks every webhook's X-Twilio-Signature
     twilio_number: str = ""  # the council's number, in E.164 (+44...)
@@ -86,6 +88,8 @@ def get_settings() -> Settings:
         console_secure_cookies=env("CONSOLE_SECURE_COOKIES", "false").lower() in ("1", "true"),
         console_max_failed_logins=int(env("CONSOLE_MAX_FAILED_LOGINS", "5")),
         console_lockout_minutes=int(env("CONSOLE_LOCKOUT_MINUTES", "15")),
+        console_https=env("CONSOLE_HTTPS", "false").lower() in ("1", "true"),
+        console_api_docs=env("CONSOLE_API_DOCS", "false").lower() in ("1", "true"),
         twilio_account_sid=env("TWILIO_ACCOUNT_SID", ""),
         twilio_auth_token=env("TWILIO_AUTH_TOKEN", ""),
         twilio_number=env("TWILIO_NUMBER", ""),

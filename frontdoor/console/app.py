@@ -8,10 +8,11 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from frontdoor.console.deps import Forbidden, NotLoggedIn
+from frontdoor.console.nul_guard import RefuseNul
 from frontdoor.console.rasa_client import RasaClient, RasaError
 from frontdoor.console.routes import api, pages
 from frontdoor.console.service import NotFound
@@ -20,6 +21,19 @@ from frontdoor.store.link_worker import Conflict, WorkError
 
 STATIC = Path(__file__).with_name("static")
 WEB = PROJECT_ROOT / "web"
+HSTS = "max-age=31536000; includeSubDomains"
+# Swagger UI for /api/docs (only with CONSOLE_API_DOCS=true): one pinned version from the CDN,
+# each file checked against its SHA-384 (from the npm package swagger-ui-dist@5.35.0).
+SWAGGER_UI = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0"
+SWAGGER_JS = f"{SWAGGER_UI}/swagger-ui-bundle.js"
+SWAGGER_JS_SRI = "sha384-gjRm0bEPMeTmMh5jT2cHccIwCUZSTd8YC+j0d0sXw0MdGEfScduGpSyF3ZSSLkX9"
+SWAGGER_CSS = f"{SWAGGER_UI}/swagger-ui.css"
+SWAGGER_CSS_SRI = "sha384-WlYgdmXYOOBWL5apwjDEZwN+U3HmXSSu5R6V5aGxEcf7z+KuRNwBhoxKVN1i3D5I"
+DOCS_CSP = (
+    f"default-src 'self'; script-src 'self' {SWAGGER_JS}; style-src 'self' {SWAGGER_CSS}; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
 
 
 def create_app(
@@ -33,7 +47,7 @@ def create_app(
         title="Frontdoor link worker console",
         version="1.0",
         description="Pick up, claim, read, reply to and close referrals; the service's figures.",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -42,11 +56,14 @@ def create_app(
     app.state.rasa = rasa or RasaClient.from_settings(settings)
     app.include_router(api.router)
     app.include_router(pages.router)
+    if settings.console_api_docs:
+        _api_docs(app)
     _chat_config(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/chat", StaticFiles(directory=WEB, html=True), name="chat")
     _mount_directory(app, database_url)
     _errors(app)
+    app.add_middleware(RefuseNul, page=pages.error_page)
     _headers(app, settings)
 
     @app.get("/health", include_in_schema=False)
@@ -54,6 +71,21 @@ def create_app(
         return {"status": "ok"}
 
     return app
+
+
+def _api_docs(app: FastAPI) -> None:
+    """Swagger UI for the JSON API: the pinned CDN files with their hashes, no inline script."""
+    page = pages.templates.get_template("api_docs.html").render(
+        title=app.title,
+        css=SWAGGER_CSS,
+        css_sri=SWAGGER_CSS_SRI,
+        js=SWAGGER_JS,
+        js_sri=SWAGGER_JS_SRI,
+    )
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(page, headers={"Content-Security-Policy": DOCS_CSP})
 
 
 def _chat_config(app: FastAPI, settings: Settings) -> None:
@@ -120,7 +152,7 @@ def _origin(url: str) -> str:
 
 
 def _headers(app: FastAPI, settings: Settings) -> None:
-    """No inline script, no framing, no caching of personal data."""
+    """No inline script, no framing, no caching of personal data; HTTPS only once on HTTPS."""
     rasa = _origin(settings.public_rasa_url)
     rasa_ws = rasa.replace("https://", "wss://").replace("http://", "ws://")
 
@@ -130,7 +162,7 @@ def _headers(app: FastAPI, settings: Settings) -> None:
         connect = "'self'"
         if request.url.path.startswith("/chat"):
             connect = f"'self' {rasa} {rasa_ws}"
-        if not request.url.path.startswith(("/api/docs", "/oruk")):
+        if not request.url.path.startswith("/oruk"):
             response.headers.setdefault(
                 "Content-Security-Policy",
                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -139,6 +171,8 @@ def _headers(app: FastAPI, settings: Settings) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        if settings.console_https or request.url.scheme == "https":
+            response.headers["Strict-Transport-Security"] = HSTS
         if not request.url.path.startswith(("/static", "/chat", "/oruk")):
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -22,6 +26,9 @@ SESSION_COOKIE = "frontdoor_session"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 MIN_PASSWORD_LENGTH = 12
+COMMON_PASSWORDS = Path(__file__).with_name("data") / "common-passwords.txt.gz"
+# Runs of keys people use as passwords, forwards and backwards.
+KEY_RUNS = ("01234567890123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
 
 _hasher = PasswordHasher()
 # Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
@@ -39,10 +46,70 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def password_problem(password: str) -> str | None:
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The 20,000 most common passwords, lowercased (see data/NOTICE)."""
+    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
+
+
+def _core(text: str) -> str:
+    """The password without the digits and symbols people add at either end."""
+    return re.sub(r"^[\W\d_]+|[\W\d_]+$", "", text)
+
+
+def _unit(text: str) -> str:
+    """The shortest piece the text repeats ('abcabcabc' -> 'abc')."""
+    for size in range(1, len(text) // 2 + 1):
+        if len(text) % size == 0 and text[:size] * (len(text) // size) == text:
+            return text[:size]
+    return text
+
+
+def _is_common(password: str) -> bool:
+    lowered = password.lower()
+    common = common_passwords()
+    return any(
+        candidate in common
+        for candidate in {lowered, _core(lowered), _unit(lowered), _core(_unit(lowered))}
+    )
+
+
+def _is_too_simple(password: str) -> bool:
+    lowered = password.lower()
+    if len(set(lowered)) < 5:
+        return True
+    return any(lowered in run or lowered in run[::-1] for run in KEY_RUNS)
+
+
+def _personal_words(email: str, name: str) -> set[str]:
+    """The parts of an email address and a name that must not be in the password."""
+    local = email.strip().lower().split("@")[0]
+    pieces = [p for p in re.split(r"[\W_]+", local) if p]
+    words = {local, "".join(pieces), *(p for p in pieces if len(p) >= 4)}
+    words |= {p for p in re.split(r"\W+", name.lower()) if len(p) >= 4}
+    return {w for w in words if len(w) >= 3}
+
+
+def _is_personal(password: str, email: str, name: str) -> bool:
+    lowered = password.lower()
+    squashed = re.sub(r"[\W_]+", "", lowered)
+    return any(w in lowered or w in squashed for w in _personal_words(email, name))
+
+
+def password_problem(password: str, email: str = "", name: str = "") -> str | None:
     """Why a new password is not good enough, if it is not."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"the password needs at least {MIN_PASSWORD_LENGTH} characters"
+    if _is_too_simple(password):
+        return "the password is too simple: the same few characters, or a run like 123456 or qwerty"
+    if _is_common(password):
+        return (
+            "that password is one of the most common ones, which attackers try first: "
+            "choose another, for example three or four unrelated words"
+        )
+    if _is_personal(password, email, name):
+        return "the password must not contain the email address or the person's name"
     return None
 
 
@@ -56,31 +123,97 @@ class LoginRefused(Exception):
     """Wrong email or password, or the account is locked; the message is safe to show."""
 
 
+def refusal(settings: Settings) -> LoginRefused:
+    """The one answer to every refused login, so it never tells which emails have accounts."""
+    return LoginRefused(
+        "The email or password is wrong, or the account is locked. "
+        f"After {settings.console_max_failed_logins} wrong passwords in a row an account is "
+        f"locked for {settings.console_lockout_minutes} minutes. If you are stuck, ask your manager."
+    )
+
+
 def authenticate(session: Session, settings: Settings, email: str, password: str) -> LinkWorker:
-    """The link worker with this email and password; count failures and lock after too many."""
+    """The link worker with this email and password; count failures and lock after too many.
+
+    Every refusal gives the same message after one argon2 check, whether the email has no
+    account, the password is wrong or the account is locked.
+    """
     worker = worker_by_email(session, email)
-    now = utcnow()
     if worker is None or not worker.active:
         verify_password(_DUMMY_HASH, password)
-        raise LoginRefused("The email or password is wrong.")
-    if worker.locked_until and worker.locked_until > now:
+        audit(session, None, "login_failed", detail="no such account")
+        raise refusal(settings)
+    tries = _reserve_try(session, settings, worker.id)
+    if tries is None:
+        verify_password(_DUMMY_HASH, password)
         audit(session, worker, "login_locked")
-        raise LoginRefused(
-            "This account is locked after too many wrong passwords. "
-            f"Try again after {settings.console_lockout_minutes} minutes, or ask a manager."
-        )
+        raise refusal(settings)
     if not verify_password(worker.password_hash, password):
-        worker.failed_logins = (worker.failed_logins or 0) + 1
-        if worker.failed_logins >= settings.console_max_failed_logins:
-            worker.locked_until = now + timedelta(minutes=settings.console_lockout_minutes)
-            worker.failed_logins = 0
-        audit(session, worker, "login_failed")
-        raise LoginRefused("The email or password is wrong.")
-    worker.failed_logins = 0
-    worker.locked_until = None
+        _failed(session, settings, worker, tries)
+        raise refusal(settings)
+    _succeeded(session, worker, password)
+    return worker
+
+
+def _reserve_try(session: Session, settings: Settings, worker_id: int) -> int | None:
+    """Count this try before its password is checked; None if the account is locked.
+
+    One UPDATE adds it (and starts the count again once a lock has run out), so tries made in
+    parallel each get their own number and no more than CONSOLE_MAX_FAILED_LOGINS passwords
+    are ever checked between locks. The UPDATE holds the row (PostgreSQL) or the database
+    (SQLite) until the commit, so the count read back is this try's own.
+    """
+    now = utcnow()
+    ran_out = sa.and_(LinkWorker.locked_until.is_not(None), LinkWorker.locked_until <= now)
+    session.execute(
+        sa.update(LinkWorker)
+        .where(LinkWorker.id == worker_id)
+        .values(
+            failed_logins=sa.case((ran_out, 1), else_=LinkWorker.failed_logins + 1),
+            locked_until=sa.case((ran_out, sa.null()), else_=LinkWorker.locked_until),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    query = sa.select(LinkWorker.failed_logins, LinkWorker.locked_until)
+    tries, locked_until = session.execute(query.where(LinkWorker.id == worker_id)).one()
+    session.commit()  # no lock held while argon2 runs
+    locked = locked_until is not None and locked_until > now
+    return None if locked or tries > settings.console_max_failed_logins else tries
+
+
+def _failed(session: Session, settings: Settings, worker: LinkWorker, tries: int) -> None:
+    """A wrong password: the last one allowed locks the account."""
+    if tries >= settings.console_max_failed_logins:
+        until = utcnow() + timedelta(minutes=settings.console_lockout_minutes)
+        session.execute(
+            sa.update(LinkWorker)
+            .where(LinkWorker.id == worker.id, LinkWorker.locked_until.is_(None))
+            .values(locked_until=until)
+            .execution_options(synchronize_session=False)
+        )
+    audit(session, worker, "login_failed")
+
+
+def _succeeded(session: Session, worker: LinkWorker, password: str) -> None:
+    """The right password in time: the count starts again."""
+    session.execute(
+        sa.update(LinkWorker)
+        .where(LinkWorker.id == worker.id)
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(worker)
     if _hasher.check_needs_rehash(worker.password_hash):
         worker.password_hash = hash_password(password)
-    return worker
+
+
+def purge_expired(session: Session) -> int:
+    """Delete logins and API tokens that have run out or were revoked; how many went."""
+    now = utcnow()
+    gone = session.execute(sa.delete(LoginSession).where(LoginSession.expires_at <= now))
+    spent = sa.or_(ApiToken.expires_at <= now, ApiToken.revoked_at.is_not(None))
+    revoked = session.execute(sa.delete(ApiToken).where(spent))
+    return gone.rowcount + revoked.rowcount
 
 
 @dataclass(frozen=True)
@@ -91,6 +224,8 @@ class NewSession:
 
 
 def start_session(session: Session, settings: Settings, worker: LinkWorker) -> NewSession:
+    """A new browser login; logins that ran out are cleared away first."""
+    purge_expired(session)
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(minutes=settings.console_session_minutes)
@@ -131,6 +266,8 @@ def csrf_ok(expected: str, given: str | None) -> bool:
 def issue_api_token(
     session: Session, settings: Settings, worker: LinkWorker, label: str = "api"
 ) -> tuple[str, datetime]:
+    """A new bearer token; tokens that ran out or were revoked are cleared away first."""
+    purge_expired(session)
     token = secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(minutes=settings.console_token_minutes)
     session.add(

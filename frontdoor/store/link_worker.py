@@ -372,7 +372,21 @@ def hand_back_chat(session: Session, referral: Referral, worker: LinkWorker) -> 
 # Notes and closing
 
 
+def require_note_writer(referral: Referral, worker: LinkWorker) -> None:
+    """Only the link worker who claimed a referral, or a manager, may add notes to it."""
+    if worker.is_manager or (referral.claimed_by and referral.claimed_by == worker.email):
+        return
+    if referral.claimed_by is None:
+        raise WorkError(f"claim {referral.reference} before adding a note")
+    raise Conflict(
+        f"{referral.reference} is claimed by {referral.claimed_by}: "
+        "only they or a manager can add notes"
+    )
+
+
 def add_note(session: Session, referral: Referral, worker: LinkWorker, text: str) -> Note:
+    """A note on the referral, by the link worker who claimed it or a manager."""
+    require_note_writer(referral, worker)
     text = text.strip()
     if not text:
         raise WorkError("the note is empty")

@@ -10,6 +10,8 @@ import pytest
 import sqlalchemy as sa
 from console_helpers import PASSWORD, add_referral, token_for
 
+from frontdoor.console.security import refusal
+from frontdoor.settings import get_settings
 from frontdoor.store.console import LinkWorker
 from frontdoor.store.db import engine_for, session_scope
 from frontdoor.store.models import Gap, RiskEvent, utcnow
@@ -65,17 +67,28 @@ def test_token_login_and_me(client) -> None:
 
 
 def test_lockout_after_repeated_failed_logins(client) -> None:
+    refused = str(refusal(get_settings()))
+    assert "locked" in refused
     for _ in range(5):
         wrong = client.post("/api/login/access-token", data={"username": SAM, "password": "nope"})
         assert wrong.status_code == 401
-        assert wrong.json()["detail"] == "The email or password is wrong."
+        assert wrong.json()["detail"] == refused
     locked = client.post("/api/login/access-token", data={"username": SAM, "password": PASSWORD})
     assert locked.status_code == 401
-    assert "locked" in locked.json()["detail"]
+    assert locked.json()["detail"] == refused
     with session_scope(client.app.state.database_url) as session:
         sam = session.execute(sa.select(LinkWorker).where(LinkWorker.email == SAM)).scalar_one()
         sam.locked_until = utcnow() - timedelta(seconds=1)
     assert token_for(client, SAM)  # the lock runs out
+
+
+def test_a_right_password_before_the_limit_starts_the_count_again(client) -> None:
+    for _ in range(4):
+        client.post("/api/login/access-token", data={"username": SAM, "password": "nope"})
+    assert token_for(client, SAM)
+    for _ in range(4):
+        client.post("/api/login/access-token", data={"username": SAM, "password": "nope"})
+    assert token_for(client, SAM)
 
 
 def test_unknown_email_is_refused_like_a_wrong_password(client) -> None:
@@ -83,7 +96,7 @@ def test_unknown_email_is_refused_like_a_wrong_password(client) -> None:
         "/api/login/access-token", data={"username": "who@example.org", "password": PASSWORD}
     )
     assert response.status_code == 401
-    assert response.json()["detail"] == "The email or password is wrong."
+    assert response.json()["detail"] == str(refusal(get_settings()))
 
 
 def test_expired_token_is_refused(client) -> None:

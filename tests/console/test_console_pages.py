@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
 import sqlalchemy as sa
 from console_helpers import PASSWORD, add_referral, log_in
 
-from frontdoor.console.security import SESSION_COOKIE
+from frontdoor.console.security import SESSION_COOKIE, refusal
+from frontdoor.settings import get_settings
 from frontdoor.store.db import engine_for
 from frontdoor.store.models import utcnow
 
@@ -34,7 +36,7 @@ def test_wrong_password_shows_an_error_and_no_session(client) -> None:
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     response = client.post("/login", data={"email": SAM, "password": "wrong", "csrf_token": csrf})
     assert response.status_code == 401
-    assert "The email or password is wrong." in response.text
+    assert html.escape(str(refusal(get_settings()))) in response.text
     assert SESSION_COOKIE not in client.cookies
 
 

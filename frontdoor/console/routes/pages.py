@@ -82,6 +82,12 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return render(request, "error.html", status=status, message=message)
 
 
+def _secure_cookies(request: Request) -> bool:
+    """Cookies go over HTTPS only when the console is served over HTTPS."""
+    settings = settings_of(request)
+    return settings.console_secure_cookies or settings.console_https
+
+
 def _local(target: str | None) -> str:
     """Only ever redirect within the console after logging in."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
@@ -105,7 +111,7 @@ def _login_form(request: Request, target: str, error: str = "", status: int = 20
         token,
         httponly=True,
         samesite="strict",
-        secure=settings_of(request).console_secure_cookies,
+        secure=_secure_cookies(request),
         path="/login",
     )
     return response
@@ -139,7 +145,7 @@ def login(
         max_age=settings.console_session_minutes * 60,
         httponly=True,
         samesite="strict",
-        secure=settings.console_secure_cookies,
+        secure=_secure_cookies(request),
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response

@@ -45,7 +45,7 @@ def test_login_queue_claim_and_close(page: Page, console) -> None:
     page.goto(console.url)
     expect(page).to_have_url(f"{console.url}/login?next=%2F")
     log_in(page, console.url, "sam@example.org", "wrong password")
-    expect(page.get_by_role("alert")).to_contain_text("The email or password is wrong.")
+    expect(page.get_by_role("alert")).to_contain_text("The email or password is wrong")
     log_in(page, console.url, "sam@example.org")
     expect(page.get_by_role("heading", name="Referrals")).to_be_visible()
     rows = page.locator("table.queue tbody tr th a")

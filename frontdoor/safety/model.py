@@ -3,7 +3,9 @@ cross-validation, judged beside the lexicon.
 
 Fitted with scikit-learn when the assistant is trained; used with numpy alone when it runs.
 A message is scored whole and sentence by sentence, and its risk is the highest score, so
-risk said in passing inside a long request is not averaged away. Two thresholds come from
+risk said in passing inside a long request is not averaged away; so that a sentence taken
+out of a carer's or a recovery story is not read as risk on its own, the pieces of every
+example of no risk are learnt as no risk too. Two thresholds come from
 cross-validation on the training data: one for the classifier alone and a lower one for a
 message the curated lexicon also matched, chosen together to reach the recall asked for
 with the fewest false alarms.
@@ -63,11 +65,14 @@ class RiskModel:
     lexicon_floor: float = 0.05
     figures: dict[str, float] = field(default_factory=dict)
 
-    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+    def decisions(self, vectors: np.ndarray) -> np.ndarray:
+        """The support vector machine's raw decision values (above 0: risk)."""
         distances = np.clip(2.0 - 2.0 * vectors @ self.support_vectors.T, 0.0, None)
-        decision = np.exp(-self.gamma * distances) @ self.dual_coef + self.intercept
+        return np.exp(-self.gamma * distances) @ self.dual_coef + self.intercept
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         slope, offset = self.platt
-        return 1.0 / (1.0 + np.exp(-(slope * decision + offset)))
+        return 1.0 / (1.0 + np.exp(-(slope * self.decisions(vectors) + offset)))
 
     def category(self, vector: np.ndarray) -> str:
         return self.categories[int(np.argmax(self.category_weights @ vector + self.category_bias))]
@@ -117,14 +122,16 @@ class RiskModel:
         )
 
 
-def _fit(vectors: np.ndarray, examples: list[Example], c: float) -> RiskModel:
-    """Both heads on these examples; Platt scaling and thresholds are set by the caller."""
+def _fit(vectors: np.ndarray, examples: list[Example], c: float, extra: np.ndarray) -> RiskModel:
+    """Both heads on these examples, the risk head also on `extra` (vectors of no risk);
+    Platt scaling and thresholds are set by the caller."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import SVC
 
-    labels = np.array([e.crisis for e in examples])
-    gamma = 1.0 / (vectors.shape[1] * vectors.var())
-    risk = SVC(C=c, gamma=gamma, class_weight="balanced").fit(vectors, labels)
+    labels = np.array([e.crisis for e in examples] + [False] * len(extra))
+    everything = np.vstack([vectors, extra]) if len(extra) else vectors
+    gamma = 1.0 / (everything.shape[1] * everything.var())
+    risk = SVC(C=c, gamma=gamma, class_weight="balanced").fit(everything, labels)
     sign = 1.0 if risk.classes_[1] else -1.0  # decision > 0 means the second class
     known = [i for i, e in enumerate(examples) if e.category]
     names = tuple(sorted({examples[i].category for i in known}))
@@ -142,11 +149,36 @@ def _fit(vectors: np.ndarray, examples: list[Example], c: float) -> RiskModel:
     )
 
 
-def _decision(model: RiskModel, vectors: np.ndarray) -> np.ndarray:
-    """The raw decision value (log-odds before calibration)."""
-    raw = RiskModel(**{**model.__dict__, "platt": (1.0, 0.0)})
-    p = np.clip(raw.probabilities(vectors), 1e-12, 1 - 1e-12)
-    return np.log(p / (1 - p))
+class Bank:
+    """Every example's pieces, encoded once: what fitting and cross-validation read."""
+
+    def __init__(self, examples: list[Example], enc: Encoder | None = None) -> None:
+        self.examples = examples
+        self.pieces = [pieces(e.text) for e in examples]
+        texts = sorted({t for parts in self.pieces for t in parts})
+        vectors = (enc or encoder()).encode(texts)
+        self._row = {t: i for i, t in enumerate(texts)}
+        self._vectors = vectors
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        return self._vectors[[self._row[t] for t in texts]]
+
+    def whole(self, rows: list[int] | np.ndarray) -> np.ndarray:
+        return self.vectors([self.examples[i].text for i in rows])
+
+    def negative_parts(self, rows: list[int] | np.ndarray) -> np.ndarray:
+        """The sentences and clauses of the messages of no risk among these rows: none of
+        them is risk either, and the classifier scores pieces when it runs."""
+        texts = [t for i in rows if not self.examples[i].crisis for t in self.pieces[i][1:]]
+        return self.vectors(texts) if texts else np.zeros((0, self._vectors.shape[1]))
+
+    def fit(self, rows: list[int] | np.ndarray, c: float) -> RiskModel:
+        examples = [self.examples[i] for i in rows]
+        return _fit(self.whole(rows), examples, c, self.negative_parts(rows))
+
+    def decision(self, model: RiskModel, row: int) -> float:
+        """The highest raw decision value over one example's pieces."""
+        return float(model.decisions(self.vectors(self.pieces[row])).max())
 
 
 @dataclass(frozen=True)
@@ -174,10 +206,10 @@ def fit(
     examples: list[Example], c: float = 10.0, target_recall: float = 0.97, folds: int = 5
 ) -> RiskModel:
     """Fit on every example; calibration and thresholds come from cross-validated scores."""
-    vectors = encoder().encode([e.text for e in examples])
-    cv = cross_validate(examples, c=c, folds=folds, vectors=vectors)
+    bank = Bank(examples)
+    cv = cross_validate(bank, c=c, folds=folds)
     calibration = calibrate(cv, target_recall)
-    model = _fit(vectors, examples, c)
+    model = bank.fit(np.arange(len(examples)), c)
     model.platt = calibration.platt
     model.threshold, model.lexicon_floor = calibration.threshold, calibration.lexicon_floor
     labels, flagged = cv["labels"], calibration.flagged
@@ -199,23 +231,19 @@ def fit(
     return model
 
 
-def cross_validate(
-    examples: list[Example], c: float = 10.0, folds: int = 5, vectors: np.ndarray | None = None
-) -> dict[str, np.ndarray]:
+def cross_validate(bank: Bank, c: float = 10.0, folds: int = 5) -> dict[str, np.ndarray]:
     """Out-of-fold decision values (highest over each message's pieces), stratified by kind."""
     from sklearn.model_selection import StratifiedKFold
 
-    enc = encoder()
-    if vectors is None:
-        vectors = enc.encode([e.text for e in examples])
+    examples = bank.examples
     labels = np.array([e.crisis for e in examples])
     kinds = [e.kind for e in examples]
     decisions = np.zeros(len(examples))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=42)
-    for train, test in splitter.split(vectors, kinds):
-        model = _fit(vectors[train], [examples[i] for i in train], c)
+    for train, test in splitter.split(np.zeros(len(kinds)), kinds):
+        model = bank.fit(train, c)
         for i in test:
-            decisions[i] = _decision(model, enc.encode(pieces(examples[i].text))).max()
+            decisions[i] = bank.decision(model, i)
     lexicon = np.array([assess(e.text).category is not None for e in examples])
     return {"decisions": decisions, "labels": labels, "kinds": np.array(kinds), "lexicon": lexicon}
 
@@ -235,7 +263,7 @@ def thresholds(
     alone = threshold_for_recall(probabilities, labels, recall)
     best = (float(((probabilities >= alone) & ~labels).sum()), alone, alone)
     for high in candidates:
-        for low in candidates[candidates <= high]:
+        for low in candidates[candidates <= high][::-1]:  # highest floor first
             flagged = np.where(lexicon, probabilities >= low, probabilities >= high)
             if flagged[labels].mean() >= recall:
                 alarms = float(flagged[~labels].sum())

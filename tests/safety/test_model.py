@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from frontdoor.safety.model import RiskModel, fit, pieces, threshold_for_recall
+from frontdoor.safety.model import RiskModel, fit, pieces, threshold_for_recall, thresholds
 from frontdoor.safety.training import Example
 
 RISK = [
@@ -55,6 +55,16 @@ def test_threshold_catches_the_recall_asked_for() -> None:
     labels = np.array([True, True, True, True, False, False])
     assert threshold_for_recall(scores, labels, 1.0) == 0.3
     assert threshold_for_recall(scores, labels, 0.75) == 0.7
+
+
+def test_thresholds_keep_the_floor_as_high_as_recall_allows() -> None:
+    """The lexicon floor is the highest that reaches the recall, not the lowest."""
+    probabilities = np.array([0.9, 0.6, 0.4, 0.5, 0.35, 0.3, 0.1, 0.02])
+    labels = np.array([True, True, True, False, False, False, False, False])
+    lexicon = np.array([False, False, True, False, True, True, True, False])
+    high, low = thresholds(probabilities, labels, lexicon, 1.0)
+    flagged = np.where(lexicon, probabilities >= low, probabilities >= high)
+    assert flagged.tolist() == labels.tolist()  # no false alarm: 0.5 alone, 0.35 with words
 
 
 def test_fit_separates_risk_from_requests_and_round_trips(tmp_path) -> None:

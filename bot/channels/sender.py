@@ -25,6 +25,12 @@ T = TypeVar("T")
 
 REFERENCE = re.compile(r"\bFD-[A-Z0-9]{4,}\b")
 CRISIS = re.compile(r"116 123|0808 2000 247|call 999 now", re.I)
+PHONE_NUMBER = re.compile(r"(?<![\w+(])(?:\+|\(?0)\d[\d ()-]{5,}\d|\b\d{10,15}\b")
+
+
+def without_numbers(text: str) -> str:
+    """Text for a log: phone numbers (Twilio's errors can name the To number) blanked out."""
+    return PHONE_NUMBER.sub("[number]", text)
 
 
 async def in_store(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -150,7 +156,10 @@ class TwilioSender:
             if attempt < self.attempts:
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
         logger.error(
-            "text %s in %s failed for good: %s", outbound_id, outgoing.conversation_id, error
+            "text %s in %s failed for good: %s",
+            outbound_id,
+            outgoing.conversation_id,
+            without_numbers(error),
         )
         await in_store(
             messaging.update_outbound, outbound_id, status="failed", error=error, attempts=attempt

@@ -154,8 +154,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     closed_url = f"http://127.0.0.1:{closed_settings.rasa_port}"
     try:
         wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
-        wait_until_up(f"{rasa_url}/", 300, rasa)
-        wait_until_up(f"{closed_url}/", 300, closed)
+        wait_until_up(f"{rasa_url}/", 600, rasa)  # two models load at once: allow for it
+        wait_until_up(f"{closed_url}/", 600, closed)
         sms = SmsClient(f"{rasa_url}/webhooks/sms/webhook", TWILIO_TOKEN, fake, OUR_NUMBER)
         found = Servers(
             rasa_url, closed_url, settings.rasa_api_token, secret, settings.database_url, fake, sms

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sms_harness import RESIDENT, TOKEN, new_sid, serve
 
-from bot.channels.sender import TwilioSender
+from bot.channels.sender import TwilioSender, without_numbers
 from bot.channels.signature import sign
 from bot.channels.sms import HELP_TEXT, LIMIT_TEXT, START_TEXT, STOP_TEXT, SmsInput
 from frontdoor.sms import is_gsm7, is_sms_conversation_id, sms_conversation_id
@@ -328,3 +328,13 @@ async def test_a_long_text_is_cut_before_the_assistant_reads_it(sms) -> None:
     [message] = sms.bot.heard
     assert message.text == long_text[:2000]
     assert CUT_NOTE in " ".join(sms.fake.to(RESIDENT))
+
+
+def test_twilio_errors_reach_the_log_without_the_number() -> None:
+    error = "Twilio 400 21211: The 'To' number +447700900123 is not a valid phone number."
+    assert without_numbers(error) == (
+        "Twilio 400 21211: The 'To' number [number] is not a valid phone number."
+    )
+    assert without_numbers("call 07700 900123 or (01632) 960000") == "call [number] or [number]"
+    assert without_numbers("to 447700900123") == "to [number]"
+    assert without_numbers("network: TimeoutError()") == "network: TimeoutError()"

@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from frontdoor.settings import Settings
-from frontdoor.store.console import ApiToken, LinkWorker, LoginSession
+from frontdoor.store.console import ApiToken, AuditEvent, LinkWorker, LoginSession
 from frontdoor.store.link_worker import audit, worker_by_email
 from frontdoor.store.models import utcnow
 
@@ -140,9 +140,7 @@ def authenticate(session: Session, settings: Settings, email: str, password: str
     """
     worker = worker_by_email(session, email)
     if worker is None or not worker.active:
-        verify_password(_DUMMY_HASH, password)
-        audit(session, None, "login_failed", detail="no such account")
-        raise refusal(settings)
+        raise _refuse_unknown(session, settings, password)
     tries = _reserve_try(session, settings, worker.id)
     if tries is None:
         verify_password(_DUMMY_HASH, password)
@@ -153,6 +151,20 @@ def authenticate(session: Session, settings: Settings, email: str, password: str
         raise refusal(settings)
     _succeeded(session, worker, password)
     return worker
+
+
+def _refuse_unknown(session: Session, settings: Settings, password: str) -> LoginRefused:
+    """No such account: the same work as a known email's refusal, so it takes as long.
+
+    A known email's try is counted (a committed write) before argon2 runs and its outcome
+    written after; here the audit line is started before and finished after.
+    """
+    attempt = AuditEvent(actor="anonymous", action="login_started", detail="no such account")
+    session.add(attempt)
+    session.commit()
+    verify_password(_DUMMY_HASH, password)
+    attempt.action = "login_failed"
+    return refusal(settings)
 
 
 def _reserve_try(session: Session, settings: Settings, worker_id: int) -> int | None:

@@ -31,7 +31,7 @@ COMMON_PASSWORDS = Path(__file__).with_name("data") / "common-passwords.txt.gz"
 KEY_RUNS = ("01234567890123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
 
 _hasher = PasswordHasher()
-# Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
+# Checked against when the email is unknown or the account locked, so every refusal takes as long.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
@@ -177,12 +177,20 @@ def _reserve_try(session: Session, settings: Settings, worker_id: int) -> int | 
     """
     now = utcnow()
     ran_out = sa.and_(LinkWorker.locked_until.is_not(None), LinkWorker.locked_until <= now)
+    # A try past the limit locks the account itself, in case the last allowed one never ends.
+    over = sa.and_(
+        LinkWorker.failed_logins + 1 > settings.console_max_failed_logins,
+        LinkWorker.locked_until.is_(None),
+    )
+    until = now + timedelta(minutes=settings.console_lockout_minutes)
     session.execute(
         sa.update(LinkWorker)
         .where(LinkWorker.id == worker_id)
         .values(
             failed_logins=sa.case((ran_out, 1), else_=LinkWorker.failed_logins + 1),
-            locked_until=sa.case((ran_out, sa.null()), else_=LinkWorker.locked_until),
+            locked_until=sa.case(
+                (ran_out, sa.null()), (over, until), else_=LinkWorker.locked_until
+            ),
         )
         .execution_options(synchronize_session=False)
     )

@@ -122,6 +122,20 @@ def test_a_lock_that_ran_out_starts_the_count_again(sqlite_url: str) -> None:
         assert (sam.failed_logins, sam.locked_until) == (0, None)
 
 
+def test_a_try_past_the_limit_locks_even_if_the_last_allowed_one_never_ended(
+    sqlite_url: str,
+) -> None:
+    add_worker(sqlite_url, "Sam Jones", SAM)
+    with session_scope(sqlite_url) as session:
+        work.worker_by_email(session, SAM).failed_logins = 5  # counted, then the server died
+    assert try_login(sqlite_url, SAM, PASSWORD) != "in"
+    with session_scope(sqlite_url) as session:
+        sam = work.worker_by_email(session, SAM)
+        assert sam.locked_until > utcnow()
+        sam.locked_until = utcnow() - timedelta(seconds=1)
+    assert try_login(sqlite_url, SAM, PASSWORD) == "in"  # never locked for good
+
+
 def test_an_inactive_account_is_refused_like_no_account(sqlite_url: str) -> None:
     add_worker(sqlite_url, "Sam Jones", SAM)
     with session_scope(sqlite_url) as session:

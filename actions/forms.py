@@ -5,7 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Tracker, utils
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -23,6 +24,24 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
     @abstractmethod
     def name(self) -> str:
         """validate_<form name>."""
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Check each answer given this turn. A slot merely cleared (set to nothing, as
+        starting a referral does) is not an answer: it is not checked, and the form asks for
+        it in turn, instead of a burst of "Sorry, I did not get that" for every question."""
+        wanted = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        slots = {k: v for k, v in tracker.slots_to_validate().items() if k in wanted}
+        for name, value in list(slots.items()):
+            check = getattr(self, f"validate_{name}", None)
+            if value is None or check is None:
+                continue
+            output = await utils.call_potential_coroutine(check(value, dispatcher, tracker, domain))
+            if isinstance(output, dict):
+                slots.update(output)
+                tracker.slots.update(output)  # later checks see this answer
+        return [SlotSet(slot, value) for slot, value in slots.items()]
 
     def accept(self, slot: str, value: Any) -> dict[str, Any]:
         """Keep the answer and forget earlier failures."""

@@ -92,6 +92,40 @@ def test_hello_to_a_stored_referral(assistant) -> None:
     assert mine[0]["contact"]["name"] == "Margaret"
 
 
+def test_help_me_choose_into_a_link_worker_carries_the_plan(assistant) -> None:
+    """Level 2 into level 3: after the plan, "yes please" asks for consent (it used to give a
+    burst of form errors and no referral) and the referral carries what matters and the plan."""
+    who = sender()
+    for said in ("hello", "/need_guidance"):
+        assistant.send(who, said)
+    for said in ("company, mostly", "my hips", "more time out", "baking", "none", "Louth"):
+        assistant.send(who, said)
+    assert "link worker" in texts(assistant.send(who, "mornings"))
+    replies = texts(assistant.send(who, "yes please"))
+    assert "Is that OK?" in replies, replies
+    assert "Sorry" not in replies and "not kept any of your details" not in replies, replies
+    steps = [
+        ("yes", "What name"),
+        ("Margaret", "How should we contact you"),
+        ("phone call", "What phone number"),
+        ("07700 900123", "When is a good time"),
+        ("weekday mornings", "Is that right?"),
+        ("yes", "Your reference is"),
+    ]
+    for said, expected in steps:
+        replies = texts(assistant.send(who, said))
+        assert expected in replies, (said, replies)
+    reference = re.search(r"FD-[A-Z0-9]+", replies).group(0)
+    engine = sa.create_engine(assistant.database_url, future=True)
+    with engine.connect() as connection:
+        level, plan, matters = connection.execute(
+            sa.text("select level, plan, what_matters from referrals where reference = :ref"),
+            {"ref": reference},
+        ).one()
+    assert level == 3
+    assert "baking" in (plan or "") and "company" in json.dumps(matters), (plan, matters)
+
+
 def test_crisis_inside_a_form_gets_numbers_first(assistant) -> None:
     who = sender()
     assistant.send(who, "find a group")

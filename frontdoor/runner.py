@@ -1,4 +1,5 @@
-"""Start the action server, the Rasa server and the console together, and stop them together.
+"""Start the action server, the Rasa server and the console; restart any that stops; stop
+them together.
 
 python -m frontdoor.runner [--model models/frontdoor.tar.gz]
 """
@@ -14,6 +15,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from frontdoor.settings import PROJECT_ROOT, Settings, get_settings
@@ -51,26 +54,9 @@ def start_actions(settings: Settings, env: dict[str, str], log=None) -> subproce
 
 
 def start_rasa(settings: Settings, model: Path, env: dict[str, str], log=None) -> subprocess.Popen:
+    """The Rasa server (bot/serve.py: its token and origins come from the settings, unseen)."""
     return subprocess.Popen(
-        [
-            str(BIN / "rasa"),
-            "run",
-            "--model",
-            str(model),
-            "--enable-api",
-            "--auth-token",
-            settings.rasa_api_token,
-            "--port",
-            str(settings.rasa_port),
-            "--interface",
-            "127.0.0.1",
-            "--credentials",
-            "bot/credentials.yml",
-            "--endpoints",
-            "bot/endpoints.yml",
-            "--cors",
-            "*",
-        ],
+        [str(BIN / "python"), "-m", "bot.serve", "--model", str(model)],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,
@@ -132,32 +118,86 @@ def stop(*processes: subprocess.Popen) -> None:
             process.kill()
 
 
+@dataclass
+class Part:
+    """One server the runner keeps running: how to start it and how often it has restarted."""
+
+    name: str
+    start: Callable[[], subprocess.Popen]
+    process: subprocess.Popen | None = None
+    restarts: list[float] = field(default_factory=list)
+
+    def run(self) -> subprocess.Popen:
+        self.process = self.start()
+        return self.process
+
+
+class CrashLoop(RuntimeError):
+    """A part keeps stopping as soon as it starts: restarting it again will not help."""
+
+
+class Supervisor:
+    """Restarts a part that stops, alone, so one crash does not take the others down."""
+
+    def __init__(self, parts: list[Part], most_restarts: int = 5, window: float = 120.0):
+        self.parts = parts
+        self.most_restarts = most_restarts
+        self.window = window
+
+    def start(self) -> None:
+        for part in self.parts:
+            part.run()
+
+    def check(self) -> list[str]:
+        """Restart every part that has stopped; the names of those restarted."""
+        restarted = []
+        for part in self.parts:
+            if part.process is None or part.process.poll() is None:
+                continue
+            now = time.monotonic()
+            part.restarts = [t for t in part.restarts if now - t < self.window] + [now]
+            if len(part.restarts) > self.most_restarts:
+                raise CrashLoop(f"the {part.name} stopped {len(part.restarts)} times in a row")
+            print(
+                f"the {part.name} stopped (exit code {part.process.returncode}); starting it again",
+                file=sys.stderr,
+                flush=True,
+            )
+            part.run()
+            restarted.append(part.name)
+        return restarted
+
+    def stop(self) -> None:
+        stop(*[p.process for p in self.parts if p.process is not None])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     args = parser.parse_args(argv)
     settings = get_settings()
     env = service_env(settings)
-    actions = start_actions(settings, env)
-    rasa = start_rasa(settings, args.model, env)
-    console = start_console(settings, env)
-    signal.signal(signal.SIGTERM, lambda *_: stop(rasa, actions, console))
+    actions = Part("action server", lambda: start_actions(settings, env))
+    rasa = Part("Rasa server", lambda: start_rasa(settings, args.model, env))
+    console = Part("console", lambda: start_console(settings, env))
+    supervisor = Supervisor([actions, rasa, console])
+    supervisor.start()
+    signal.signal(signal.SIGTERM, lambda *_: supervisor.stop())
     try:
-        wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
-        wait_until_up(f"http://127.0.0.1:{settings.console_port}/health", 60, console)
-        wait_until_up(f"http://127.0.0.1:{settings.rasa_port}/", 300, rasa)
+        wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions.process)
+        wait_until_up(f"http://127.0.0.1:{settings.console_port}/health", 60, console.process)
+        wait_until_up(f"http://127.0.0.1:{settings.rasa_port}/", 300, rasa.process)
         print(welcome(settings), flush=True)
-        while all(p.poll() is None for p in (rasa, actions, console)):
+        while True:
+            supervisor.check()
             time.sleep(1)
-        print("a server stopped; stopping the others", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 0
     except (RuntimeError, TimeoutError) as error:
         print(error, file=sys.stderr)
         return 1
     finally:
-        stop(rasa, actions, console)
+        supervisor.stop()
 
 
 def welcome(settings: Settings) -> str:

@@ -49,6 +49,8 @@ class Settings:
     sms_rate_window_minutes: int = 60
     sms_id_secret: str = ""  # keys SMS conversation ids, so a phone number is never one
     rest_channel_enabled: bool = True  # Rasa's REST channel; production turns it off
+    rasa_host: str = "127.0.0.1"  # where the Rasa server listens (0.0.0.0 behind a proxy)
+    chat_origins: tuple[str, ...] = ()  # the only sites whose pages may call Rasa (CORS)
 
 
 def default_database_url() -> str:
@@ -100,7 +102,15 @@ def get_settings() -> Settings:
         sms_id_secret=env("SMS_ID_SECRET")
         or derived_secret(env("RASA_API_TOKEN", "change-me-local-only"), "sms-conversation-ids"),
         rest_channel_enabled=is_on(env("REST_CHANNEL_ENABLED") or "true"),
+        rasa_host=env("RASA_HOST") or "127.0.0.1",
+        chat_origins=origins(env("CHAT_ORIGINS"), int(env("CONSOLE_PORT", "8000"))),
     )
+
+
+def origins(value: str | None, console_port: int) -> tuple[str, ...]:
+    """CHAT_ORIGINS (comma or space separated), else the console's own, which serves the chat."""
+    given = tuple(o.rstrip("/") for o in (value or "").replace(",", " ").split() if o)
+    return given or (f"http://127.0.0.1:{console_port}", f"http://localhost:{console_port}")
 
 
 def is_on(value: str) -> bool:

@@ -92,13 +92,13 @@ class Servers:
         finally:
             engine.dispose()
 
-    def conversation_of(self, number: str) -> str:
-        """The resident's conversation id, as the store has it (the ground truth)."""
-        rows = self.query(
-            "select conversation_id from sms_conversations where number = :n", n=number
+    @property
+    def conversation(self) -> str:
+        """The resident's conversation id, as their referral has it (the ground truth)."""
+        [(conversation,)] = self.query(
+            "select conversation_id from referrals where reference = :r", r=self.reference
         )
-        assert len(rows) == 1, rows
-        return rows[0][0]
+        return conversation
 
     def senders(self) -> set[str]:
         return {row[0] for row in self.query("select distinct sender_id from events")}
@@ -199,8 +199,8 @@ def posing_senders(servers: Servers) -> list[object]:
         "tel:" + RESIDENT,
         "whatsapp:" + RESIDENT,
         "sms:" + RESIDENT,
-        servers.conversation_of(RESIDENT),  # even the real id, were it ever to leak
-        servers.conversation_of(RESIDENT).upper(),
+        servers.conversation,  # even the real id, were it ever to leak
+        servers.conversation.upper(),
         [RESIDENT],
         {"id": RESIDENT},
     ]
@@ -222,7 +222,7 @@ def test_rest_posing_as_the_residents_number_reads_nothing(servers: Servers, pro
 
 def test_rest_posing_as_the_residents_number_erases_nothing(servers: Servers, probes) -> None:
     """REST sender = the SMS resident's number (or id): "delete my details" erases nothing"""
-    conversation = servers.conversation_of(RESIDENT)
+    conversation = servers.conversation
     for sender in posing_senders(servers):
         servers.rest(sender, "delete my details")
         servers.rest(sender, "yes")
@@ -247,8 +247,8 @@ def test_the_conversation_id_cannot_be_worked_out_without_the_secret(
     servers: Servers, probes
 ) -> None:
     """Guessing the SMS conversation id from the number, without the secret"""
-    real = servers.conversation_of(RESIDENT)
-    assert real == sms_conversation_id(RESIDENT, servers.secret)
+    real = servers.conversation
+    assert probes.attempt(real == sms_conversation_id(RESIDENT, servers.secret)), real
     guesses = [
         RESIDENT,
         RESIDENT[1:],
@@ -275,7 +275,7 @@ def test_the_conversation_id_cannot_be_worked_out_without_the_secret(
 
 def test_with_rest_off_the_webhook_is_404(servers: Servers, probes) -> None:
     """REST_CHANNEL_ENABLED=false: the REST webhook answers 404"""
-    senders = [RESIDENT, servers.conversation_of(RESIDENT), "resident-1", "attacker"]
+    senders = [RESIDENT, servers.conversation, "resident-1", "attacker"]
     for sender in senders:
         for message in ("what do you keep about me", "delete my details", "yes"):
             status, text = servers.rest(sender, message, url=servers.closed_url)
@@ -294,7 +294,7 @@ def test_with_rest_off_the_webhook_is_404(servers: Servers, probes) -> None:
 
 def test_the_console_reaches_the_sms_residents_own_tracker(servers: Servers, probes) -> None:
     """A link worker's take-over, reply and hand-back land in the resident's own tracker"""
-    conversation = servers.conversation_of(RESIDENT)
+    conversation = servers.conversation
     rasa = RasaClient(servers.rasa_url, servers.token)
     before = len(servers.fake.to(RESIDENT))
     rasa.take_over(conversation, "Sam")

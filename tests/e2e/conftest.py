@@ -29,6 +29,7 @@ class Assistant:
     rasa_url: str
     token: str
     database_url: str
+    console_port: int = 0  # the web chat page's port: the Rasa server allows calls from it
 
     def send(self, sender: str, text: str) -> list[dict]:
         """What the resident sees after saying text (REST webhook)."""
@@ -58,6 +59,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):
         ACTIONS_PORT=str(free_port()),
         RASA_PORT=str(free_port()),
         RASA_API_TOKEN="e2e-token",
+        CONSOLE_PORT=str(free_port()),
     )
     os.environ.pop("RASA_URL", None)
     settings = get_settings()
@@ -73,7 +75,10 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):
         wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
         wait_until_up(f"http://127.0.0.1:{settings.rasa_port}/", 300, rasa)
         yield Assistant(
-            f"http://127.0.0.1:{settings.rasa_port}", settings.rasa_api_token, settings.database_url
+            f"http://127.0.0.1:{settings.rasa_port}",
+            settings.rasa_api_token,
+            settings.database_url,
+            settings.console_port,
         )
     except Exception:
         log.flush()

@@ -54,8 +54,8 @@ def serve() -> Iterator:
     """Start a console app on a free port; stopped when the test ends."""
     servers: list[tuple[_Server, threading.Thread]] = []
 
-    def start(app) -> str:
-        port = free_port()
+    def start(app, port: int | None = None) -> str:
+        port = port or free_port()
         server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
@@ -97,7 +97,7 @@ def live_console(assistant, serve) -> Console:
         public_rasa_url=assistant.rasa_url,
     )
     app = create_app(url, settings=settings, rasa=RasaClient(assistant.rasa_url, assistant.token))
-    return Console(serve(app), url)
+    return Console(serve(app, assistant.console_port), url)  # the origin Rasa allows
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from frontdoor import contact
 from frontdoor.settings import get_settings
 from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
+from frontdoor.store.messaging import number_for_conversation
 from frontdoor.store.referrals import ReferralDraft, create_referral
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,17 @@ _DETAIL_CHECKS = {
     "text": (contact.uk_mobile, "bad_mobile"),
     "email": (contact.email_address, "bad_email"),
 }
+
+
+PHONE = {"contact_method": "phone"}
+
+
+def texting_number(tracker: Tracker) -> str | None:
+    """The number an SMS resident is texting from (the conversation id does not hold it)."""
+    if tracker.get_latest_input_channel() != "sms":
+        return None
+    with session_scope() as session:
+        return number_for_conversation(session, tracker.sender_id)
 
 
 class ValidateReferralForm(FrontdoorFormValidation):
@@ -63,11 +75,14 @@ class ValidateReferralForm(FrontdoorFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        name = to_gsm7(" ".join(str(slot_value or "").split())).strip(" .!")
+        """A name in any script, kept as typed (a text message spells it in SMS letters only
+        when sent); "yes", "skip" or a number is not a name."""
+        name = " ".join("".join(ch for ch in str(slot_value or "") if ch.isprintable()).split())
+        name = name.strip(" .!")
         for lead in ("my name is ", "i am ", "i'm ", "im ", "call me ", "it's ", "its "):
             if name.lower().startswith(lead):
                 name = name[len(lead) :]
-        if not 1 < len(name) <= 60 or not any(ch.isalpha() for ch in name):
+        if len(name) > 60 or not contact.is_a_name(name):
             return self.reject("contact_name", "name_unclear", dispatcher, tracker)
         return self.accept("contact_name", name)
 
@@ -90,8 +105,20 @@ class ValidateReferralForm(FrontdoorFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        check, complaint = _DETAIL_CHECKS[tracker.get_slot("contact_method") or "phone"]
-        detail = check(str(slot_value or ""))
+        """The number or address for the chosen way; "this number" over SMS is the number
+        they are texting from; a landline given for texts means we call it instead."""
+        method = tracker.get_slot("contact_method") or "phone"
+        typed = str(slot_value or "")
+        if method != "email" and contact.means_same_number(typed):
+            number = texting_number(tracker)
+            if number is None:
+                return self.reject("contact_detail", "type_the_number", dispatcher, tracker)
+            typed = number
+        check, complaint = _DETAIL_CHECKS[method]
+        detail = check(typed)
+        if detail is None and method == "text" and contact.uk_phone(typed):
+            say(dispatcher, "landline_will_call")
+            return {**self.accept("contact_detail", contact.uk_phone(typed)), **PHONE}
         if detail is None:
             return self.reject("contact_detail", complaint, dispatcher, tracker)
         return self.accept("contact_detail", detail)

@@ -13,15 +13,56 @@ _METHOD_WORDS = {
 METHOD_NAMES = {"phone": "phone call", "text": "text", "email": "email"}
 
 
+# "no", "don't like" and the like, a few words before a way of contact, in the same clause
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|don'?t|do not|can'?t|cannot|won'?t|hate|without|rather not)\b"
+    r"(?:\s+(?!(?:please|just|but|so|instead|only|rather)\b)[\w']+){0,3}\s*$"
+)
+
+
 def contact_method(text: str) -> str | None:
-    """phone, text or email from what the resident typed, or None when it is unclear."""
+    """phone, text or email from what the resident typed, or None when it is unclear.
+
+    A way they turn down does not count: "text please, I don't like calls" means text."""
     words = text.lower().strip()
     if words in ("1", "2", "3"):
         return ("phone", "text", "email")[int(words) - 1]
-    found = [m for m, cues in _METHOD_WORDS.items() if any(cue in words for cue in cues)]
     if "@" in words:
-        found = ["email"]
-    return found[0] if len(found) == 1 else None
+        return "email"
+    wanted, refused = set(), set()
+    for method, cues in _METHOD_WORDS.items():
+        for cue in cues:
+            for found in re.finditer(re.escape(cue), words):
+                before = words[: found.start()]
+                (refused if _NEGATION.search(before) else wanted).add(method)
+    chosen = wanted - refused or (
+        {"phone", "text", "email"} - refused if len(refused) == 2 else set()
+    )
+    return next(iter(chosen)) if len(chosen) == 1 else None
+
+
+_NOT_NAMES = {
+    "yes", "yes please", "yeah", "yep", "no", "nope", "no thanks", "ok", "okay", "hello", "hi",
+    "skip", "none", "nothing", "dunno", "not sure", "why", "what", "thanks", "thank you",
+    "please", "anonymous", "n/a", "na", "test",
+}  # fmt: skip
+_SAME_NUMBER = re.compile(
+    r"\b(?:this|same|my|the)\s+(?:number|one|mobile|phone)\b|\buse this\b|"
+    r"\b(?:texting|messaging)\s+(?:you\s+)?(?:from|on)\b|\bthis\s+phone\b",
+    re.IGNORECASE,
+)
+
+
+def is_a_name(text: str) -> bool:
+    """A name as a person might type it, in any script; not "yes", "skip" or a number."""
+    words = " ".join(text.split()).strip(" .!?").lower()
+    letters = [ch for ch in words if ch.isalpha()]
+    return len(letters) >= 2 and words not in _NOT_NAMES and not any(ch.isdigit() for ch in words)
+
+
+def means_same_number(text: str) -> bool:
+    """ "this number", "the one I'm texting from": the number the resident is texting from."""
+    return bool(_SAME_NUMBER.search(text)) and not re.search(r"\d{5}", text)
 
 
 def uk_phone(text: str) -> str | None:

@@ -1,6 +1,13 @@
 import pytest
 
-from frontdoor.contact import contact_method, email_address, uk_mobile, uk_phone
+from frontdoor.contact import (
+    contact_method,
+    email_address,
+    is_a_name,
+    means_same_number,
+    uk_mobile,
+    uk_phone,
+)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +69,50 @@ def test_not_email_addresses(typed: str) -> None:
         ("3", "email"),
         ("pigeon", None),
         ("call or text", None),
+        ("text please, I don't like calls", "text"),
+        ("no calls, text", "text"),
+        ("no calls please just text", "text"),
+        ("I can't hear on the phone so text", "text"),
+        ("I dont do email or texts, ring me", "phone"),
+        ("I would rather not have a call, email is best", "email"),
+        ("not email", None),
     ],
 )
 def test_contact_method(typed: str, expected: str | None) -> None:
     assert contact_method(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Margaret", True),
+        ("Jo", True),
+        ("Mary-Anne O'Brien", True),
+        ("\u738b\u5c0f\u660e", True),  # Chinese
+        ("\u0645\u062d\u0645\u062f", True),  # Arabic
+        ("\u041e\u043b\u0435\u0433", True),  # Cyrillic
+        ("yes", False),
+        ("Yes please", False),
+        ("skip", False),
+        ("07700 900123", False),
+        ("?", False),
+    ],
+)
+def test_is_a_name(typed: str, expected: bool) -> None:
+    assert is_a_name(typed) is expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("this number", True),
+        ("same number please", True),
+        ("the one I am texting from", True),
+        ("use this one", True),
+        ("07700 900123", False),
+        ("my number is 07700 900123", False),
+        ("call me in the morning", False),
+    ],
+)
+def test_means_same_number(typed: str, expected: bool) -> None:
+    assert means_same_number(typed) is expected

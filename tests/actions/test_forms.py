@@ -55,3 +55,39 @@ def test_an_answer_given_this_turn_is_still_checked() -> None:
     messages, found = validate([{"event": "user", "text": "?"}, *answered], slots)
     assert found["contact_name"] is None
     assert any("name" in (m.get("text") or "") for m in messages)
+
+
+def answer(slot: str, value: str, slots: dict[str, Any], channel: str = "rest") -> tuple:
+    """(messages, slots set) when the resident answers the form's question for slot."""
+    events = [
+        {"event": "user", "text": value, "input_channel": channel},
+        {"event": "slot", "name": slot, "value": value},
+    ]
+    return validate(events, {"consent_share": True, **slots, slot: value})
+
+
+def test_a_landline_given_for_texts_is_called_instead() -> None:
+    messages, found = answer("contact_detail", "01632 960123", {"contact_method": "text"})
+    assert found["contact_detail"] == "01632 960123"
+    assert found["contact_method"] == "phone"
+    assert "landline" in messages[0]["text"]
+
+
+def test_this_number_over_sms_is_the_number_they_text_from(sqlite_url: str) -> None:
+    from frontdoor.store.db import session_scope
+    from frontdoor.store.messaging import link_conversation
+
+    with session_scope(sqlite_url) as session:
+        link_conversation(session, "test-resident", "+447700900123")
+    messages, found = answer("contact_detail", "this number", {"contact_method": "text"}, "sms")
+    assert (messages, found["contact_detail"]) == ([], "07700 900123")
+    messages, found = answer("contact_detail", "this number", {"contact_method": "text"}, "rest")
+    assert found["contact_detail"] is None
+    assert "type it" in messages[0]["text"]
+
+
+def test_yes_is_not_a_name_and_any_script_is() -> None:
+    messages, found = answer("contact_name", "yes please", {})
+    assert found["contact_name"] is None and messages
+    messages, found = answer("contact_name", "my name is \u738b\u5c0f\u660e", {})
+    assert (messages, found["contact_name"]) == ([], "\u738b\u5c0f\u660e")

@@ -17,7 +17,14 @@ from frontdoor.directory.index import (
     still_active,
 )
 from frontdoor.directory.places import Place, resolve_place
-from frontdoor.directory.vocabulary import WORD_TO_TOPIC, topics, words
+from frontdoor.directory.vocabulary import (
+    FOR_A_SITUATION,
+    POPULAR_TOPICS,
+    WORD_TO_TOPIC,
+    is_vague,
+    topics,
+    words,
+)
 from frontdoor.sms import to_gsm7
 
 PRIMARY = 1.0  # extra weight when what a service is mainly for is what was asked for
@@ -56,6 +63,7 @@ class SearchRequest:
     closer: bool = False
     time_of_day: str | None = None
     limit: int = 3
+    anything: bool = False  # no kind asked for ("dunno"): a varied mix near them
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,8 @@ def search_services(
     A resident's search that finds nothing is kept as a gap in provision (no personal data).
     """
     place = resolve_place(request.town) if request.town else None
+    if is_vague(request.need):  # "anything really": a mix to choose from, and no gap
+        request.need, request.anything = None, not request.interests
     request.for_young_people = request.for_young_people or asks_for_young_people(request)
     matches = find(current_index(session), request, place)
     if len(still_active(session, [m.entry.id for m in matches])) < len(matches):
@@ -98,7 +108,17 @@ def find(index: DirectoryIndex, request: SearchRequest, place: Place | None) -> 
         wider = _candidates(index, request, place, WIDE_MILES)
         wider = [entry for entry in wider if entry.id not in seen]
         ranked += _ranked(wider, request, place, WIDE_MILES)
-    return _distinct(ranked, request.limit)
+    return _distinct(_varied(ranked) if request.anything else ranked, request.limit)
+
+
+def _varied(ranked: list[Match]) -> list[Match]:
+    """The nearest of each kind first, so "anything" shows different kinds of group."""
+    first, rest, kinds = [], [], set()
+    for match in ranked:
+        kind = (match.entry.primary_topics or match.entry.label_topics) & POPULAR_TOPICS
+        (rest if kind & kinds else first).append(match)
+        kinds |= kind
+    return first + rest
 
 
 def _candidates(
@@ -112,6 +132,9 @@ def _candidates(
     for word in need_words:
         if word not in WORD_TO_TOPIC:
             ids |= index.by_word.get(word, set())
+    if request.anything:
+        ids = {i for t in POPULAR_TOPICS for i in index.by_topic.get(t, set())}
+        ids -= {i for t in FOR_A_SITUATION for i in index.by_topic.get(t, set())}
     ids -= set(request.exclude_ids)
     if place is not None:
         ids &= index.near(place.latitude, place.longitude, miles)
@@ -138,6 +161,7 @@ class _Wanted:
     interest_topics: frozenset[str]
     plain_words: tuple[str, ...]
     barriers: frozenset[str]
+    anything: bool
     days: frozenset[str] | None  # ORUK byday codes, when a day was asked for
     hours: tuple[str, str] | None  # opening between these, when a time of day was asked for
 
@@ -149,6 +173,7 @@ class _Wanted:
             interest_topics=frozenset(topics(request.interests)),
             plain_words=tuple(w for w in need_words if w not in WORD_TO_TOPIC),
             barriers=frozenset(request.barriers),
+            anything=request.anything,
             days=frozenset(day_codes(request.day)) if request.day else None,
             hours=TIMES_OF_DAY.get(request.time_of_day or ""),
         )
@@ -192,7 +217,7 @@ def _score(
     if wanted.interest_topics:  # from the what-matters-to-me plan
         match += 2.0 * len(wanted.interest_topics & entry.label_topics)
         match += PRIMARY * len(wanted.interest_topics & entry.primary_topics)
-    if match == 0:
+    if match == 0 and not wanted.anything:
         return None
     score = match - (1.0 if entry.online else 0.0)  # in person first, online when nothing near
     if "cost" in wanted.barriers and entry.free:

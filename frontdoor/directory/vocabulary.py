@@ -253,3 +253,43 @@ def words(text: str | None) -> list[str]:
 def topics(text_words: list[str]) -> set[str]:
     """The directory topics a resident's words point to."""
     return {WORD_TO_TOPIC[w] for w in text_words if w in WORD_TO_TOPIC}
+
+
+# Answers to "What kind of group?" that ask for no kind in particular: a resident who says
+# "dunno" wants a choice shown, not a search for the word "dunno" (nor a gap recorded).
+_VAGUE_CORE = {
+    "anything", "any", "everything", "something", "whatever", "owt", "dunno", "idk", "sure",
+    "idea", "surprise", "bothered", "fussy", "choose", "mind", "preference", "suggest",
+    "suggestions", "ideas", "options", "else", "anyone", "there", "on",
+}  # fmt: skip
+_VAGUE_FILLER = {
+    "i", "im", "i'm", "am", "not", "no", "don't", "dont", "do", "know", "really", "just",
+    "me", "you", "at", "all", "up", "to", "it's", "its", "is", "on", "what", "whats", "what's",
+    "there", "please", "ok", "okay", "well", "um", "erm", "hmm", "honestly", "open", "got",
+    "any", "have", "a", "an", "the", "can", "could", "would", "like", "be", "nice", "fine",
+    "by", "totally", "of", "for", "and", "or", "some", "kind", "type", "group",
+    "groups", "thing", "things", "stuff", "activity", "activities", "going", "that", "too",
+    "tbh", "lol", "where", "round", "here", "near", "local", "locally",
+}  # fmt: skip
+
+
+# What "anything" means: groups to go along to and enjoy, not advice services or groups for
+# a particular situation (carers, bereavement, parents, young people).
+POPULAR_TOPICS = frozenset(
+    {"walking", "singing", "crafts", "gardening", "shed", "social", "lunch", "exercise", "sport",
+     "nature", "learning", "wellbeing", "volunteering"}
+)  # fmt: skip
+FOR_A_SITUATION = frozenset(
+    {"carers", "bereavement", "dementia", "parents", "young", "conditions", "money", "housing",
+     "employment", "faith"}
+)  # fmt: skip
+
+
+def is_vague(text: str | None) -> bool:
+    """ "anything really", "not sure", "dunno", "surprise me": no kind of group asked for."""
+    found = re.findall(r"[a-z']+", (text or "").lower())
+    return (
+        bool(found)
+        and any(w in _VAGUE_CORE for w in found)
+        and all(w in _VAGUE_CORE or w in _VAGUE_FILLER for w in found)
+    )

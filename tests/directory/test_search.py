@@ -137,3 +137,24 @@ def test_the_why_says_who_a_group_is_for(directory_url: str) -> None:
     assert lunch and all(
         "for people aged 55 and over" in g["why"] for g in lunch if "Lunch" in g["name"]
     )
+
+
+def test_a_vague_answer_shows_a_mix_of_kinds_near_them_and_records_no_gap(
+    directory_url: str,
+) -> None:
+    """ "dunno" to "What kind of group?" was searched for as a word: nothing found, and
+    "dunno" recorded as a gap in provision."""
+    from frontdoor.store.models import Gap
+
+    for said in ("anything really", "dunno", "not sure", "surprise me", "I don't mind"):
+        found = search(directory_url, need=said, town="Louth")
+        assert len(found) == 3, (said, found)
+        assert all(miles(g) <= 10 for g in found), found
+        assert len({g["summary"] for g in found}) == 3
+        with session_scope(directory_url) as session:
+            assert session.query(Gap).count() == 0, said
+    names = {g["name"] for g in search(directory_url, need="dunno", town="Louth")}
+    assert names == {g["name"] for g in search(directory_url, need="whatever", town="Louth")}
+    assert search(directory_url, need="dunno", town="Louth", exclude_ids=[]) != search(
+        directory_url, need="dunno", town="Boston"
+    )

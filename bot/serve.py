@@ -6,6 +6,9 @@ python -m bot.serve --model models/frontdoor.tar.gz
 environment (RASA_API_TOKEN) and hands Rasa's own command line the arguments in-process, where
 the process list never sees them. Cross-origin calls are allowed only from the web chat's
 pages (CHAT_ORIGINS), not from any site.
+
+Rasa waits up to 300 s for the action server (DEFAULT_REQUEST_TIMEOUT); a resident must not
+wait that long for an apology, so the wait is ACTIONS_TIMEOUT_SECONDS (default 20).
 """
 
 from __future__ import annotations
@@ -39,13 +42,29 @@ def rasa_arguments(settings: Settings, model: Path) -> list[str]:
     ]
 
 
+def shorten_action_timeout(seconds: int) -> None:
+    """Make Rasa give up on a call to the action server after `seconds` (Rasa's default: 300).
+
+    Rasa 3.6 has no setting for it: `RemoteAction.run` passes `timeout=DEFAULT_REQUEST_TIMEOUT`,
+    a name it imported from rasa.core.constants into rasa.core.actions.action and looks up in
+    that module's globals at every call. Rebinding that one name changes only the action
+    server's calls (not the NLG server's, the model server's or the client sessions').
+    Checked by tests/test_serve_timeout.py and, against a hanging server, tests/attacks/test_faults.py.
+    """
+    import rasa.core.actions.action as rasa_action
+
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = seconds
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
     args = parser.parse_args(argv)
     from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa", *rasa_arguments(get_settings(), args.model)]
+    settings = get_settings()
+    shorten_action_timeout(settings.actions_timeout_seconds)
+    sys.argv = ["rasa", *rasa_arguments(settings, args.model)]
     rasa_main()
 
 

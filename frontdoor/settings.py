@@ -29,6 +29,7 @@ class Settings:
     urgent_contact_promise: str
     max_message_chars: int = 2000  # longer messages are cut before the assistant reads them
     actions_host: str = "127.0.0.1"  # the action server answers only on loopback by default
+    actions_timeout_seconds: int = 20  # Rasa gives up on an action call after this (Rasa: 300)
     actions_token: str = ""  # the secret the Rasa server sends the action server
     adult_safeguarding_phone: str = "01632 960001"  # the council's adult safeguarding line
     public_rasa_url: str = "http://127.0.0.1:5005"  # where residents' browsers reach Rasa
@@ -81,6 +82,7 @@ def get_settings() -> Settings:
         urgent_contact_promise=env("URGENT_CONTACT_PROMISE", "today"),
         max_message_chars=int(env("MAX_MESSAGE_CHARS") or "2000"),
         actions_host=env("ACTIONS_HOST") or "127.0.0.1",
+        actions_timeout_seconds=int(env("ACTIONS_TIMEOUT_SECONDS") or "20"),
         actions_token=env("ACTIONS_TOKEN") or derived_secret(env("RASA_API_TOKEN", ""), "actions"),
         adult_safeguarding_phone=env("ADULT_SAFEGUARDING_PHONE") or "01632 960001",
         public_rasa_url=env("PUBLIC_RASA_URL") or f"http://127.0.0.1:{rasa_port}",

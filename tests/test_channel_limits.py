@@ -63,3 +63,83 @@ def test_a_typed_intent_reaches_the_assistant_as_words() -> None:
     asyncio.run(handler(UserMessage("/greet i want to die", output, "r")))
     asyncio.run(handler(UserMessage("/deny", output, "r")))
     assert handled == ["greet i want to die", "/deny"]
+
+
+def _failing_turn(replies: list[str], seconds: float = 0.0, then: list[str] | None = None):
+    """A stand-in for Rasa whose custom action fails the way Rasa's processor reports it."""
+    import logging
+
+    async def on_new_message(message: UserMessage) -> None:
+        for text in replies:
+            await message.output_channel.send_text_message(message.sender_id, text)
+        await asyncio.sleep(seconds)
+        try:
+            raise ConnectionError("action server unreachable")
+        except ConnectionError:
+            logging.getLogger("rasa.core.processor").exception(
+                "Encountered an exception while running action 'action_search_groups'."
+                "Bot will continue, but the actions events are lost."
+            )
+        for text in then or []:
+            await asyncio.sleep(seconds)
+            await message.output_channel.send_text_message(message.sender_id, text)
+
+    return on_new_message
+
+
+def _sorry() -> str:
+    from bot.channels.limits import SORRY_TEXT
+    from frontdoor.settings import get_settings
+
+    return SORRY_TEXT.format(team_phone=get_settings().team_phone)
+
+
+def test_a_failed_action_is_answered_with_the_apology_and_the_team_number() -> None:
+    output = CollectingOutputChannel()
+    asyncio.run(limited(_failing_turn([]))(UserMessage("walking groups", output, "r-1")))
+    assert [m["text"] for m in output.messages] == [_sorry()]
+    assert "call the team on" in _sorry() and _sorry().isascii()
+
+
+def test_a_turn_without_a_failure_gets_no_apology_even_when_silent() -> None:
+    async def paused(message: UserMessage) -> None:
+        """A paused conversation: Rasa records the message and runs no action."""
+
+    output = CollectingOutputChannel()
+    asyncio.run(limited(paused)(UserMessage("hello?", output, "r-2")))
+    assert output.messages == []
+
+
+def test_only_the_turn_that_failed_is_told() -> None:
+    failing, fine = CollectingOutputChannel(), CollectingOutputChannel()
+
+    async def quiet(message: UserMessage) -> None:
+        await asyncio.sleep(0.05)
+        await message.output_channel.send_text_message(message.sender_id, "hello")
+
+    async def both() -> None:
+        await asyncio.gather(
+            limited(_failing_turn([], seconds=0.02))(UserMessage("a", failing, "r-3")),
+            limited(quiet)(UserMessage("b", fine, "r-4")),
+        )
+
+    asyncio.run(both())
+    assert [m["text"] for m in failing.messages] == [_sorry()]
+    assert [m["text"] for m in fine.messages] == ["hello"]
+
+
+def test_a_turn_that_keeps_failing_is_answered_after_the_timeout_and_margin(
+    monkeypatch,
+) -> None:
+    import time
+
+    import bot.channels.limits as limits
+
+    monkeypatch.setenv("ACTIONS_TIMEOUT_SECONDS", "0")
+    monkeypatch.setattr(limits, "TURN_MARGIN_SECONDS", 0.2)
+    output = CollectingOutputChannel()
+    hangs = _failing_turn(["Let me look."], seconds=0.1, then=["never in time"] * 20)
+    began = time.monotonic()
+    asyncio.run(limited(hangs)(UserMessage("walking groups", output, "r-5")))
+    assert time.monotonic() - began < 1.5
+    assert [m["text"] for m in output.messages][:2] == ["Let me look.", _sorry()]

@@ -9,6 +9,11 @@ number cannot make the assistant send without limit.
 A resident's conversation is never named by their phone number: it is an opaque id keyed with
 SMS_ID_SECRET (frontdoor.sms.sms_conversation_id), and the store keeps which number each id
 belongs to, so texts pushed later (a link worker's reply) still reach the phone.
+
+A text being handled when Rasa stopped is not lost: its row stays "received", so Twilio's
+redelivery of it after UNFINISHED_GRACE is handled again (not ignored as a repeat), and on
+start-up every row left "received" is closed and its resident told to text again
+(frontdoor.store.messaging.claim_inbound, take_interrupted).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -26,6 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.limits import SORRY_TEXT as LOST_TURN_TEXT
 from bot.channels.limits import limited
 from bot.channels.sender import Outgoing, TwilioSender, in_store
 from bot.channels.signature import called_url, form_params, is_signed
@@ -60,6 +66,7 @@ SORRY_TEXT = (
     "Sorry, something went wrong. Please text again in a few minutes, "
     "or call the team on {team_phone}."
 )
+TELL_INTERRUPTED_WITHIN = timedelta(hours=1)  # older lost texts are closed without a word
 
 
 class TurnOutput(OutputChannel):
@@ -145,6 +152,7 @@ class SmsInput(InputChannel):
         )
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._tasks: set[asyncio.Task] = set()
+        self.started_at = utcnow()
 
     def get_output_channel(self) -> OutputChannel:
         return SmsOutput(self.sender, self.status_callback_url)
@@ -163,6 +171,13 @@ class SmsInput(InputChannel):
         hook = Blueprint("sms_webhook", __name__)
         on_new_message = limited(on_new_message)
 
+        @hook.listener("after_server_start")
+        async def recover(*_: Any) -> None:
+            try:
+                await self.recover_interrupted()
+            except Exception:  # the store may be down: start anyway, the rows wait
+                logger.exception("SMS: could not close texts left by an earlier run")
+
         @hook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
@@ -176,6 +191,18 @@ class SmsInput(InputChannel):
             return await self._status(request)
 
         return hook
+
+    async def recover_interrupted(self, before: datetime | None = None) -> list[str]:
+        """Close texts left unfinished by an earlier run; tell their residents (recent ones)."""
+        before = before or self.started_at
+        since = utcnow() - TELL_INTERRUPTED_WITHIN
+        numbers = await in_store(messaging.take_interrupted, before, since)
+        for number in numbers:
+            logger.warning(
+                "SMS: a text in %s was cut off by a restart", self.conversation_id(number)
+            )
+            self._say(number, LOST_TURN_TEXT, "notice", self.status_callback_url)
+        return numbers
 
     def _signed(self, request: Request) -> bool:
         return is_signed(

@@ -88,15 +88,26 @@ class SmsOutbound(Base):
     delivered_at = sa.Column(sa.DateTime)
 
 
+UNFINISHED_GRACE = timedelta(seconds=60)  # a turn still "received" after this was lost
+
+
 def claim_inbound(
-    session: Session, number: str, message_sid: str | None, token: str | None
+    session: Session,
+    number: str,
+    message_sid: str | None,
+    token: str | None,
+    grace: timedelta = UNFINISHED_GRACE,
 ) -> int | None:
     """Record a delivery and return its id; None when this message came before (same
-    MessageSid or idempotency token)."""
+    MessageSid or idempotency token), unless that earlier turn never finished ("received"
+    for longer than `grace`: Rasa stopped under it), which is then claimed again."""
     ids = [SmsInbound.message_sid == message_sid] if message_sid else []
     ids += [SmsInbound.idempotency_token == token] if token else []
-    if not ids or session.execute(sa.select(SmsInbound.id).where(sa.or_(*ids))).first():
+    if not ids:
         return None
+    seen = session.execute(sa.select(SmsInbound.id).where(sa.or_(*ids))).scalars().first()
+    if seen is not None:
+        return reclaim_unfinished(session, seen, grace)
     row = SmsInbound(number=number, message_sid=message_sid or None, idempotency_token=token)
     session.add(row)
     try:
@@ -105,6 +116,43 @@ def claim_inbound(
         session.rollback()
         return None
     return row.id
+
+
+def reclaim_unfinished(session: Session, inbound_id: int, grace: timedelta) -> int | None:
+    """The row's id if its turn is unfinished after `grace`, claimed afresh; else None.
+
+    One conditional UPDATE, so of two redeliveries at once only one wins."""
+    now = utcnow()
+    claimed = session.execute(
+        sa.update(SmsInbound)
+        .where(
+            SmsInbound.id == inbound_id,
+            SmsInbound.outcome == "received",
+            SmsInbound.received_at <= now - grace,
+        )
+        .values(received_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return inbound_id if claimed.rowcount == 1 else None
+
+
+def take_interrupted(session: Session, before: datetime, since: datetime) -> list[str]:
+    """Rows left "received" before `before` (a turn Rasa stopped under) are marked
+    "interrupted"; the numbers of those received since `since`, to be told, once each."""
+    query = sa.select(SmsInbound.id, SmsInbound.number, SmsInbound.received_at).where(
+        SmsInbound.outcome == "received", SmsInbound.received_at < before
+    )
+    numbers: list[str] = []
+    for row_id, number, received_at in session.execute(query).all():
+        taken = session.execute(
+            sa.update(SmsInbound)
+            .where(SmsInbound.id == row_id, SmsInbound.outcome == "received")
+            .values(outcome="interrupted")
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1 and received_at >= since and number not in numbers:
+            numbers.append(number)
+    return numbers
 
 
 def set_outcome(session: Session, inbound_id: int, outcome: str) -> None:

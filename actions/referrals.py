@@ -14,6 +14,7 @@ from actions.forms import FrontdoorFormValidation
 from actions.handover import REFERRAL_FORM_SLOTS
 from actions.messages import render, say
 from frontdoor import contact
+from frontdoor.redact import error_summary
 from frontdoor.settings import get_settings
 from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
@@ -242,8 +243,8 @@ class ActionCreateReferral(Action):
             with session_scope() as session:
                 referral = create_referral(session, draft_from(tracker, consent_wording()))
                 reference = referral.reference
-        except Exception:  # the resident must hear that nothing was sent, whatever the cause
-            logger.exception("referral for %s was not stored", tracker.sender_id)
+        except Exception as error:  # the resident must hear that nothing was sent, whatever
+            logger.error("a referral was not stored: %s", error_summary(error))  # no details
             return [FollowupAction("utter_referral_failed")]
         settings = get_settings()
         urgent = tracker.get_slot("urgency") in ("urgent", "crisis")

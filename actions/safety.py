@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
+from frontdoor.redact import error_summary
 from frontdoor.safety.categories import CATEGORIES, category_of_intent
 from frontdoor.settings import get_settings
 from frontdoor.store.db import session_scope
@@ -80,5 +81,5 @@ class ActionCrisisResponse(Action):
                     source=found.get("source"),
                     words=found.get("words"),
                 )
-        except Exception:
-            logger.exception("could not record risk for %s", tracker.sender_id)
+        except Exception as error:
+            logger.error("could not record a risk: %s", error_summary(error))  # no words, no id

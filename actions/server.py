@@ -19,6 +19,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from frontdoor.redact import error_summary
 from frontdoor.settings import get_settings
 
 TOKEN_HEADER = "X-Frontdoor-Actions-Token"
@@ -45,7 +46,7 @@ def create_app(token: str) -> Sanic:
         return response.json({"error": "not allowed"}, status=401)
 
     async def failed(request: Request, exception: Exception) -> HTTPResponse:
-        logger.error("action call failed on %s", request.path, exc_info=exception)
+        logger.error("action call failed on %s: %s", request.path, error_summary(exception))
         return response.json({"error": "the action failed"}, status=500)
 
     app.error_handler.add(Exception, failed)

@@ -163,6 +163,22 @@ def purge_sessions(args: argparse.Namespace) -> int:
     return 0
 
 
+def purge_expired(args: argparse.Namespace) -> int:
+    """Erase conversations and closed referrals older than RETENTION_MONTHS."""
+    from frontdoor.settings import get_settings
+    from frontdoor.store import retention
+    from frontdoor.store.db import session_scope
+
+    months = get_settings().retention_months
+    with session_scope() as session:
+        counts = retention.purge_expired(session, months)
+    print(
+        f"older than {months} months: erased {counts['conversations']} conversations "
+        f"({counts['events']} events) and {counts['referrals']} referrals"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="frontdoor", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -203,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(handler=add_link_worker)
 
     add("purge-sessions", help=purge_sessions.__doc__).set_defaults(handler=purge_sessions)
+    add("purge-expired", help=purge_expired.__doc__).set_defaults(handler=purge_expired)
 
     sub = add("search", help=search.__doc__)
     sub.add_argument("need")

@@ -52,6 +52,7 @@ class Settings:
     rest_channel_enabled: bool = True  # Rasa's REST channel; production turns it off
     rasa_host: str = "127.0.0.1"  # where the Rasa server listens (0.0.0.0 behind a proxy)
     chat_origins: tuple[str, ...] = ()  # the only sites whose pages may call Rasa (CORS)
+    retention_months: int = 24  # conversations and closed referrals older than this are erased
 
 
 def default_database_url() -> str:
@@ -106,6 +107,7 @@ def get_settings() -> Settings:
         rest_channel_enabled=is_on(env("REST_CHANNEL_ENABLED") or "true"),
         rasa_host=env("RASA_HOST") or "127.0.0.1",
         chat_origins=origins(env("CHAT_ORIGINS"), int(env("CONSOLE_PORT", "8000"))),
+        retention_months=int(env("RETENTION_MONTHS") or "24"),
     )
 
 

@@ -489,3 +489,48 @@ def history_of(referral: Referral) -> list[dict[str, Any]]:
         {"status": h.status, "at": h.changed_at, "by": h.changed_by, "note": h.note}
         for h in referral.history
     ]
+
+
+# Erasure
+
+NOTE_ERASED = "(deleted with the resident's personal details)"
+AUDIT_DETAIL_KEPT = ("claim", "release", "reassign", "reply", "close", "urgency")
+
+
+def erase_work_of(session: Session, referral: Referral) -> None:
+    """Blank what link workers wrote about a resident: notes, the outcome's note, free text in
+    the audit trail, and any chat still held; who did what and when stays."""
+    session.execute(sa.update(Note).where(Note.referral_id == referral.id).values(text=NOTE_ERASED))
+    session.execute(sa.update(Outcome).where(Outcome.referral_id == referral.id).values(note=None))
+    session.execute(
+        sa.update(AuditEvent)
+        .where(
+            AuditEvent.referral_id == referral.id,
+            AuditEvent.action.not_in(AUDIT_DETAIL_KEPT),
+            ~AuditEvent.action.like("risk_%"),
+        )
+        .values(detail=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        sa.update(ReferralWork)
+        .where(ReferralWork.referral_id == referral.id)
+        .values(chat_held_by=None, chat_held_since=None)
+    )
+    for change in referral.history:  # a risk review's note is copied into the history
+        if change.note and change.note.startswith("Risk flag") and ": " in change.note:
+            change.note = change.note.split(": ", 1)[0]
+
+
+def audit_erasure(session: Session, actor: str, referral: Referral | None, detail: str) -> None:
+    """Record that an erasure happened (who asked, which referral), never what was erased."""
+    session.add(
+        AuditEvent(
+            link_worker_id=None,
+            actor=actor,
+            action="erase",
+            referral_id=referral.id if referral else None,
+            reference=referral.reference if referral else None,
+            detail=detail,
+        )
+    )

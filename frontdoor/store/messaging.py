@@ -276,3 +276,54 @@ def record_delivery(session: Session, twilio_sid: str, status: str, error: str |
 def outbound_for(session: Session, number: str) -> list[SmsOutbound]:
     query = sa.select(SmsOutbound).where(SmsOutbound.number == number).order_by(SmsOutbound.id)
     return list(session.execute(query).scalars())
+
+
+# Erasure: nothing of a resident's number stays behind
+
+ERASED_NUMBER = "erased"
+OUTBOUND_KEPT = ("kind", "reference", "status")  # the council counts texts and what they cost
+
+
+def erase_number(session: Session, number: str) -> dict[str, int]:
+    """Erase one phone number from the SMS tables: its deliveries go, its texts sent stay
+    counted under no number, and its row stays only to keep a STOP (then nothing else).
+    Returns how many rows of each table were touched."""
+    inbound = session.execute(sa.delete(SmsInbound).where(SmsInbound.number == number))
+    outbound = session.execute(
+        sa.update(SmsOutbound)
+        .where(SmsOutbound.number == number)
+        .values(number=ERASED_NUMBER, **_blank_outbound_text())
+        .execution_options(synchronize_session=False)
+    )
+    linked = session.execute(sa.delete(SmsConversation).where(SmsConversation.number == number))
+    return {
+        "sms_inbound": inbound.rowcount or 0,
+        "sms_outbound": outbound.rowcount or 0,
+        "sms_conversations": linked.rowcount or 0,
+        "sms_numbers": _erase_number_row(session, number),
+    }
+
+
+def _blank_outbound_text() -> dict[str, None]:
+    """Every free-text column of a text sent (its error, Twilio's id, any body) set to None."""
+    blank = {}
+    for column in SmsOutbound.__table__.columns:
+        textual = isinstance(column.type, sa.String | sa.JSON)
+        if textual and column.nullable and column.name not in OUTBOUND_KEPT:
+            blank[column.name] = None
+    return blank
+
+
+def _erase_number_row(session: Session, number: str) -> int:
+    """Delete the number's row, unless it said STOP: that must be honoured, so only the
+    number and when it opted out stay."""
+    row = session.get(SmsNumber, number)
+    if row is None:
+        return 0
+    if row.opted_out_at is None:
+        session.delete(row)
+    else:
+        row.options = None
+        row.limited_at = None
+        row.opted_in_at = None
+    return 1

@@ -33,6 +33,7 @@ class Consent(Base):
     wording_version = sa.Column(sa.String(40), nullable=False)
     given_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     withdrawn_at = sa.Column(sa.DateTime)
+    erased_at = sa.Column(sa.DateTime)  # its conversation id was erased with the resident's data
 
 
 class Referral(Base):
@@ -116,6 +117,7 @@ class RiskEvent(Base):
     reviewed_by = sa.Column(sa.String(120))  # email of the link worker, as claimed_by
     reviewed_at = sa.Column(sa.DateTime)
     review_note = sa.Column(sa.Text)
+    erased_at = sa.Column(sa.DateTime)  # words, note and conversation id erased
 
 
 # The community directory, in Open Referral UK (HSDS 3) shape.

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from frontdoor.store.messaging import forget_conversation
+from frontdoor.store.link_worker import audit_erasure, erase_work_of
+from frontdoor.store.messaging import erase_number, forget_conversation, number_for_conversation
 from frontdoor.store.models import (
     RISK_WORDS_LENGTH,
     URGENCIES,
@@ -19,6 +22,7 @@ from frontdoor.store.models import (
     StatusChange,
     utcnow,
 )
+from frontdoor.store.risk_flags import erase_flags_of
 
 # No 0/O, 1/I/L or 5/S, so a reference read out over the phone is not misheard.
 REFERENCE_ALPHABET = "2346789ABCDEFGHJKMNPQRTUVWXYZ"
@@ -226,37 +230,95 @@ def personal_data_for(session: Session, conversation_id: str) -> dict[str, Any]:
     }
 
 
-def erase_personal_data(session: Session, conversation_id: str) -> int:
-    """Blank the personal details kept for this conversation, and the words that raised its
-    safety flags (each flag, its category and dates stay for the safeguarding record),
-    withdraw consent, and forget which phone number an SMS conversation id belongs to.
-    Returns how many referrals were erased."""
-    now = utcnow()
-    referrals = _referrals_of(session, conversation_id)
-    for referral in referrals:
-        referral.contact_name = None
-        referral.contact_detail = None
-        referral.contact_time = None
-        referral.what_matters = None
-        referral.plan = None
-        referral.summary = "Personal details deleted at the resident's request."
-        referral.erased_at = now
-        referral.history.append(
-            StatusChange(
-                status=referral.status,
-                changed_by="resident",
-                note="Personal details deleted on request",
-            )
-        )
-    session.execute(
-        sa.update(RiskEvent)
-        .where(RiskEvent.conversation_id == conversation_id, RiskEvent.words.is_not(None))
-        .values(words=None)
+ERASED_SUMMARY = "Personal details deleted at the resident's request."
+ERASED_ID_PREFIX = "erased-"
+NUMBER_PATTERN = re.compile(r"^\+?[0-9][0-9 ()-]{6,}$")
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def erased_id(conversation_id: str) -> str:
+    """The id the rows kept for the record carry after erasure: the same opaque id, or, when
+    the id is itself a phone number or email address (older SMS conversations, a REST sender),
+    a new one that links the erased referral to its flags but to no one."""
+    if NUMBER_PATTERN.match(conversation_id.strip()) or EMAIL_PATTERN.match(conversation_id):
+        return ERASED_ID_PREFIX + secrets.token_hex(8)
+    return conversation_id
+
+
+def phone_numbers_of(
+    conversation_id: str, referrals: list[Referral], linked: str | None
+) -> set[str]:
+    """The resident's phone numbers as the SMS tables hold them (E.164)."""
+    found = {linked} if linked else set()
+    candidates = [conversation_id] + [r.contact_detail or "" for r in referrals]
+    for text in candidates:
+        if NUMBER_PATTERN.match(text.strip()):
+            found |= {text.strip(), e164(text)}
+    return found
+
+
+def e164(text: str) -> str:
+    """A UK number as +44..., as Twilio gives it; anything else as its digits after a +."""
+    digits = re.sub(r"[^0-9]", "", text)
+    if digits.startswith("0"):
+        return "+44" + digits[1:]
+    return "+" + digits
+
+
+def erase_referral(session: Session, referral: Referral, now: datetime, by: str) -> None:
+    """Blank one referral's personal details and what link workers wrote about it; its
+    reference, level, urgency, status, outcome, town, groups and dates stay for the council's
+    counts, with erased_at saying the rest was erased."""
+    referral.contact_name = None
+    referral.contact_detail = None
+    referral.contact_time = None
+    referral.what_matters = None
+    referral.plan = None
+    referral.summary = ERASED_SUMMARY
+    referral.erased_at = now
+    referral.history.append(
+        StatusChange(status=referral.status, changed_by=by, note="Personal details deleted")
     )
+    erase_work_of(session, referral)
+    audit_erasure(session, by, referral, "personal details deleted")
+
+
+def erase_personal_data(session: Session, conversation_id: str, by: str = "resident") -> int:
+    """Erase everything kept about the person in this conversation: the referrals' details and
+    link workers' notes, the words that raised safety flags, consent (withdrawn), the SMS rows
+    of their number and which number the conversation id belongs to. Every row that stays for
+    the record gets a new, meaningless conversation id. Returns how many referrals were erased.
+    (The conversation's own events go from Rasa's tracker store.)"""
+    now = utcnow()
+    new_id = erased_id(conversation_id)
+    referrals = _referrals_of(session, conversation_id)
+    numbers = phone_numbers_of(
+        conversation_id, referrals, number_for_conversation(session, conversation_id)
+    )
+    for referral in referrals:
+        erase_referral(session, referral, now, by)
+    if not referrals:
+        audit_erasure(session, by, None, "conversation erased (no referral)")
+    erase_flags_of(session, conversation_id, new_id)
     session.execute(
         sa.update(Consent)
-        .where(Consent.conversation_id == conversation_id, Consent.withdrawn_at.is_(None))
-        .values(withdrawn_at=now)
+        .where(Consent.conversation_id == conversation_id)
+        .values(
+            withdrawn_at=sa.func.coalesce(Consent.withdrawn_at, now),
+            conversation_id=new_id,
+            erased_at=now,
+        )
+        .execution_options(synchronize_session=False)
     )
+    session.execute(
+        sa.update(Referral)
+        .where(Referral.conversation_id == conversation_id)
+        .values(conversation_id=new_id)
+        .execution_options(synchronize_session=False)
+    )
+    for number in numbers:
+        erase_number(session, number)
     forget_conversation(session, conversation_id)
     return len(referrals)

@@ -180,3 +180,16 @@ def _raise_again(session: Session, flag: RiskEvent, worker: LinkWorker) -> None:
             referral.risk = flag.category
             _history(referral, worker, f"Urgency urgent to crisis: risk flag {flag.id} confirmed")
             audit(session, worker, "urgency", referral, "urgent to crisis")
+
+
+def erase_flags_of(session: Session, conversation_id: str, erased_id: str) -> int:
+    """Blank a conversation's flags: the words, the reviewer's note and the conversation id
+    (now erased_id); the category, source, status and dates stay for the safeguarding record.
+    Returns how many flags were erased."""
+    result = session.execute(
+        sa.update(RiskEvent)
+        .where(RiskEvent.conversation_id == conversation_id)
+        .values(words=None, review_note=None, conversation_id=erased_id, erased_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

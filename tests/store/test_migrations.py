@@ -30,7 +30,7 @@ def test_rasa_events_table_survives_migrations(store_url: str) -> None:
 def test_there_is_exactly_one_head() -> None:
     """Every migration joins up: `init_db` and `alembic upgrade head` mean the same."""
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
-    assert heads == ["0006_sms_conversation_ids"]
+    assert heads == ["0007_erasure"]
 
 
 def test_flags_recorded_before_the_review_columns_are_kept_as_open(store_url: str) -> None:
@@ -48,7 +48,7 @@ def test_flags_recorded_before_the_review_columns_are_kept_as_open(store_url: st
     with engine_for(store_url).connect() as connection:
         row = connection.execute(sa.text("SELECT * FROM risk_events")).mappings().one()
         version = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
-        assert list(version.scalars()) == ["0006_sms_conversation_ids"]
+        assert list(version.scalars()) == ["0007_erasure"]
     assert (row["category"], row["status"], row["source"], row["words"]) == (
         "suicide",
         "open",

@@ -13,6 +13,7 @@ from action_helpers import run, tracker
 from actions.privacy import ActionDeleteMyData
 from actions.referrals import ActionCreateReferral
 from actions.safety import ActionCrisisResponse
+from frontdoor.redact import error_summary
 from frontdoor.store.db import engine_for, session_scope
 from frontdoor.store.messaging import link_conversation
 from frontdoor.store.referrals import record_risk
@@ -83,3 +84,16 @@ def test_deleting_details_logs_nothing_personal(
         messages, _ = run(ActionDeleteMyData(), tracker())
     assert messages
     assert_nothing_personal(caplog)
+
+
+def test_an_error_summary_names_the_kind_and_place_never_the_message() -> None:
+    def store_refuses() -> None:
+        raise ValueError(f"bad row ('Margaret', '{NUMBER}', '{WORDS}')")
+
+    try:
+        store_refuses()
+    except ValueError as error:
+        summary = error_summary(error)
+    assert summary.startswith("builtins.ValueError at test_privacy_logs.py:")
+    assert "store_refuses" in summary
+    assert [p for p in PERSONAL if p.lower() in summary.lower()] == []

@@ -31,11 +31,16 @@ def _has_events_table(session: Session) -> bool:
 
 
 def expired_conversations(session: Session, before: datetime) -> list[str]:
-    """Conversations whose newest event is older than before (naive UTC)."""
+    """Conversations whose newest event is older than before (naive UTC), except those with a
+    referral still open: a link worker's open case is not erased by the calendar."""
     if not _has_events_table(session):
         return []
+    open_cases = sa.select(Referral.conversation_id).where(
+        Referral.status != "closed", Referral.erased_at.is_(None)
+    )
     query = (
         sa.select(EVENTS.c.sender_id)
+        .where(EVENTS.c.sender_id.not_in(open_cases))
         .group_by(EVENTS.c.sender_id)
         .having(sa.func.max(EVENTS.c.timestamp) < before.replace(tzinfo=UTC).timestamp())
         .order_by(EVENTS.c.sender_id)

@@ -286,6 +286,17 @@ def test_purge_erases_old_conversations_and_old_closed_referrals_only(url: str) 
         }
 
 
+def test_purge_keeps_a_quiet_conversation_whose_referral_is_still_open(url: str) -> None:
+    fill_every_table(url, conversation="sms-open-case", closed=False)
+    add_events(url, "sms-open-case", utcnow() - timedelta(days=900))
+    with session_scope(url) as session:
+        assert retention.purge_expired(session, 24)["conversations"] == 0
+        erased = session.execute(
+            sa.select(Referral.erased_at).where(Referral.conversation_id == "sms-open-case")
+        ).scalar_one()
+    assert erased is None
+
+
 def test_purge_expired_command_prints_counts(url: str, monkeypatch, capsys) -> None:
     fill_every_table(url)
     add_events(url, CONVERSATION, utcnow() - timedelta(days=40))

@@ -26,10 +26,11 @@ class Gates:
 
 # What the service must reach (issue #8): printed on every run until it is met.
 TARGETS = Gates(recall=0.98, kind_recall=0.95, false_alarms=0.03)
-# What CI enforces today: the first release measured on the corpus (2026-11-28: recall
-# 0.967, lowest kind 0.875, false alarms 0.269), less a message or two. A change that makes
+# What CI enforces today: the release measured on the corpus less a message or two
+# (2026-11-28: recall 0.967, lowest kind 0.875, false alarms 0.269; 2026-11-29, with the
+# pieces of harmless messages learnt as harmless: 0.971, 0.925, 0.234). A change that makes
 # the safety net worse fails; raise these towards TARGETS as it improves, never lower them.
-FLOORS = Gates(recall=0.96, kind_recall=0.85, false_alarms=0.28)
+FLOORS = Gates(recall=0.965, kind_recall=0.9, false_alarms=0.24)
 CLOSE_PARAPHRASE = 0.8  # cosine of character n-grams at which two sentences count as one
 MIN_WORDS_TO_COPY = 4  # "hello" in both sets is shared vocabulary, not a copied sentence
 

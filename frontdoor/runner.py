@@ -84,6 +84,14 @@ def start_console(settings: Settings, env: dict[str, str], log=None) -> subproce
     )
 
 
+def prepare_store(env: dict[str, str]) -> None:
+    """Create the database and import the sample directory, as `make run` does."""
+    for command in (["init-db"], ["import-directory"]):
+        subprocess.run(
+            [str(BIN / "frontdoor"), *command], env=env, check=True, stdout=subprocess.DEVNULL
+        )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

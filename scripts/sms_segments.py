@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from frontdoor.runner import (
-    BIN,
     DEFAULT_MODEL,
     free_port,
+    prepare_store,
     service_env,
     start_actions,
     start_rasa,
@@ -82,10 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     settings = get_settings()
     env = service_env(settings)
-    for command in (["init-db"], ["import-directory"]):
-        subprocess.run(
-            [str(BIN / "frontdoor"), *command], env=env, check=True, stdout=subprocess.DEVNULL
-        )
+    prepare_store(env)
     log = open(tmp / "servers.log", "w")  # noqa: SIM115 - closed after the servers stop
     actions = start_actions(settings, env, log)
     rasa = start_rasa(settings, args.model, env, log)

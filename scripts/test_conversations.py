@@ -13,15 +13,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from frontdoor.runner import BIN, free_port, service_env, start_actions, stop, wait_until_up
+from frontdoor.runner import (
+    BIN,
+    free_port,
+    prepare_store,
+    service_env,
+    start_actions,
+    stop,
+    wait_until_up,
+)
 from frontdoor.settings import PROJECT_ROOT, get_settings
-
-
-def prepare_store(env: dict[str, str]) -> None:
-    for command in (["init-db"], ["import-directory"]):
-        subprocess.run(
-            [str(BIN / "frontdoor"), *command], env=env, check=True, stdout=subprocess.DEVNULL
-        )
 
 
 def main() -> int:

@@ -13,7 +13,6 @@ import asyncio
 import json
 import os
 import secrets
-import subprocess
 import threading
 import time
 import urllib.error
@@ -31,9 +30,9 @@ import sqlalchemy as sa
 from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from bot.channels.limits import TURN_MARGIN_SECONDS
 from frontdoor.runner import (
-    BIN,
     DEFAULT_MODEL,
     free_port,
+    prepare_store,
     service_env,
     start_rasa,
     stop,
@@ -200,10 +199,7 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
         os.environ.pop(name, None)
     settings = get_settings()
     env = service_env(settings)
-    for command in (["init-db"], ["import-directory"]):
-        subprocess.run(
-            [str(BIN / "frontdoor"), *command], env=env, check=True, stdout=subprocess.DEVNULL
-        )
+    prepare_store(env)
     _leave_a_text_under_way(settings.database_url)
     actions = HangingActions(settings.actions_port).hang()
     log = open(Path(tmp) / "servers.log", "w")  # noqa: SIM115 - closed after the server stops

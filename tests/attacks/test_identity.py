@@ -16,7 +16,6 @@ import json
 import os
 import re
 import secrets
-import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -31,9 +30,9 @@ from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from bot.channels.signature import sign
 from frontdoor.console.rasa_client import RasaClient
 from frontdoor.runner import (
-    BIN,
     DEFAULT_MODEL,
     free_port,
+    prepare_store,
     service_env,
     start_actions,
     start_rasa,
@@ -139,10 +138,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         os.environ.pop(name, None)
     settings = get_settings()
     env = service_env(settings)
-    for command in (["init-db"], ["import-directory"]):
-        subprocess.run(
-            [str(BIN / "frontdoor"), *command], env=env, check=True, stdout=subprocess.DEVNULL
-        )
+    prepare_store(env)
     log = open(Path(tmp) / "servers.log", "w")  # noqa: SIM115 - closed after the servers stop
     actions = start_actions(settings, env, log)
     rasa = start_rasa(settings, DEFAULT_MODEL, env, log)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from frontdoor.runner import (
-    BIN,
     DEFAULT_MODEL,
     free_port,
+    prepare_store,
     service_env,
     start_actions,
     start_rasa,
@@ -64,10 +63,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):
     os.environ.pop("RASA_URL", None)
     settings = get_settings()
     env = service_env(settings)
-    for command in (["init-db"], ["import-directory"]):
-        subprocess.run(
-            [str(BIN / "frontdoor"), *command], env=env, check=True, stdout=subprocess.DEVNULL
-        )
+    prepare_store(env)
     log = open(Path(tmp) / "servers.log", "w")  # noqa: SIM115 - closed after the servers stop
     actions = start_actions(settings, env, log)
     rasa = start_rasa(settings, DEFAULT_MODEL, env, log)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -18,9 +17,9 @@ from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from bot.channels.sender import TwilioSender
 from bot.channels.sms import SmsInput
 from frontdoor.runner import (
-    BIN,
     DEFAULT_MODEL,
     free_port,
+    prepare_store,
     service_env,
     start_actions,
     start_rasa,
@@ -98,10 +97,7 @@ def sms_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SmsAssis
         os.environ.pop(name, None)
     settings = get_settings()
     env = service_env(settings)
-    for command in (["init-db"], ["import-directory"]):
-        subprocess.run(
-            [str(BIN / "frontdoor"), *command], env=env, check=True, stdout=subprocess.DEVNULL
-        )
+    prepare_store(env)
     log = open(Path(tmp) / "servers.log", "w")  # noqa: SIM115 - closed after the servers stop
     actions = start_actions(settings, env, log)
     rasa = start_rasa(settings, DEFAULT_MODEL, env, log)

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh store on SQLite, and on PostgreSQL when it is there."""
+"""Shared fixtures: a fresh store on SQLite, and on PostgreSQL when it is there; the real
+assistant, started once for every suite that talks to it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from assistant_servers import Assistant, running_assistant
 
 from frontdoor.cli import SAMPLE_DIRECTORY
 from frontdoor.directory.importer import import_services, read_services
@@ -80,3 +82,10 @@ def pg_url(monkeypatch) -> Iterator[str]:
 def store_url(request) -> str:
     """The store on each database the service supports."""
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    """The real Rasa and action servers (REST, and SMS through a fake Twilio), once per run."""
+    with running_assistant(tmp_path_factory.mktemp("assistant")) as running:
+        yield running

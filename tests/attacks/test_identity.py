@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
 import time
@@ -21,10 +20,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from assistant_servers import ACCOUNT, AUTH_TOKEN, OUR_NUMBER, Assistant
 
 from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from bot.channels.signature import sign
@@ -32,21 +31,15 @@ from frontdoor.console.rasa_client import RasaClient
 from frontdoor.runner import (
     DEFAULT_MODEL,
     free_port,
-    prepare_store,
-    service_env,
-    start_actions,
     start_rasa,
     stop,
     wait_until_up,
 )
-from frontdoor.settings import derived_secret, get_settings
+from frontdoor.settings import derived_secret
 from frontdoor.sms import sms_conversation_id
 
 pytestmark = pytest.mark.e2e
 
-ACCOUNT = "AC" + "1" * 32
-TWILIO_TOKEN = "attack-suite-twilio-token"
-OUR_NUMBER = "+447700900000"
 RESIDENT = "+447700900451"
 NAME = "Margaret"
 CONTACT = "07700 900451"
@@ -112,62 +105,34 @@ class Servers:
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    """The action server and two Rasa servers (REST on, REST off) over one store, texting
-    through a fake Twilio API; an SMS resident has made a referral."""
-    if not DEFAULT_MODEL.exists():
-        pytest.fail(f"no trained model at {DEFAULT_MODEL}: run `make train` (make test does)")
-    tmp = tmp_path_factory.mktemp("attacks_identity")
-    fake = FakeTwilio().start()
-    saved = dict(os.environ)
-    secret = secrets.token_hex(16)
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{tmp}/frontdoor.db",
-        ACTIONS_PORT=str(free_port()),
-        RASA_PORT=str(free_port()),
-        RASA_API_TOKEN=secrets.token_hex(16),
-        SMS_ID_SECRET=secret,
-        REST_CHANNEL_ENABLED="true",
-        TWILIO_ACCOUNT_SID=ACCOUNT,
-        TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
-        TWILIO_NUMBER=OUR_NUMBER,
-        TWILIO_API_BASE_URL=fake.base_url,
-        SMS_RATE_LIMIT="500",
-    )
-    for name in ("RASA_URL", "SMS_PUBLIC_BASE_URL", "ACTIONS_TOKEN"):
-        os.environ.pop(name, None)
-    settings = get_settings()
-    env = service_env(settings)
-    prepare_store(env)
-    log = open(Path(tmp) / "servers.log", "w")  # noqa: SIM115 - closed after the servers stop
-    actions = start_actions(settings, env, log)
-    rasa = start_rasa(settings, DEFAULT_MODEL, env, log)
-    os.environ.update(RASA_PORT=str(free_port()), REST_CHANNEL_ENABLED="false")
-    closed_settings = get_settings()
-    closed = start_rasa(closed_settings, DEFAULT_MODEL, service_env(closed_settings), log)
-    processes = (rasa, closed, actions)
-    rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
-    closed_url = f"http://127.0.0.1:{closed_settings.rasa_port}"
+def servers(assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """The shared servers (REST on), and a second Rasa server with REST off over the same
+    store and action server, as in production; an SMS resident has made a referral."""
+    env = {**assistant.env, "RASA_PORT": str(free_port()), "REST_CHANNEL_ENABLED": "false"}
+    log_path = tmp_path_factory.mktemp("attacks_identity") / "closed.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed after the server stops
+    closed = start_rasa(None, DEFAULT_MODEL, env, log)
+    closed_url = f"http://127.0.0.1:{env['RASA_PORT']}"
     try:
-        wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
-        wait_until_up(f"{rasa_url}/", 600, rasa)  # two models load at once: allow for it
         wait_until_up(f"{closed_url}/", 600, closed)
-        sms = SmsClient(f"{rasa_url}/webhooks/sms/webhook", TWILIO_TOKEN, fake, OUR_NUMBER)
         found = Servers(
-            rasa_url, closed_url, settings.rasa_api_token, secret, settings.database_url, fake, sms
+            assistant.rasa_url,
+            closed_url,
+            assistant.token,
+            assistant.sms_id_secret,
+            assistant.database_url,
+            assistant.fake,
+            assistant.sms,
         )
-        found.reference = _make_referral(sms)
+        found.reference = _make_referral(assistant.sms)
         yield found
     except Exception:
         log.flush()
-        print((Path(tmp) / "servers.log").read_text()[-8000:])
+        print(log_path.read_text()[-8000:])
         raise
     finally:
-        stop(*processes)
+        stop(closed)
         log.close()
-        fake.stop()
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def _make_referral(sms: SmsClient) -> str:
@@ -257,7 +222,7 @@ def test_the_conversation_id_cannot_be_worked_out_without_the_secret(
         sms_conversation_id(RESIDENT, derived_secret("", "sms-conversation-ids")),
         sms_conversation_id(RESIDENT, servers.token),  # the API token itself is not the key
         sms_conversation_id(RESIDENT, "change-me-local-only"),
-        sms_conversation_id(RESIDENT, TWILIO_TOKEN),
+        sms_conversation_id(RESIDENT, AUTH_TOKEN),
         "sms-" + hmac.new(RESIDENT.encode(), b"", hashlib.sha256).hexdigest()[:32],
     ]
     guesses += [sms_conversation_id(RESIDENT, secrets.token_hex(16)) for _ in range(50)]

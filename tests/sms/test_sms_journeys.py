@@ -23,27 +23,24 @@ def number() -> str:
     return f"+447700900{uuid.uuid4().int % 1000:03d}"
 
 
-def tracker(sms_assistant, conversation_id: str) -> dict:
+def tracker(assistant, conversation_id: str) -> dict:
     """The conversation as Rasa's HTTP API gives it (the id in the path as it is)."""
-    url = (
-        f"{sms_assistant.rasa_url}/conversations/{conversation_id}/tracker"
-        f"?token={sms_assistant.token}"
-    )
+    url = f"{assistant.rasa_url}/conversations/{conversation_id}/tracker?token={assistant.token}"
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.loads(response.read())
 
 
-def wait_for_texts(sms_assistant, resident: str, count: int) -> list[str]:
+def wait_for_texts(assistant, resident: str, count: int) -> list[str]:
     """The texts sent to the resident, once there are at least count of them."""
     deadline = time.monotonic() + 30
-    while len(sms_assistant.fake.to(resident)) < count:
-        assert time.monotonic() < deadline, sms_assistant.fake.to(resident)
+    while len(assistant.fake.to(resident)) < count:
+        assert time.monotonic() < deadline, assistant.fake.to(resident)
         time.sleep(0.2)
-    return sms_assistant.fake.to(resident)
+    return assistant.fake.to(resident)
 
 
-def test_level_3_by_text_from_first_message_to_a_stored_referral(sms_assistant) -> None:
-    client, resident = sms_assistant.client, number()
+def test_level_3_by_text_from_first_message_to_a_stored_referral(assistant) -> None:
+    client, resident = assistant.sms, number()
     steps = [
         ("hello", "Reply 1, 2 or 3."),
         ("3", "Is that OK? Reply 1 or 2."),  # 3: Talk to a person
@@ -65,14 +62,14 @@ def test_level_3_by_text_from_first_message_to_a_stored_referral(sms_assistant) 
     assert max(segments(body) for body in sent[1:]) <= 3
     reference = re.search(r"FD-[A-Z0-9]+", sent[-1]).group(0)
 
-    with session_scope(sms_assistant.database_url) as session:
+    with session_scope(assistant.database_url) as session:
         [referral] = [r for r in list_referrals(session) if r.reference == reference]
         stored = (referral.level, referral.channel, referral.conversation_id)
         contact = (referral.contact_name, referral.contact_method, referral.contact_detail)
-    assert stored == (3, "sms", sms_assistant.conversation_id(resident))
+    assert stored == (3, "sms", assistant.conversation_id(resident))
     assert contact[0] == "Margaret" and contact[2] == "07700 900123"
 
-    engine = sa.create_engine(sms_assistant.database_url, future=True)
+    engine = sa.create_engine(assistant.database_url, future=True)
     with engine.connect() as connection:
         rows = connection.execute(
             sa.text("select kind, reference, status from sms_outbound where number = :n"),
@@ -80,31 +77,31 @@ def test_level_3_by_text_from_first_message_to_a_stored_referral(sms_assistant) 
         ).all()
     assert len(rows) == len(steps)
     assert ("referral", reference, "sent") in [tuple(r) for r in rows]
-    assert [m for m in sms_assistant.fake.sent if m["To"] == resident][-1].get("StatusCallback")
+    assert [m for m in assistant.fake.sent if m["To"] == resident][-1].get("StatusCallback")
 
 
-def test_crisis_over_sms_gets_the_numbers_first(sms_assistant) -> None:
-    client, resident = sms_assistant.client, number()
+def test_crisis_over_sms_gets_the_numbers_first(assistant) -> None:
+    client, resident = assistant.sms, number()
     client.text(resident, "find a group")
     [reply] = client.text(resident, "i wanna kms")
     assert "116 123" in reply and "999" in reply and "85258" in reply
     assert is_gsm7(reply)
 
 
-def test_the_same_text_delivered_twice_is_answered_once(sms_assistant) -> None:
-    client, resident = sms_assistant.client, number()
+def test_the_same_text_delivered_twice_is_answered_once(assistant) -> None:
+    client, resident = assistant.sms, number()
     sid = "SM" + uuid.uuid4().hex
     assert client.post(resident, "hello", sid=sid) == 200
     client.text(resident, "find a group")  # waits for replies to both
     assert client.post(resident, "hello", sid=sid) == 200
     assert len(client.text(resident, "walking")) == 1
-    events = tracker(sms_assistant, sms_assistant.conversation_id(resident))["events"]
+    events = tracker(assistant, assistant.conversation_id(resident))["events"]
     said = [e["text"] for e in events if e["event"] == "user"]
     assert said == ["hello", "/find_group", "walking"]  # the words of option 1 pick it
 
 
-def test_stop_then_silence_then_start(sms_assistant) -> None:
-    client, resident = sms_assistant.client, number()
+def test_stop_then_silence_then_start(assistant) -> None:
+    client, resident = assistant.sms, number()
     [confirm] = client.text(resident, "STOP")
     assert "START" in confirm
     client.post(resident, "hello")
@@ -114,47 +111,47 @@ def test_stop_then_silence_then_start(sms_assistant) -> None:
     assert "STOP" in help_text
 
 
-def test_a_link_worker_reply_reaches_the_residents_phone(sms_assistant) -> None:
-    client, resident = sms_assistant.client, number()
+def test_a_link_worker_reply_reaches_the_residents_phone(assistant) -> None:
+    client, resident = assistant.sms, number()
     client.text(resident, "hello")
-    before = len(sms_assistant.fake.to(resident))
+    before = len(assistant.fake.to(resident))
     url = (
-        f"{sms_assistant.rasa_url}/conversations/{sms_assistant.conversation_id(resident)}"
-        f"/execute?output_channel=latest&token={sms_assistant.token}"
+        f"{assistant.rasa_url}/conversations/{assistant.conversation_id(resident)}"
+        f"/execute?output_channel=latest&token={assistant.token}"
     )
     body = json.dumps({"name": "utter_goodbye"}).encode()
     request = urllib.request.Request(url, body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 200
     deadline = time.monotonic() + 30
-    while len(sms_assistant.fake.to(resident)) == before:
+    while len(assistant.fake.to(resident)) == before:
         assert time.monotonic() < deadline, "nothing pushed"
         time.sleep(0.2)
-    assert sms_assistant.fake.to(resident)[-1].startswith("Goodbye")
+    assert assistant.fake.to(resident)[-1].startswith("Goodbye")
 
 
 def test_a_link_worker_from_the_console_reaches_the_sms_residents_own_conversation(
-    sms_assistant,
+    assistant,
 ) -> None:
     """Take over, reply and hand back land in the resident's tracker and on their phone."""
-    client, resident = sms_assistant.client, number()
-    conversation = sms_assistant.conversation_id(resident)
+    client, resident = assistant.sms, number()
+    conversation = assistant.conversation_id(resident)
     client.text(resident, "hello")
-    before = len(sms_assistant.fake.to(resident))
-    rasa = RasaClient(sms_assistant.rasa_url, sms_assistant.token)
+    before = len(assistant.fake.to(resident))
+    rasa = RasaClient(assistant.rasa_url, assistant.token)
     rasa.take_over(conversation, "Sam")
     rasa.reply(conversation, "Hello from Sam")
     rasa.hand_back(conversation)
-    pushed = wait_for_texts(sms_assistant, resident, before + 3)[before:]
+    pushed = wait_for_texts(assistant, resident, before + 3)[before:]
     assert pushed[0].startswith("Hello, this is Sam, a link worker")
     assert pushed[1] == "Sam (link worker): Hello from Sam"
     assert pushed[2].startswith("Sam has handed you back")
 
-    events = tracker(sms_assistant, conversation)["events"]
+    events = tracker(assistant, conversation)["events"]
     kinds = [e["event"] for e in events]
     assert "pause" in kinds and kinds.index("pause") < kinds.index("resume")
     assert any(e.get("name") == "link_worker_message" and e.get("value") for e in events)
-    engine = sa.create_engine(sms_assistant.database_url, future=True)
+    engine = sa.create_engine(assistant.database_url, future=True)
     with engine.connect() as connection:
         senders = set(
             connection.execute(sa.text("select distinct sender_id from events")).scalars()
@@ -166,15 +163,15 @@ def test_a_link_worker_from_the_console_reaches_the_sms_residents_own_conversati
     assert "Reply 1, 2 or 3." in back
 
 
-def test_delete_my_details_by_text_also_unlinks_the_number(sms_assistant) -> None:
-    client, resident = sms_assistant.client, number()
-    conversation = sms_assistant.conversation_id(resident)
+def test_delete_my_details_by_text_also_unlinks_the_number(assistant) -> None:
+    client, resident = assistant.sms, number()
+    conversation = assistant.conversation_id(resident)
     for said in ("hello", "3", "1", "Margaret", "text", "07700 900451", "evenings", "1"):
         replies = client.text(resident, said)
     assert "Your reference is" in replies[-1]
 
     def linked() -> list:
-        engine = sa.create_engine(sms_assistant.database_url, future=True)
+        engine = sa.create_engine(assistant.database_url, future=True)
         with engine.connect() as connection:
             query = "select number from sms_conversations where conversation_id = :c"
             return connection.execute(sa.text(query), {"c": conversation}).all()
@@ -183,6 +180,6 @@ def test_delete_my_details_by_text_also_unlinks_the_number(sms_assistant) -> Non
     client.text(resident, "delete my details")
     client.text(resident, "yes")
     assert linked() == []
-    with session_scope(sms_assistant.database_url) as session:
+    with session_scope(assistant.database_url) as session:
         [referral] = [r for r in list_referrals(session) if r.conversation_id == conversation]
         assert referral.erased_at is not None and referral.contact_detail is None

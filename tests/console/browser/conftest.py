@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import importlib.util
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,18 +22,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from frontdoor.console.app import create_app
 from frontdoor.console.rasa_client import RasaClient
 from frontdoor.runner import free_port
-from frontdoor.settings import PROJECT_ROOT, get_settings
+from frontdoor.settings import get_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
-
-# The real assistant (Rasa and the action server), shared with tests/e2e.
-_spec = importlib.util.spec_from_file_location(
-    "frontdoor_e2e_conftest", PROJECT_ROOT / "tests" / "e2e" / "conftest.py"
-)
-_e2e = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _e2e
-_spec.loader.exec_module(_e2e)
-assistant = _e2e.assistant
 
 
 @dataclass

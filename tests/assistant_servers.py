@@ -1,0 +1,131 @@
+"""The real assistant, started once for the whole test run: the action server and the Rasa
+server on free ports over a fresh SQLite store, with REST on and SMS texting through a fake
+Twilio REST API. The e2e, SMS, journey and browser suites all talk to this one pair (each
+Rasa start loads the model, which costs a minute of CI), each with its own residents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.channels.fake_twilio import FakeTwilio, SmsClient
+from frontdoor.runner import (
+    DEFAULT_MODEL,
+    free_port,
+    prepare_store,
+    service_env,
+    start_actions,
+    start_rasa,
+    stop,
+    wait_until_up,
+)
+from frontdoor.settings import get_settings
+from frontdoor.sms import sms_conversation_id
+
+ACCOUNT = "AC" + "0" * 32
+AUTH_TOKEN = "shared-servers-auth-token"
+OUR_NUMBER = "+447700900000"
+
+
+@dataclass
+class Assistant:
+    """What the tests reach: REST, signed SMS, the tracker and the store."""
+
+    rasa_url: str
+    token: str
+    database_url: str
+    console_port: int  # the web chat page's port: the Rasa server allows calls from it
+    sms: SmsClient
+    fake: FakeTwilio
+    sms_id_secret: str
+    env: dict[str, str]  # the servers' environment, for a test that starts a variant beside them
+
+    def send(self, sender: str, text: str) -> list[dict]:
+        """What the resident sees after saying text (REST webhook)."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def tracker(self, sender: str) -> dict:
+        url = f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.loads(response.read())
+
+    def conversation_id(self, number: str) -> str:
+        """The opaque conversation id a phone number texts under."""
+        return sms_conversation_id(number, self.sms_id_secret)
+
+
+def _settings_for(folder: Path, fake: FakeTwilio) -> dict[str, str]:
+    return {
+        "DATABASE_URL": f"sqlite:///{folder}/frontdoor.db",
+        "ACTIONS_PORT": str(free_port()),
+        "RASA_PORT": str(free_port()),
+        "RASA_API_TOKEN": secrets.token_hex(12),
+        "CONSOLE_PORT": str(free_port()),
+        "REST_CHANNEL_ENABLED": "true",
+        "TWILIO_ACCOUNT_SID": ACCOUNT,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_NUMBER": OUR_NUMBER,
+        "TWILIO_API_BASE_URL": fake.base_url,
+        "SMS_RATE_LIMIT": "1000",
+        "SMS_ID_SECRET": secrets.token_hex(16),
+    }
+
+
+@contextmanager
+def running_assistant(folder: Path) -> Iterator[Assistant]:
+    """Start both servers with the settings in the environment, and put it back afterwards."""
+    if not DEFAULT_MODEL.exists():
+        raise RuntimeError(
+            f"no trained model at {DEFAULT_MODEL}: run `make train` (make test does)"
+        )
+    fake = FakeTwilio().start()
+    saved = dict(os.environ)
+    os.environ.update(_settings_for(folder, fake))
+    for name in ("RASA_URL", "SMS_PUBLIC_BASE_URL"):
+        os.environ.pop(name, None)
+    settings = get_settings()
+    env = service_env(settings)
+    log_path = folder / "servers.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed after the servers stop
+    actions = rasa = None
+    try:
+        prepare_store(env)
+        actions = start_actions(settings, env, log)
+        rasa = start_rasa(settings, DEFAULT_MODEL, env, log)
+        wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
+        rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
+        wait_until_up(f"{rasa_url}/", 300, rasa)
+        yield Assistant(
+            rasa_url,
+            settings.rasa_api_token,
+            settings.database_url,
+            settings.console_port,
+            SmsClient(f"{rasa_url}/webhooks/sms/webhook", AUTH_TOKEN, fake, OUR_NUMBER),
+            fake,
+            settings.sms_id_secret,
+            env,
+        )
+    except Exception:
+        log.flush()
+        print(log_path.read_text()[-8000:])
+        raise
+    finally:
+        stop(*[p for p in (rasa, actions) if p is not None])
+        log.close()
+        fake.stop()
+        os.environ.clear()
+        os.environ.update(saved)

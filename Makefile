@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed
 TRAINING := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard data/nlu/*.yml) \
 	$(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml) $(wildcard bot/components/*.py) \
 	$(wildcard data/safety/*.yml) frontdoor/safety/lexicon.yml \
-	$(addprefix frontdoor/safety/,categories.py lexicon.py model.py training.py) \
+	$(addprefix frontdoor/safety/,categories.py lexicon.py model.py ngrams.py training.py) \
 	$(wildcard frontdoor/embeddings/*)
 # The risk classifier's thresholds are set with the lexicon, so both train again when it changes.
 RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu data/rules data/stories

@@ -15,11 +15,14 @@ from actions.messages import say
 from frontdoor.directory.places import resolve_place
 
 FAILURES_SLOT = "form_failures"
+LEVEL_SLOT = "triage_level"
 WAY_OUT_AFTER = 2
 
 
 class FrontdoorFormValidation(FormValidationAction, ABC):
     """A form that says kindly what was wrong and, after repeated failures, how to get out."""
+
+    level: int | None = None  # the care navigation level this form belongs to
 
     @abstractmethod
     def name(self) -> str:
@@ -41,7 +44,14 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
             if isinstance(output, dict):
                 slots.update(output)
                 tracker.slots.update(output)  # later checks see this answer
-        return [SlotSet(slot, value) for slot, value in slots.items()]
+        return [SlotSet(slot, value) for slot, value in slots.items()] + self._level(tracker)
+
+    def _level(self, tracker: Tracker) -> list[EventType]:
+        """The highest level the conversation has reached: a search inside a plan stays 2."""
+        current = tracker.get_slot(LEVEL_SLOT)
+        if self.level is None or (current is not None and int(current) >= self.level):
+            return []
+        return [SlotSet(LEVEL_SLOT, self.level)]
 
     def accept(self, slot: str, value: Any) -> dict[str, Any]:
         """Keep the answer and forget earlier failures."""
@@ -50,7 +60,12 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
     def reject(
         self, slot: str, response: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
-        """Say what was wrong, ask again, and offer a way out when it keeps failing."""
+        """Say what was wrong, ask again, and offer a way out when it keeps failing; a
+        question typed instead of an answer is answered, and the form asks again."""
+        from actions.questions import answer_in_passing  # it imports the group actions
+
+        if answer_in_passing(dispatcher, tracker):
+            return {slot: None}
         failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
         say(dispatcher, response)
         if failures >= WAY_OUT_AFTER:

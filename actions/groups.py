@@ -24,6 +24,8 @@ SUGGESTIONS = 3
 class ValidateGroupSearchForm(FrontdoorFormValidation):
     """Ask only for what is missing: the kind of group, and where."""
 
+    level = 1
+
     def name(self) -> str:
         return "validate_group_search_form"
 
@@ -87,10 +89,15 @@ def age_said(tracker: Tracker) -> int | None:
     return int(found.group(1) or found.group(2)) if found else None
 
 
+def _how_far(group: dict[str, Any]) -> str:
+    miles = group.get("miles")
+    return f" ({miles:.0f} miles away)" if miles and miles > NEAR_WORDING_MILES else ""
+
+
 def short_text(groups: list[dict[str, Any]]) -> str:
     """The groups as compact lines that read well without the cards."""
     lines = [
-        f"{n}. {g['name']}: {g['when']}, {g['where']}. {g['cost']}. {g['contact']}"
+        f"{n}. {g['name']}: {g['when']}, {g['where']}{_how_far(g)}. {g['cost']}. {g['contact']}"
         for n, g in enumerate(groups, start=1)
     ]
     return to_gsm7("\n".join(lines))
@@ -114,9 +121,11 @@ class ActionSuggestGroups(Action):
         if not groups:
             say(dispatcher, "no_more_groups" if more else "no_groups", place=place)
             return [SlotSet("suggested_groups", shown)]
+        far = any((g.get("miles") or 0) > NEAR_WORDING_MILES for g in groups)
+        found = "groups_found" if len(groups) > 1 else "group_found"
         say(
             dispatcher,
-            "groups_found" if len(groups) > 1 else "group_found",
+            f"{found}_further" if far and request.town else found,
             count=len(groups),
             place=place,
             groups=short_text(groups),
@@ -146,6 +155,8 @@ FREE = re.compile(
     r"(?<!i'm )(?<!i am )\bfree\b(?! (in|on|at|after|during|most|every)\b)|\bno cost\b|\bnot? (have to )?pay|afford|cost(s)? nothing|don'?t cost",
     re.I,
 )
+# Groups further than this are not called "near": the reply says how far each one is.
+NEAR_WORDING_MILES = 5.0
 CLOSER = re.compile(r"\b(closer|nearer|nearby|near me|too far|not so far|close to home)\b", re.I)
 
 

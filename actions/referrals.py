@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -40,6 +41,15 @@ def texting_number(tracker: Tracker) -> str | None:
         return None
     with session_scope() as session:
         return number_for_conversation(session, tracker.sender_id)
+
+
+# "oh sorry, it's Gwen", "no, my name is Gwen": the words before the name
+_NAME_LEAD = re.compile(
+    r"^(?:(?:oh|ah|um|erm|sorry|no|yes|ok|okay|well|right|hello|hi)\b[\s,.!]*)*"
+    r"(?:(?:my name is|my name's|my names|the name is|i am|i'm|im|call me|it's|its|it is|"
+    r"this is)\s+)?",
+    re.IGNORECASE,
+)
 
 
 class ValidateReferralForm(FrontdoorFormValidation):
@@ -80,9 +90,7 @@ class ValidateReferralForm(FrontdoorFormValidation):
         when sent); "yes", "skip" or a number is not a name."""
         name = " ".join("".join(ch for ch in str(slot_value or "") if ch.isprintable()).split())
         name = name.strip(" .!")
-        for lead in ("my name is ", "i am ", "i'm ", "im ", "call me ", "it's ", "its "):
-            if name.lower().startswith(lead):
-                name = name[len(lead) :]
+        name = _NAME_LEAD.sub("", name) or name
         if len(name) > 60 or not contact.is_a_name(name):
             return self.reject("contact_name", "name_unclear", dispatcher, tracker)
         return self.accept("contact_name", name)
@@ -131,7 +139,10 @@ class ValidateReferralForm(FrontdoorFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
+        """Any words about when suit them ("when he is at work" too), not a town or a question."""
         text = to_gsm7(" ".join(str(slot_value or "").split())).strip(" .")
+        if not contact.is_a_contact_time(text):
+            return self.reject("contact_time", "time_unclear", dispatcher, tracker)
         return self.accept("contact_time", text[:120] or "any time")
 
     def validate_referral_confirmed(

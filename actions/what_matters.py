@@ -48,6 +48,8 @@ def _free_text_validator(slot: str):
 class ValidateWhatMattersForm(FrontdoorFormValidation):
     """Each answer is the resident's own words; any can be skipped."""
 
+    level = 2
+
     def name(self) -> str:
         return "validate_what_matters_form"
 

@@ -44,8 +44,15 @@ def contact_method(text: str) -> str | None:
 _NOT_NAMES = {
     "yes", "yes please", "yeah", "yep", "no", "nope", "no thanks", "ok", "okay", "hello", "hi",
     "skip", "none", "nothing", "dunno", "not sure", "why", "what", "thanks", "thank you",
-    "please", "anonymous", "n/a", "na", "test",
+    "please", "anonymous", "n/a", "na", "test", "help", "start again", "menu",
 }  # fmt: skip
+# A question typed where an answer was asked for: "is this confidential?", "how much is it"
+_QUESTION = re.compile(
+    r"\?\s*$|^(?:is|are|what|whats|what's|how|who|why|when|where|can|could|does|do|will|"
+    r"would|should)\b.*\b(?:this|it|you|i|me|there|they|that|cost|pay|free|safe|private|"
+    r"confidential|happen|happens|work|works)\b",
+    re.IGNORECASE,
+)
 _SAME_NUMBER = re.compile(
     r"\b(?:this|same|my|the)\s+(?:number|one|mobile|phone)\b|\buse this\b|"
     r"\b(?:texting|messaging)\s+(?:you\s+)?(?:from|on)\b|\bthis\s+phone\b",
@@ -57,7 +64,18 @@ def is_a_name(text: str) -> bool:
     """A name as a person might type it, in any script; not "yes", "skip" or a number."""
     words = " ".join(text.split()).strip(" .!?").lower()
     letters = [ch for ch in words if ch.isalpha()]
-    return len(letters) >= 2 and words not in _NOT_NAMES and not any(ch.isdigit() for ch in words)
+    return (
+        len(letters) >= 2
+        and words not in _NOT_NAMES
+        and not any(ch.isdigit() for ch in words)
+        and not is_a_question(text)
+        and len(words.split()) <= 6
+    )
+
+
+def is_a_question(text: str) -> bool:
+    """True for a question typed where an answer was asked for."""
+    return bool(_QUESTION.search(" ".join(text.split())))
 
 
 def means_same_number(text: str) -> bool:
@@ -96,3 +114,29 @@ def _spaced(digits: str) -> str:
     if digits.startswith("02") and len(digits) == 11:
         return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
     return f"{digits[:5]} {digits[5:]}"
+
+
+_TIME_WORDS = re.compile(
+    r"\b(?:morning|mornings|afternoon|afternoons|evening|evenings|night|lunch|lunchtime|noon|"
+    r"day|days|daytime|weekday|weekdays|weekend|weekends|week|today|tomorrow|any\s?time|"
+    r"whenever|when|before|after|between|until|till|from|early|late|"
+    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mondays|tuesdays|"
+    r"wednesdays|thursdays|fridays|saturdays|sundays|am|pm|o'?clock|\d{1,2}(?:[:.]\d{2})?"
+    r"(?:am|pm)?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_only_a_place(text: str) -> bool:
+    """True when an answer to "when is a good time?" is a town or postcode and no time."""
+    from frontdoor.directory.places import resolve_place
+
+    return not _TIME_WORDS.search(text) and resolve_place(text) is not None
+
+
+def is_a_contact_time(text: str) -> bool:
+    """Any words about when suits them, but not a town alone nor a question."""
+    if is_a_question(text) and not _TIME_WORDS.search(text):
+        return False
+    return not is_only_a_place(text)

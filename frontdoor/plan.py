@@ -163,17 +163,49 @@ def gather(slots: dict) -> WhatMatters:
     )
 
 
+_RELATIVES = (
+    r"mum|mam|mom|mother|dad|father|husband|wife|partner|son|daughter|nan|nana|gran|granny|"
+    r"grandma|grandad|grandpa|grandson|granddaughter|grandchild|brother|sister|aunt|auntie|"
+    r"uncle|neighbour|friend|cousin|nephew|niece|boy|girl|lad|kids?|children|child"
+)
+_SOMEONE = re.compile(
+    rf"\b(?:my|our)\s+(?:{_RELATIVES})\b|\b(?:she|he|her|him|his|hers|they|them|their)\b"
+)
+_MYSELF = re.compile(r"\b(?:i|me|my|i'm|im|i've|ive|i'd|myself|mine)\b")
+
+
+def about_someone_else(answers: WhatMatters) -> bool:
+    """True when the answers speak of another person ("she loves drawing", "my dad needs
+    company") more than of the resident: the plan is then read back about them."""
+    text = " ".join(
+        t or ""
+        for t in (
+            answers.what_matters,
+            answers.getting_in_way,
+            answers.would_like_different,
+            answers.enjoys,
+            answers.barriers_text,
+        )
+    ).lower()
+    others = len(_SOMEONE.findall(text))
+    mine = len(_MYSELF.findall(_SOMEONE.sub(" ", text)))
+    return others > mine
+
+
 def plan_text(answers: WhatMatters) -> str:
-    """The plan in a few short sentences, in the resident's own words where we have them."""
+    """The plan in a few short sentences, in the resident's own words where we have them,
+    about the person it is for."""
+    they = about_someone_else(answers)
     parts = []
     if answers.what_matters:
         parts.append(f"What matters most: {answers.what_matters}.")
     if answers.getting_in_way:
         parts.append(f"What gets in the way: {answers.getting_in_way}.")
     if answers.would_like_different:
-        parts.append(f"What you would like: {answers.would_like_different}.")
+        who = "they" if they else "you"
+        parts.append(f"What {who} would like: {answers.would_like_different}.")
     if answers.enjoys:
-        parts.append(f"You enjoy: {answers.enjoys}.")
+        parts.append(f"{'They' if they else 'You'} enjoy: {answers.enjoys}.")
     parts.append(_next_step(answers))
     return " ".join(parts)
 

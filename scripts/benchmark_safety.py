@@ -68,7 +68,7 @@ def main() -> int:
         parts = pieces(text)
         vectors = encoder.encode(parts)
         enc = timed(lambda parts=parts: encoder.encode(parts), args.repeat)
-        cls = timed(lambda v=vectors: model.probabilities(v), args.repeat)
+        cls = timed(lambda p=parts, v=vectors: model.probabilities(p, v), args.repeat)
         import frontdoor.safety.model as model_module
 
         original = model_module.encoder

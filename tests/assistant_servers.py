@@ -26,7 +26,7 @@ from frontdoor.runner import (
     stop,
     wait_until_up,
 )
-from frontdoor.settings import get_settings
+from frontdoor.settings import Settings, get_settings
 from frontdoor.sms import sms_conversation_id
 
 ACCOUNT = "AC" + "0" * 32
@@ -45,7 +45,7 @@ class Assistant:
     sms: SmsClient
     fake: FakeTwilio
     sms_id_secret: str
-    env: dict[str, str]  # the servers' environment, for a test that starts a variant beside them
+    settings: Settings  # the servers' settings, for a test that starts a variant beside them
 
     def send(self, sender: str, text: str) -> list[dict]:
         """What the resident sees after saying text (REST webhook)."""
@@ -117,7 +117,7 @@ def running_assistant(folder: Path) -> Iterator[Assistant]:
             SmsClient(f"{rasa_url}/webhooks/sms/webhook", AUTH_TOKEN, fake, OUR_NUMBER),
             fake,
             settings.sms_id_secret,
-            env,
+            settings,
         )
     except Exception:
         log.flush()

@@ -3,7 +3,9 @@ import pytest
 from frontdoor.contact import (
     contact_method,
     email_address,
+    is_a_contact_time,
     is_a_name,
+    is_only_a_place,
     means_same_number,
     uk_mobile,
     uk_phone,
@@ -116,3 +118,52 @@ def test_is_a_name(typed: str, expected: bool) -> None:
 )
 def test_means_same_number(typed: str, expected: bool) -> None:
     assert means_same_number(typed) is expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Louth", True),
+        ("in Skegness", True),
+        ("LN11", True),
+        ("mornings", False),
+        ("after 3 in Louth", False),
+        ("any time", False),
+        ("when my husband is at work", False),
+        ("not mondays", False),
+        ("tues or thurs", False),
+    ],
+)
+def test_a_town_alone_is_not_a_contact_time(typed: str, expected: bool) -> None:
+    assert is_only_a_place(typed) is expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Gwen Ashby", True),
+        ("Will Smith", True),
+        ("Dr Can Ozturk", True),
+        ("is this confidential?", False),
+        ("how much does it cost", False),
+        ("what happens next", False),
+        ("help", False),
+    ],
+)
+def test_a_question_is_not_a_name(typed: str, expected: bool) -> None:
+    assert is_a_name(typed) is expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("after 6", True),
+        ("when he is out at work", True),
+        ("mornings?", True),
+        ("is this free", False),
+        ("will they ring me?", False),
+        ("Louth", False),
+    ],
+)
+def test_a_question_is_not_a_contact_time(typed: str, expected: bool) -> None:
+    assert is_a_contact_time(typed) is expected

@@ -1,4 +1,5 @@
 from frontdoor import plan
+from frontdoor.plan import WhatMatters, about_someone_else, plan_text
 from frontdoor.sms import is_gsm7
 
 ANSWERS = {
@@ -58,3 +59,30 @@ def test_skipped_answers_are_left_out() -> None:
 def test_interests_come_from_their_words() -> None:
     words = plan.interests(plan.gather(ANSWERS))
     assert "gardening" in words and "singing" in words
+
+
+def test_a_plan_for_someone_else_is_read_back_about_them() -> None:
+    answers = WhatMatters(
+        what_matters="my mum getting out of the house", enjoys="she loved knitting"
+    )
+    text = plan_text(answers)
+    assert "They enjoy: she loved knitting." in text
+    assert "You enjoy" not in text
+
+
+def test_a_plan_for_the_resident_speaks_to_them() -> None:
+    answers = WhatMatters(
+        what_matters="seeing people", would_like_different="I want to get out", enjoys="gardening"
+    )
+    text = plan_text(answers)
+    assert "You enjoy: gardening." in text
+    assert "What you would like: I want to get out." in text
+
+
+def test_a_carer_speaking_of_themselves_gets_their_own_plan() -> None:
+    answers = WhatMatters(
+        what_matters="I need a break from caring",
+        getting_in_way="I can't leave my husband for long",
+        enjoys="I like singing",
+    )
+    assert not about_someone_else(answers)

@@ -34,6 +34,7 @@ from frontdoor.embeddings import MODEL_SHA256
 from frontdoor.safety import Judgement, judge
 from frontdoor.safety import categories as categories_module
 from frontdoor.safety import model as model_module
+from frontdoor.safety import ngrams as ngrams_module
 from frontdoor.safety import training as training_module
 from frontdoor.safety.categories import CRISIS_PREFIX, intent_of
 from frontdoor.safety.lexicon import LEXICON_FILE
@@ -66,7 +67,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Train again when the risk data, the lexicon, the encoder or the fitting changes."""
         digest = hashlib.sha256(MODEL_SHA256.encode() + LEXICON_FILE.read_bytes())
-        for module in (model_module, training_module, categories_module):
+        for module in (model_module, ngrams_module, training_module, categories_module):
             digest.update(Path(module.__file__ or "").read_bytes())  # how it is fitted
         for path in sorted(Path(config.get("risk_data", "data/safety")).glob("**/*.yml")):
             digest.update(path.as_posix().encode() + path.read_bytes())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from frontdoor.directory.vocabulary import (
     POPULAR_TOPICS,
     WORD_TO_TOPIC,
     is_vague,
+    request_words,
     topics,
     words,
 )
@@ -29,6 +31,8 @@ from frontdoor.sms import to_gsm7
 
 PRIMARY = 1.0  # extra weight when what a service is mainly for is what was asked for
 NEAR_MILES = 10.0
+NAME_BONUS = 0.2  # each word asked for that is in a group's name
+NAME_TOPIC_BONUS = 0.1  # each kind asked for that a group's name speaks of ("Cuppa" for coffee)
 WIDE_MILES = 25.0
 CLOSER_MILES = 5.0
 DAY_CODES = {
@@ -108,14 +112,22 @@ def find(index: DirectoryIndex, request: SearchRequest, place: Place | None) -> 
         wider = _candidates(index, request, place, WIDE_MILES)
         wider = [entry for entry in wider if entry.id not in seen]
         ranked += _ranked(wider, request, place, WIDE_MILES)
-    return _distinct(_varied(ranked) if request.anything else ranked, request.limit)
+    if request.anything:
+        ranked = _varied(ranked, POPULAR_TOPICS)
+    elif ranked and not _covers(ranked[0], asked := topics(request_words(request.need))):
+        ranked = _varied(ranked, asked)  # "walking and lunch": some of each
+    return _distinct(ranked, request.limit)
 
 
-def _varied(ranked: list[Match]) -> list[Match]:
-    """The nearest of each kind first, so "anything" shows different kinds of group."""
+def _covers(match: Match, asked: set[str]) -> bool:
+    return asked <= (match.entry.label_topics | match.entry.primary_topics)
+
+
+def _varied(ranked: list[Match], kinds_wanted: Collection[str]) -> list[Match]:
+    """The best of each kind first, so "anything" (or two things) shows different groups."""
     first, rest, kinds = [], [], set()
     for match in ranked:
-        kind = (match.entry.primary_topics or match.entry.label_topics) & POPULAR_TOPICS
+        kind = (match.entry.primary_topics or match.entry.label_topics) & set(kinds_wanted)
         (rest if kind & kinds else first).append(match)
         kinds |= kind
     return first + rest
@@ -125,7 +137,7 @@ def _candidates(
     index: DirectoryIndex, request: SearchRequest, place: Place | None, miles: float
 ) -> list[Entry]:
     """Services sharing a topic or a word with the request, within reach of the place."""
-    need_words = words(request.need)
+    need_words = request_words(request.need)
     ids: set[str] = set()
     for topic in topics(need_words) | topics(request.interests):
         ids |= index.by_topic.get(topic, set())
@@ -158,6 +170,7 @@ class _Wanted:
     """The request's words and topics, worked out once per search, not once per service."""
 
     need_topics: frozenset[str]
+    need_words: frozenset[str]
     interest_topics: frozenset[str]
     plain_words: tuple[str, ...]
     barriers: frozenset[str]
@@ -167,9 +180,10 @@ class _Wanted:
 
     @classmethod
     def of(cls, request: SearchRequest) -> _Wanted:
-        need_words = words(request.need)
+        need_words = request_words(request.need)
         return cls(
             need_topics=frozenset(topics(need_words)),
+            need_words=frozenset(need_words),
             interest_topics=frozenset(topics(request.interests)),
             plain_words=tuple(w for w in need_words if w not in WORD_TO_TOPIC),
             barriers=frozenset(request.barriers),
@@ -214,6 +228,14 @@ def _score(
     match += PRIMARY * len(wanted.need_topics & entry.primary_topics)  # what it is mainly for
     if wanted.plain_words:
         match += sum(1.0 for w in wanted.plain_words if w in entry.text)
+    if match and wanted.need_words:  # "knit n natter", "coffee": the group of that name first
+        named = words(entry.name)  # a kind word counts when it is what the group is for
+        match += NAME_BONUS * sum(
+            1
+            for w in wanted.need_words & set(named)
+            if w not in WORD_TO_TOPIC or WORD_TO_TOPIC[w] in entry.primary_topics
+        )
+        match += NAME_TOPIC_BONUS * len(wanted.need_topics & topics(named) & entry.primary_topics)
     if wanted.interest_topics:  # from the what-matters-to-me plan
         match += 2.0 * len(wanted.interest_topics & entry.label_topics)
         match += PRIMARY * len(wanted.interest_topics & entry.primary_topics)
@@ -246,7 +268,10 @@ def _fits(entry: Entry, request: SearchRequest, wanted: _Wanted) -> bool:
 
 
 def _children_only(entry: Entry) -> bool:
-    return entry.maximum_age is not None and entry.maximum_age < 18
+    """For young people only: up to 18 (a youth club for 11 to 18) or mainly for the young."""
+    return (entry.maximum_age is not None and entry.maximum_age <= 18) or (
+        "young" in entry.primary_topics and not entry.primary_topics - {"young", "social"}
+    )
 
 
 def eligible(entry: Entry, age: int) -> bool:
@@ -295,6 +320,7 @@ def suggestion(
         "cost": to_gsm7(cost),
         "contact": to_gsm7(entry.contact),
         "why": to_gsm7(why(entry, request, place, distance)),
+        "miles": None if distance is None or entry.online else round(distance, 1),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 # Words residents use, and the words groups are described with.
@@ -19,6 +20,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "arts",
         "painting",
         "crochet",
+        "creative",
+        "drawing",
+        "pottery",
     ),
     "gardening": (
         "garden",
@@ -49,6 +53,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "chat",
         "chatting",
         "natter",
+        "coffee",
+        "cuppa",
+        "cafe",
+        "drop",
     ),
     "lunch": ("lunch", "lunches", "meal", "meals", "food", "dinner"),
     "carers": ("carer", "carers", "caring", "look", "after"),
@@ -208,6 +216,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 WORD_TO_TOPIC = {word: topic for topic, words in SYNONYMS.items() for word in words}
+_KNOWN_WORDS = sorted(WORD_TO_TOPIC)
 TOPIC_WORDS = {topic: set(words) | {topic} for topic, words in SYNONYMS.items()}
 STOP = {
     "a",
@@ -248,6 +257,19 @@ def words(text: str | None) -> list[str]:
     """The words that carry meaning, lower case."""
     text = re.sub(r"'s\b", "", (text or "").lower())
     return [w for w in re.findall(r"[a-z]+", text) if len(w) > 1 and w not in STOP]
+
+
+def corrected(word: str) -> str:
+    """A resident's misspelling of a word we know ("coir", "knittin"), or the word itself."""
+    if len(word) < 4 or word in WORD_TO_TOPIC:
+        return word
+    close = difflib.get_close_matches(word, _KNOWN_WORDS, n=1, cutoff=0.8)
+    return close[0] if close else word
+
+
+def request_words(text: str | None) -> list[str]:
+    """The words of what a resident asked for, misspellings put right."""
+    return [corrected(w) for w in words(text)]
 
 
 def topics(text_words: list[str]) -> set[str]:

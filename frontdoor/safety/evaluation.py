@@ -28,9 +28,11 @@ class Gates:
 TARGETS = Gates(recall=0.98, kind_recall=0.95, false_alarms=0.03)
 # What CI enforces today: the release measured on the corpus less a message or two
 # (2026-11-28: recall 0.967, lowest kind 0.875, false alarms 0.269; 2026-11-29, with the
-# pieces of harmless messages learnt as harmless: 0.971, 0.925, 0.234). A change that makes
-# the safety net worse fails; raise these towards TARGETS as it improves, never lower them.
-FLOORS = Gates(recall=0.965, kind_recall=0.9, false_alarms=0.24)
+# pieces of harmless messages learnt as harmless: 0.971, 0.925, 0.234; 2026-12-04, one kernel
+# over embeddings and n-grams: 0.988, 0.95, 0.114). A change that makes the safety net worse
+# fails; raise these towards TARGETS as it improves, never lower them. Recall overall and per
+# kind now stand at the targets.
+FLOORS = Gates(recall=0.98, kind_recall=0.95, false_alarms=0.12)
 CLOSE_PARAPHRASE = 0.8  # cosine of character n-grams at which two sentences count as one
 MIN_WORDS_TO_COPY = 4  # "hello" in both sets is shared vocabulary, not a copied sentence
 
@@ -47,7 +49,7 @@ def risk_model_in(archive: Path) -> RiskModel:
     """The risk classifier inside a trained assistant (models/frontdoor.tar.gz)."""
     with tarfile.open(archive) as tar, tempfile.TemporaryDirectory() as folder:
         for member in tar.getmembers():
-            if member.name.endswith(("risk_model.json", "risk_model.npz")):
+            if Path(member.name).name.startswith("risk_model"):  # every file it saved
                 member.name = Path(member.name).name
                 tar.extract(member, folder)
         return RiskModel.load(Path(folder))

@@ -1,5 +1,7 @@
-"""The risk classifier: a support vector machine over sentence embeddings, calibrated by
-cross-validation, judged beside the lexicon.
+"""The risk classifier: a support vector machine over sentence embeddings and word and
+character n-grams together (one kernel, the sum of the two similarities: meaning from the
+embeddings, the exact words from the n-grams), calibrated by cross-validation, judged beside
+the lexicon.
 
 Fitted with scikit-learn when the assistant is trained; used with numpy alone when it runs.
 A message is scored whole and sentence by sentence, and its risk is the highest score, so
@@ -23,9 +25,12 @@ import numpy as np
 from frontdoor.embeddings import Encoder, encoder
 from frontdoor.safety.categories import CATEGORIES
 from frontdoor.safety.lexicon import assess
+from frontdoor.safety.ngrams import SparseColumns, TextFeatures, Vocabulary
 from frontdoor.safety.training import Example
 
 MAX_PIECES = 12
+GAMMA_SCALE = 2.0  # the embedding kernel's width, times 1 / (dimensions x variance)
+TEXT_WEIGHT = 1.0  # the n-gram similarity's weight beside the embedding kernel
 _SPLIT = re.compile(
     r"(?<=[.!?;:])\s+|\n+|\s+-\s+|,?\s+\b(?:but|also|and also|anyway|btw|tbh|oh and|plus)\b\s+",
     re.IGNORECASE,
@@ -60,19 +65,26 @@ class RiskModel:
     platt: tuple[float, float]  # decision value -> probability
     category_weights: np.ndarray
     category_bias: np.ndarray
+    text: TextFeatures | None = None  # the n-gram features, when the kernel has them
+    text_support: SparseColumns | None = None  # the support vectors' n-grams
+    text_weight: float = TEXT_WEIGHT
     categories: tuple[str, ...] = CATEGORIES
     threshold: float = 0.5
     lexicon_floor: float = 0.05
     figures: dict[str, float] = field(default_factory=dict)
 
-    def decisions(self, vectors: np.ndarray) -> np.ndarray:
+    def decisions(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         """The support vector machine's raw decision values (above 0: risk)."""
         distances = np.clip(2.0 - 2.0 * vectors @ self.support_vectors.T, 0.0, None)
-        return np.exp(-self.gamma * distances) @ self.dual_coef + self.intercept
+        kernel = np.exp(-self.gamma * distances)
+        if self.text is not None and self.text_support is not None:
+            similar = [self.text_support.similarity(*self.text.vector(t)) for t in texts]
+            kernel = kernel + self.text_weight * np.vstack(similar)
+        return kernel @ self.dual_coef + self.intercept
 
-    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+    def probabilities(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         slope, offset = self.platt
-        return 1.0 / (1.0 + np.exp(-(slope * self.decisions(vectors) + offset)))
+        return 1.0 / (1.0 + np.exp(-(slope * self.decisions(texts, vectors) + offset)))
 
     def category(self, vector: np.ndarray) -> str:
         return self.categories[int(np.argmax(self.category_weights @ vector + self.category_bias))]
@@ -80,21 +92,32 @@ class RiskModel:
     def score(self, text: str, enc: Encoder | None = None) -> RiskScore:
         parts = pieces(text)
         vectors = (enc or encoder()).encode(parts)
-        probs = self.probabilities(vectors)
+        probs = self.probabilities(parts, vectors)
         best = int(np.argmax(probs))
         return RiskScore(float(probs[best]), parts[best], self.category(vectors[best]))
 
     def save(self, folder: Path) -> None:
-        np.savez(
-            folder / "risk_model.npz",
-            support_vectors=self.support_vectors,
-            dual_coef=self.dual_coef,
-            category_weights=self.category_weights,
-            category_bias=self.category_bias,
-        )
+        arrays = {
+            "support_vectors": self.support_vectors,
+            "dual_coef": self.dual_coef,
+            "category_weights": self.category_weights,
+            "category_bias": self.category_bias,
+        }
+        if self.text is not None and self.text_support is not None:
+            arrays |= {
+                "char_idf": self.text.chars.idf,
+                "word_idf": self.text.words.idf,
+                "text_pointers": self.text_support.pointers,
+                "text_rows": self.text_support.rows,
+                "text_values": self.text_support.values,
+            }
+            grams = {"chars": self.text.chars.grams, "words": self.text.words.grams}
+            (folder / "risk_model_grams.json").write_text(json.dumps(grams))
+        np.savez(folder / "risk_model.npz", **arrays)
         meta = {
             "intercept": self.intercept,
             "gamma": self.gamma,
+            "text_weight": self.text_weight,
             "platt": list(self.platt),
             "categories": list(self.categories),
             "threshold": self.threshold,
@@ -107,6 +130,19 @@ class RiskModel:
     def load(cls, folder: Path) -> RiskModel:
         arrays = np.load(folder / "risk_model.npz")
         meta = json.loads((folder / "risk_model.json").read_text())
+        text = text_support = None
+        if (folder / "risk_model_grams.json").exists():
+            grams = json.loads((folder / "risk_model_grams.json").read_text())
+            text = TextFeatures(
+                Vocabulary(grams["chars"], arrays["char_idf"]),
+                Vocabulary(grams["words"], arrays["word_idf"]),
+            )
+            text_support = SparseColumns(
+                arrays["text_pointers"],
+                arrays["text_rows"],
+                arrays["text_values"],
+                len(arrays["dual_coef"]),
+            )
         return cls(
             support_vectors=arrays["support_vectors"],
             dual_coef=arrays["dual_coef"],
@@ -115,6 +151,9 @@ class RiskModel:
             platt=(float(meta["platt"][0]), float(meta["platt"][1])),
             category_weights=arrays["category_weights"],
             category_bias=arrays["category_bias"],
+            text=text,
+            text_support=text_support,
+            text_weight=float(meta.get("text_weight", TEXT_WEIGHT)),
             categories=tuple(meta["categories"]),
             threshold=float(meta["threshold"]),
             lexicon_floor=float(meta["lexicon_floor"]),
@@ -122,29 +161,38 @@ class RiskModel:
         )
 
 
-def _fit(vectors: np.ndarray, examples: list[Example], c: float, extra: np.ndarray) -> RiskModel:
-    """Both heads on these examples, the risk head also on `extra` (vectors of no risk);
-    Platt scaling and thresholds are set by the caller."""
+def _fit(
+    texts: list[str], vectors: np.ndarray, labels: np.ndarray, examples: list[Example], c: float
+) -> RiskModel:
+    """Both heads: risk on every text given (whole messages, and the pieces of messages of
+    no risk), the reply category on the whole messages of risk (the first rows); Platt
+    scaling and thresholds are set by the caller."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import SVC
 
-    labels = np.array([e.crisis for e in examples] + [False] * len(extra))
-    everything = np.vstack([vectors, extra]) if len(extra) else vectors
-    gamma = 1.0 / (everything.shape[1] * everything.var())
-    risk = SVC(C=c, gamma=gamma, class_weight="balanced").fit(everything, labels)
+    gamma = GAMMA_SCALE / (vectors.shape[1] * vectors.var())
+    text = TextFeatures.fit(texts)
+    grams = text.matrix(texts)
+    unit = vectors.astype(np.float64)
+    kernel = np.exp(-gamma * np.clip(2.0 - 2.0 * unit @ unit.T, 0.0, None))
+    kernel += TEXT_WEIGHT * (grams @ grams.T).toarray()
+    risk = SVC(C=c, kernel="precomputed", class_weight="balanced").fit(kernel, labels)
     sign = 1.0 if risk.classes_[1] else -1.0  # decision > 0 means the second class
+    support = risk.support_
     known = [i for i, e in enumerate(examples) if e.category]
     names = tuple(sorted({examples[i].category for i in known}))
     kinds = LogisticRegression(C=16.0, class_weight="balanced", max_iter=5000)
     kinds.fit(vectors[known], [names.index(examples[i].category) for i in known])
     return RiskModel(
-        support_vectors=risk.support_vectors_.astype(np.float32),
+        support_vectors=vectors[support].astype(np.float32),
         dual_coef=sign * risk.dual_coef_[0],
         intercept=sign * float(risk.intercept_[0]),
         gamma=float(gamma),
         platt=(1.0, 0.0),
         category_weights=kinds.coef_,
         category_bias=kinds.intercept_,
+        text=text,
+        text_support=SparseColumns.of(grams[support]),
         categories=names,
     )
 
@@ -163,22 +211,22 @@ class Bank:
     def vectors(self, texts: list[str]) -> np.ndarray:
         return self._vectors[[self._row[t] for t in texts]]
 
-    def whole(self, rows: list[int] | np.ndarray) -> np.ndarray:
-        return self.vectors([self.examples[i].text for i in rows])
-
-    def negative_parts(self, rows: list[int] | np.ndarray) -> np.ndarray:
+    def negative_parts(self, rows: list[int] | np.ndarray) -> list[str]:
         """The sentences and clauses of the messages of no risk among these rows: none of
         them is risk either, and the classifier scores pieces when it runs."""
-        texts = [t for i in rows if not self.examples[i].crisis for t in self.pieces[i][1:]]
-        return self.vectors(texts) if texts else np.zeros((0, self._vectors.shape[1]))
+        return [t for i in rows if not self.examples[i].crisis for t in self.pieces[i][1:]]
 
     def fit(self, rows: list[int] | np.ndarray, c: float) -> RiskModel:
         examples = [self.examples[i] for i in rows]
-        return _fit(self.whole(rows), examples, c, self.negative_parts(rows))
+        parts = self.negative_parts(rows)
+        texts = [e.text for e in examples] + parts
+        labels = np.array([e.crisis for e in examples] + [False] * len(parts))
+        return _fit(texts, self.vectors(texts), labels, examples, c)
 
     def decision(self, model: RiskModel, row: int) -> float:
         """The highest raw decision value over one example's pieces."""
-        return float(model.decisions(self.vectors(self.pieces[row])).max())
+        parts = self.pieces[row]
+        return float(model.decisions(parts, self.vectors(parts)).max())
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,14 @@ def domain() -> dict[str, Any]:
     return Domain.load("bot/domain").as_dict()
 
 
-def validate(events: list[dict[str, Any]], slots: dict[str, Any]) -> tuple[list, dict]:
+def validate(
+    events: list[dict[str, Any]], slots: dict[str, Any], said: dict[str, Any] | None = None
+) -> tuple[list, dict]:
     """(messages, slots set) from the real validation action, as Rasa calls it."""
     state = Tracker(
         sender_id="test-resident",
         slots=slots,
-        latest_message={"text": "yes please", "intent": {"name": "affirm"}, "entities": []},
+        latest_message=said or {"text": "yes please", "intent": {"name": "affirm"}, "entities": []},
         events=events,
         paused=False,
         followup_action=None,
@@ -57,13 +59,16 @@ def test_an_answer_given_this_turn_is_still_checked() -> None:
     assert any("name" in (m.get("text") or "") for m in messages)
 
 
-def answer(slot: str, value: str, slots: dict[str, Any], channel: str = "rest") -> tuple:
+def answer(
+    slot: str, value: str, slots: dict[str, Any], channel: str = "rest", intent: str = "inform"
+) -> tuple:
     """(messages, slots set) when the resident answers the form's question for slot."""
     events = [
         {"event": "user", "text": value, "input_channel": channel},
         {"event": "slot", "name": slot, "value": value},
     ]
-    return validate(events, {"consent_share": True, **slots, slot: value})
+    said = {"text": value, "intent": {"name": intent, "confidence": 0.95}, "entities": []}
+    return validate(events, {"consent_share": True, **slots, slot: value}, said)
 
 
 def test_a_landline_given_for_texts_is_called_instead() -> None:
@@ -91,3 +96,20 @@ def test_yes_is_not_a_name_and_any_script_is() -> None:
     assert found["contact_name"] is None and messages
     messages, found = answer("contact_name", "my name is \u738b\u5c0f\u660e", {})
     assert (messages, found["contact_name"]) == ([], "\u738b\u5c0f\u660e")
+
+
+def test_the_words_before_a_name_are_not_kept_as_part_of_it() -> None:
+    for typed in ("oh sorry, it's Gwen Ashby", "no, my name is Gwen Ashby", "Gwen Ashby."):
+        messages, found = answer("contact_name", typed, {})
+        assert (messages, found["contact_name"]) == ([], "Gwen Ashby"), typed
+    messages, found = answer("contact_name", "Imran Khan", {})
+    assert found["contact_name"] == "Imran Khan"  # "Im" at the start of a name stays
+
+
+def test_a_question_typed_for_an_answer_is_answered_and_asked_again() -> None:
+    messages, found = answer("contact_name", "is this confidential?", {}, intent="ask_confidential")
+    assert found["contact_name"] is None and not found.get("form_failures")
+    assert [m.get("response") for m in messages] == ["utter_answer_confidential"], messages
+    messages, found = answer("contact_time", "how much does it cost?", {}, intent="ask_cost")
+    assert found["contact_time"] is None
+    assert "free" in messages[0]["text"].lower(), messages

@@ -53,7 +53,19 @@ def test_one_group_left_is_worded_as_one(directory_url: str) -> None:
     while len(cards(messages)) > 1:
         slots["suggested_groups"] = set_now["suggested_groups"]
         messages, set_now = suggest(slots, intent="more_groups")
-    assert messages[0]["text"].startswith("Here is a group near Louth that might suit you.")
+    text = messages[0]["text"]
+    assert text.startswith("Here is a group that might suit you."), text
+    assert "longer trip from Louth" in text and "miles away" in text  # 21 miles: not "near"
+
+
+def test_groups_close_by_are_called_near_and_far_ones_are_not(directory_url: str) -> None:
+    messages, _ = suggest({"activity": "choir", "town": "Lincoln", "suggested_groups": []})
+    text = messages[0]["text"]
+    assert cards(messages)[2]["miles"] > 10  # the third choir is in Market Rasen
+    assert "near Lincoln" not in text and "longer trip from Lincoln" in text, text
+    assert "(14 miles away)" in text
+    close, _ = suggest({"activity": "walking", "town": "Boston", "suggested_groups": []})
+    assert close[0]["text"].startswith("Here are 3 groups near Boston"), close[0]["text"]
 
 
 WIDOWER_PLAN = {

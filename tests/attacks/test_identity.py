@@ -31,6 +31,7 @@ from frontdoor.console.rasa_client import RasaClient
 from frontdoor.runner import (
     DEFAULT_MODEL,
     free_port,
+    service_env,
     start_rasa,
     stop,
     wait_until_up,
@@ -108,7 +109,8 @@ class Servers:
 def servers(assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     """The shared servers (REST on), and a second Rasa server with REST off over the same
     store and action server, as in production; an SMS resident has made a referral."""
-    env = {**assistant.env, "RASA_PORT": str(free_port()), "REST_CHANNEL_ENABLED": "false"}
+    env = service_env(assistant.settings)  # the same store, secrets and action server
+    env |= {"RASA_PORT": str(free_port()), "REST_CHANNEL_ENABLED": "false"}
     log_path = tmp_path_factory.mktemp("attacks_identity") / "closed.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed after the server stops
     closed = start_rasa(None, DEFAULT_MODEL, env, log)

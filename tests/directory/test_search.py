@@ -11,7 +11,7 @@ from frontdoor.sms import is_gsm7
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import Service
 
-FIELDS = {"id", "name", "summary", "when", "where", "cost", "contact", "why"}
+FIELDS = {"miles", "id", "name", "summary", "when", "where", "cost", "contact", "why"}
 WALKING_NAMES = re.compile(r"Walks|Striders|Wanderers")
 
 
@@ -158,3 +158,31 @@ def test_a_vague_answer_shows_a_mix_of_kinds_near_them_and_records_no_gap(
     assert search(directory_url, need="dunno", town="Louth", exclude_ids=[]) != search(
         directory_url, need="dunno", town="Boston"
     )
+
+
+def test_the_group_named_as_asked_comes_first(directory_url: str) -> None:
+    found = search(directory_url, need="knit n natter", town="Bourne")
+    assert found[0]["name"] == "Bourne Knit and Natter", [g["name"] for g in found]
+    bowls = search(directory_url, need="bowls", town="Louth")
+    assert "Bowls" in bowls[0]["name"], [g["name"] for g in bowls]
+
+
+def test_misspelt_kinds_of_group_are_understood(directory_url: str) -> None:
+    found = search(directory_url, need="coir", town="lincon")
+    assert found and all("Choir" in g["name"] or "Singing" in g["name"] for g in found), found
+
+
+def test_coffee_mornings_find_drop_ins_in_the_town_first(directory_url: str) -> None:
+    found = search(directory_url, need="coffee mornings", town="Louth")
+    assert found[0]["where"].endswith("Louth") and found[0]["miles"] < 2, found[0]
+
+
+def test_youth_clubs_are_not_suggested_to_adults(directory_url: str) -> None:
+    for need in ("coffee mornings", "something social", "people to talk to"):
+        found = search(directory_url, need=need, town="Louth")
+        assert not any("Youth Club" in g["name"] or "Young" in g["name"] for g in found), found
+
+
+def test_two_kinds_asked_for_gets_some_of_each(directory_url: str) -> None:
+    names = [g["name"] for g in search(directory_url, need="walking and lunch", town="Stamford")]
+    assert any("Lunch" in n for n in names) and any(WALKING_NAMES.search(n) for n in names), names

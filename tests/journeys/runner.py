@@ -204,6 +204,8 @@ NOT_AN_ANSWER = (
         "utter_after_groups",
         "groups_found",
         "group_found",
+        "groups_found_further",
+        "group_found_further",
         "no_groups",
         "no_more_groups",
     }
@@ -427,7 +429,7 @@ class Exchange:
             if key in QUESTION_STAND_IN:
                 return key
             payloads = {b.get("payload") for b in message.buttons}
-            if key is None and {"/affirm", "/deny"} <= payloads:
+            if {"/affirm", "/deny"} <= payloads:  # a yes-or-no question this suite has no key for
                 return "yes_no"
         return None
 
@@ -477,12 +479,28 @@ class Conversation:
 
     _numbers = itertools.count(random.randrange(1000))  # numbers not used in a session yet
 
+    @classmethod
+    def _fresh_number(cls, servers: Servers) -> tuple[str, str]:
+        """A drama number (07700 900xxx) no conversation in the store has used: the store is
+        shared with the other suites, which text from numbers in the same range."""
+        with servers.engine.connect() as connection:
+            used = {
+                r[0] for r in connection.execute(sa.text("select distinct sender_id from events"))
+            }
+            referred = connection.execute(sa.text("select conversation_id from referrals"))
+            used |= {r[0] for r in referred}
+        for _ in range(1000):
+            number = f"+447700900{next(cls._numbers) % 1000:03d}"
+            conversation = sms_conversation_id(number, servers.sms_id_secret)
+            if conversation not in used:
+                return number, conversation
+        raise RuntimeError("every drama number has a conversation already")
+
     def __init__(self, servers: Servers, channel: str, journey_id: str) -> None:
         self.servers = servers
         self.channel = channel
         if channel == "sms":
-            self.number = f"+447700900{next(self._numbers) % 1000:03d}"
-            self.id = sms_conversation_id(self.number, servers.sms_id_secret)
+            self.number, self.id = self._fresh_number(servers)
         else:
             self.number = None
             self.id = f"journey-{journey_id[:40]}-{uuid.uuid4().hex[:8]}"
@@ -984,7 +1002,7 @@ class Judge:
 
     def check_far_said(self) -> None:
         for n, message in self.shown:
-            said = message.text
+            said = self._text_at(n)  # the cards come in a message of their own after the text
             place = self._searched_place(n)
             if place is None:
                 continue
@@ -1002,7 +1020,10 @@ class Judge:
                     return
 
     def _searched_place(self, turn: int) -> Any:
-        match = re.search(r"near ([A-Z][A-Za-z' -]+?) that might", self._text_at(turn))
+        match = re.search(
+            r"(?:near|trip from) ([A-Z][A-Za-z' -]+?)(?: that might|, so check)",
+            self._text_at(turn),
+        )
         return resolve_place(match.group(1)) if match else None
 
     def _text_at(self, turn: int) -> str:

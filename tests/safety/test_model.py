@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tarfile
+
 import numpy as np
 
+from frontdoor.safety.evaluation import risk_model_in
 from frontdoor.safety.model import RiskModel, fit, pieces, threshold_for_recall, thresholds
 from frontdoor.safety.training import Example
 
@@ -86,3 +89,11 @@ def test_fit_separates_risk_from_requests_and_round_trips(tmp_path) -> None:
     assert again.lexicon_floor == model.lexicon_floor
     text = "I want to die"
     assert again.score(text).probability == model.score(text).probability
+    assert again.text is not None  # the n-gram half of the kernel came back too
+    archive = tmp_path / "assistant.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:  # as Rasa packs a trained assistant
+        for path in tmp_path.glob("risk_model*"):
+            tar.add(path, arcname=f"components/train_SafetyNet/{path.name}")
+    packed = risk_model_in(archive)
+    for said in (text, "knitting group in Louth", "my dad keeps falling over"):
+        assert packed.score(said).probability == model.score(said).probability

@@ -110,18 +110,21 @@ def test_group_cards_and_the_choices_after_them_reach_the_web_chat(
     resident.set_default_timeout(30_000)
     resident.goto(f"{live_console.url}/chat/")
     expect(resident.get_by_role("button", name="Send")).to_be_enabled()
-    say(resident, "I'm looking for a choir in Louth", "near Louth")
+    say(resident, "I'm looking for a choir in Louth", "from Louth")
     cards = resident.locator("#messages li.group-card")
     expect(cards).to_have_count(3)
     expect(cards.first).to_contain_text("Why this one:")
     with_cards = resident.locator("#messages li.from-assistant", has=resident.locator(".groups"))
     heading = with_cards.first.locator(":scope > .text")
-    expect(heading).to_have_text("Here are 3 groups near Louth that might suit you.")
+    expect(heading).to_have_text(  # two of the three choirs are 11 miles away: not "near"
+        "Here are 3 groups that might suit you. Some are a longer trip from Louth, so check how "
+        "far each one is."
+    )
     resident.get_by_role("button", name="Show more").click()
     expect(cards).to_have_count(6)  # the choice after the cards works, and more arrive
     session_id = resident.locator("body").get_attribute("data-session-id")
     resident.reload()  # the same tab goes on with the same conversation
     expect(resident.locator("#messages")).to_contain_text("Welcome back")
     expect(resident.locator("body")).to_have_attribute("data-session-id", session_id)
-    say(resident, "show more", "near Louth")
+    say(resident, "show more", "from Louth")
     resident.context.close()

@@ -51,6 +51,7 @@ class Outgoing:
     exempt: bool = False  # goes even to an opted-out number (the STOP confirmation, HELP)
     status_callback: str | None = None
     conversation_id: str = ""  # the opaque SMS conversation id, for logs (never the number)
+    erased: bool = False  # the resident's details were just deleted: kept under no number
 
 
 def kind_of(body: str, kind: str) -> tuple[str, str | None, bool]:
@@ -118,7 +119,7 @@ class TwilioSender:
         opted_out = await in_store(messaging.is_opted_out, outgoing.number)
         outbound_id = await in_store(
             messaging.record_outbound,
-            outgoing.number,
+            messaging.ERASED_NUMBER if outgoing.erased else outgoing.number,
             kind=kind,
             segments=segments(body),
             reference=reference,

@@ -335,9 +335,15 @@ class SmsInput(InputChannel):
         )
         await on_new_message(message)
         bodies, options = format_turn(collector.messages)
-        await in_store(messaging.remember_options, number, _as_dicts(options))
+        # "Delete my details" took the number away in this turn: the confirmation still goes
+        # to it, but nothing of the number is kept again (no choices, the text under no number).
+        erased = await in_store(messaging.number_for_conversation, conversation) is None
+        if not erased:
+            await in_store(messaging.remember_options, number, _as_dicts(options))
         for body in bodies:
-            self.sender.send(Outgoing(number, body, "reply", False, callback, conversation))
+            self.sender.send(
+                Outgoing(number, body, "reply", False, callback, conversation, erased=erased)
+            )
 
 
 def _status_url(request: Request, settings: Settings) -> str:

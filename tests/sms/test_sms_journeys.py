@@ -178,8 +178,17 @@ def test_delete_my_details_by_text_also_unlinks_the_number(assistant) -> None:
 
     assert [tuple(r) for r in linked()] == [(resident,)]
     client.text(resident, "delete my details")
-    client.text(resident, "yes")
+    confirmation = client.text(resident, "yes")
     assert linked() == []
+    assert any("deleted" in text.lower() for text in confirmation), confirmation  # still told
     with session_scope(assistant.database_url) as session:
         [referral] = [r for r in list_referrals(session) if r.conversation_id == conversation]
         assert referral.erased_at is not None and referral.contact_detail is None
+        kept = [
+            table
+            for table in ("sms_outbound", "sms_inbound", "sms_numbers", "sms_conversations")
+            if session.execute(
+                sa.text(f"select count(*) from {table} where number = :n"), {"n": resident}
+            ).scalar_one()
+        ]
+        assert kept == [], kept  # the confirmation of deleting is not kept under the number

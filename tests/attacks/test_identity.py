@@ -113,7 +113,7 @@ def servers(assistant: Assistant, tmp_path_factory: pytest.TempPathFactory) -> I
     env |= {"RASA_PORT": str(free_port()), "REST_CHANNEL_ENABLED": "false"}
     log_path = tmp_path_factory.mktemp("attacks_identity") / "closed.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed after the server stops
-    closed = start_rasa(None, DEFAULT_MODEL, env, log)
+    closed = start_rasa(assistant.settings, DEFAULT_MODEL, env, log)
     closed_url = f"http://127.0.0.1:{env['RASA_PORT']}"
     try:
         wait_until_up(f"{closed_url}/", 600, closed)

@@ -1,4 +1,5 @@
-"""Stepping out of a form for a moment (to confirm deleting details) and back into it."""
+"""Stepping out of a form for a moment (to confirm deleting details, or to offer a phone
+call) and back into it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ PAUSED_SLOT = "paused_form"
 FORMS = ("group_search_form", "what_matters_form", "referral_form")
 
 
+def pause(tracker: Tracker, forms: tuple[str, ...] = FORMS) -> list[dict[str, Any]] | None:
+    """The events that leave the running form and remember it; None when none of these
+    forms is running."""
+    form = tracker.active_loop.get("name")
+    if form not in forms:
+        return None
+    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(PAUSED_SLOT, form)]
+
+
 class ActionPauseForm(Action):
     """Leave the form that is running, remembering it, so the next answer is not taken for
     the question it was asking."""
@@ -23,10 +33,7 @@ class ActionPauseForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        form = tracker.active_loop.get("name")
-        if form not in FORMS:
-            return []
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(PAUSED_SLOT, form)]
+        return pause(tracker) or []
 
 
 class ActionResumeForm(Action):

@@ -14,13 +14,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.groups import SUGGESTIONS
 from actions.messages import say
-from actions.pause import PAUSED_SLOT
+from actions.pause import PAUSED_SLOT, pause
 from frontdoor.settings import get_settings
 from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
@@ -339,14 +339,7 @@ class ActionOfferPhoneCall(Action):
     ) -> list[EventType]:
         """Ask, and set the form aside so a yes or no is not taken as its answer."""
         say(dispatcher, "offer_phone_call")
-        form = tracker.active_loop_name
-        if form not in PAUSABLE_FORMS:
-            return [SlotSet(PAUSED_SLOT, None)]
-        return [
-            ActiveLoop(None),
-            SlotSet("requested_slot", None),
-            SlotSet(PAUSED_SLOT, form),
-        ]
+        return pause(tracker, PAUSABLE_FORMS) or [SlotSet(PAUSED_SLOT, None)]
 
 
 class ActionPhoneCallDeclined(Action):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 # Words residents use, and the words groups are described with.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -259,6 +260,7 @@ def words(text: str | None) -> list[str]:
     return [w for w in re.findall(r"[a-z]+", text) if len(w) > 1 and w not in STOP]
 
 
+@lru_cache(maxsize=4096)
 def corrected(word: str) -> str:
     """A resident's misspelling of a word we know ("coir", "knittin"), or the word itself."""
     if len(word) < 4 or word in WORD_TO_TOPIC:

@@ -1,4 +1,6 @@
-"""The crisis reply: numbers first, then whether they are safe, then an offer of contact."""
+"""The crisis reply: numbers first, then whether they are safe, then an offer of contact; and
+the safety check, for a message the safety net is not sure of: 999 first, then one question
+whose "yes" brings the crisis reply."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
+from actions.pause import PAUSED_SLOT
 from frontdoor.redact import error_summary
 from frontdoor.safety.categories import CATEGORIES, category_of_intent
 from frontdoor.settings import get_settings
@@ -34,10 +37,14 @@ NO_CLINICIAN_NOTE = {"danger_now", "medical"}
 NO_CHILDLINE_NOTE = {"child_abuse"}
 
 
+CHECK_SLOT = "risk_check"
+
+
 def assessment(tracker: Tracker) -> dict[str, Any]:
-    """What the safety net found in the latest message: category, source, words, under 19."""
+    """What the safety net found in the latest message (or, after a "yes" to the safety check,
+    in the message that raised it): category, source, words, under 19."""
     message = tracker.latest_message or {}
-    safety = dict(message.get("safety") or {})
+    safety = dict(message.get("safety") or tracker.get_slot(CHECK_SLOT) or {})
     intent = (message.get("intent") or {}).get("name", "")
     category = safety.get("category") or category_of_intent(intent) or "self_harm"
     safety["category"] = category if category in CATEGORIES else "self_harm"
@@ -66,7 +73,13 @@ class ActionCrisisResponse(Action):
             say(dispatcher, "not_a_clinician")
         say(dispatcher, SAFETY_QUESTION[category])
         self._record(tracker, found)
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("risk", category)]
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            SlotSet("risk", category),
+            SlotSet(CHECK_SLOT, None),
+            SlotSet(PAUSED_SLOT, None),
+        ]
 
     @staticmethod
     def _record(tracker: Tracker, found: dict[str, Any]) -> None:
@@ -83,3 +96,32 @@ class ActionCrisisResponse(Action):
                 )
         except Exception as error:
             logger.error("could not record a risk: %s", error_summary(error))  # no words, no id
+
+
+class ActionCheckSafety(Action):
+    """Possible risk, not sure: 999 first, then one question about the risk found (a form
+    that was running is paused first by action_pause_form, so the answer is not taken for
+    its question)."""
+
+    def name(self) -> str:
+        return "action_check_safety"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        found = assessment(tracker)
+        say(dispatcher, f"check_{found['category']}")
+        return [SlotSet(CHECK_SLOT, found)]
+
+
+class ActionSafetyCleared(Action):
+    """They said they are safe: thank them, keep a number with them, and forget the check."""
+
+    def name(self) -> str:
+        return "action_safety_cleared"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        say(dispatcher, "check_cleared")
+        return [SlotSet(CHECK_SLOT, None)]

@@ -1,10 +1,11 @@
-"""Start the Rasa server with the settings, keeping its API token out of the process list.
+"""Start the Rasa server with the settings, keeping its API secret out of the process list.
 
 python -m bot.serve --model models/frontdoor.tar.gz
 
-`rasa run --auth-token ...` shows the token to anyone who can run `ps`; this reads it from the
-environment (RASA_API_TOKEN) and hands Rasa's own command line the arguments in-process, where
-the process list never sees them. Cross-origin calls are allowed only from the web chat's
+Rasa's API takes only signed bearer tokens (JWT, frontdoor.rasa_auth), not its plain token in a
+query string, where logs and proxies keep it. `rasa run --jwt-secret ...` would show the secret
+to anyone who can run `ps`; this derives it from the environment (RASA_API_TOKEN) and hands
+Rasa's own command line the arguments in-process, where the process list never sees them. Cross-origin calls are allowed only from the web chat's
 pages (CHAT_ORIGINS), not from any site.
 
 Rasa waits up to 300 s for the action server (DEFAULT_REQUEST_TIMEOUT); a resident must not
@@ -17,6 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from frontdoor.rasa_auth import ALGORITHM, jwt_secret
 from frontdoor.settings import Settings, get_settings
 
 
@@ -27,8 +29,10 @@ def rasa_arguments(settings: Settings, model: Path) -> list[str]:
         "--model",
         str(model),
         "--enable-api",
-        "--auth-token",
-        settings.rasa_api_token,
+        "--jwt-secret",
+        jwt_secret(settings.rasa_api_token),
+        "--jwt-method",
+        ALGORITHM,
         "--port",
         str(settings.rasa_port),
         "--interface",

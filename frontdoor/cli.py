@@ -163,6 +163,16 @@ def purge_sessions(args: argparse.Namespace) -> int:
     return 0
 
 
+def rasa_header(args: argparse.Namespace) -> int:
+    """Print an Authorization header for Rasa's HTTP API, good for five minutes."""
+    from frontdoor.rasa_auth import bearer
+    from frontdoor.settings import get_settings
+
+    for name, value in bearer(get_settings().rasa_api_token).items():
+        print(f"{name}: {value}")
+    return 0
+
+
 def purge_expired(args: argparse.Namespace) -> int:
     """Erase conversations and closed referrals older than RETENTION_MONTHS."""
     from frontdoor.settings import get_settings
@@ -220,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("purge-sessions", help=purge_sessions.__doc__).set_defaults(handler=purge_sessions)
     add("purge-expired", help=purge_expired.__doc__).set_defaults(handler=purge_expired)
+    add("rasa-header", help=rasa_header.__doc__).set_defaults(handler=rasa_header)
 
     sub = add("search", help=search.__doc__)
     sub.add_argument("need")

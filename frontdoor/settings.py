@@ -49,10 +49,13 @@ class Settings:
     sms_rate_limit: int = 30  # texts one number can send in the window before we pause
     sms_rate_window_minutes: int = 60
     sms_id_secret: str = ""  # keys SMS conversation ids, so a phone number is never one
+    webchat_secret: str = ""  # signs web chat session keys, so only the holder rejoins one
     rest_channel_enabled: bool = True  # Rasa's REST channel; production turns it off
     rasa_host: str = "127.0.0.1"  # where the Rasa server listens (0.0.0.0 behind a proxy)
     chat_origins: tuple[str, ...] = ()  # the only sites whose pages may call Rasa (CORS)
     retention_months: int = 24  # conversations and closed referrals older than this are erased
+    outbox_dir: str = str(PROJECT_ROOT / "var" / "outbox")  # messages held while the store is down
+    outbox_retry_seconds: float = 15.0  # how often held messages are tried again
 
 
 def default_database_url() -> str:
@@ -104,10 +107,14 @@ def get_settings() -> Settings:
         sms_rate_window_minutes=int(env("SMS_RATE_WINDOW_MINUTES", "60")),
         sms_id_secret=env("SMS_ID_SECRET")
         or derived_secret(env("RASA_API_TOKEN", "change-me-local-only"), "sms-conversation-ids"),
+        webchat_secret=env("WEBCHAT_SECRET")
+        or derived_secret(env("RASA_API_TOKEN", "change-me-local-only"), "webchat-sessions"),
         rest_channel_enabled=is_on(env("REST_CHANNEL_ENABLED") or "true"),
         rasa_host=env("RASA_HOST") or "127.0.0.1",
         chat_origins=origins(env("CHAT_ORIGINS"), int(env("CONSOLE_PORT", "8000"))),
         retention_months=int(env("RETENTION_MONTHS") or "24"),
+        outbox_dir=env("OUTBOX_DIR") or str(PROJECT_ROOT / "var" / "outbox"),
+        outbox_retry_seconds=float(env("OUTBOX_RETRY_SECONDS") or "15"),
     )
 
 

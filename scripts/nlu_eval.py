@@ -34,6 +34,7 @@ TRAINING = ROOT / "data" / "nlu"
 SAFETY_TRAINING = ROOT / "data" / "safety"
 CORPUS = ROOT / "tests" / "safety" / "corpus"
 MIN_MACRO_F1 = 0.90
+CHECK = "safety_check"  # the safety net's intent for possible risk it is not sure of
 
 
 def examples(path: Path) -> list[tuple[str, str]]:
@@ -133,26 +134,41 @@ def safety_report(
     figures: list[str],
     figure_guesses: list[str],
 ) -> list[str]:
-    """Print the corpus tables (plus the NLU test set's crises and figures); return failures."""
+    """Print the corpus tables (plus the NLU test set's crises and figures); return failures.
+
+    A crisis is caught when it gets the crisis reply or the safety check (999, then one
+    question whose "yes" brings the crisis reply); a false alarm is the crisis reply given
+    where there is no risk; a safety check asked where there is none is counted apart."""
     from frontdoor.safety.evaluation import TARGETS, format_table, gate_failures, table
 
-    flagged = [p["intent"]["name"].startswith("crisis_") for p in parsed]
-    crisis = [(m.kind, f) for m, f in zip(corpus, flagged, strict=True) if m.crisis]
-    negative = [(m.kind, f) for m, f in zip(corpus, flagged, strict=True) if not m.crisis]
-    crisis_rows = table(*zip(*crisis, strict=True))
-    negative_rows = table(*zip(*negative, strict=True))
+    names = [p["intent"]["name"] for p in parsed]
+    alarmed = [n.startswith("crisis_") for n in names]
+    flagged = [a or n == CHECK for a, n in zip(alarmed, names, strict=True)]
+    checked = [n == CHECK for n in names]
+
+    def rows(hits: list[bool], crisis: bool) -> list:
+        pairs = [(m.kind, h) for m, h in zip(corpus, hits, strict=True) if m.crisis == crisis]
+        return table(*zip(*pairs, strict=True))
+
+    crisis_rows, negative_rows = rows(flagged, True), rows(alarmed, False)
+    check_rows = rows(checked, False)
     print("\nSafety net on the held-out corpus (tests/safety/corpus): the release gates")
     print(format_table(crisis_rows, "crisis kind", "recall"))
     print()
     print(format_table(negative_rows, "negative kind", "false alarm"))
+    print()
+    print(format_table(check_rows, "negative kind", "checked"))
+    print("\nof the crises, the crisis reply at once (the rest were asked the safety check)")
+    print(format_table(rows(alarmed, True), "crisis kind", "at once"))
     _print_styles(corpus, flagged)
     _print_wrong_reply(corpus, parsed)
     own = [
-        ("crisis (caught)", g.startswith("crisis_"))
+        ("crisis (caught)", g.startswith("crisis_") or g == CHECK)
         for (t, _), g in zip(tests, test_guesses, strict=True)
         if t.startswith("crisis_")
     ]
     own += [("figures (alarm)", g.startswith("crisis_")) for g in figure_guesses]
+    own += [("figures (checked)", g == CHECK) for g in figure_guesses]
     own += [
         ("other (alarm)", g.startswith("crisis_"))
         for (t, _), g in zip(tests, test_guesses, strict=True)
@@ -160,9 +176,9 @@ def safety_report(
     ]
     print("\nSafety net on the team's own NLU test set (tests/nlu), for reference")
     print(format_table(table(*zip(*own, strict=True))[:-1], "kind", "rate"))
-    for shortfall in gate_failures(crisis_rows, negative_rows, TARGETS):
+    for shortfall in gate_failures(crisis_rows, negative_rows, TARGETS, check_rows):
         print(f"  TARGET NOT YET MET (issue #8): {shortfall}")
-    return gate_failures(crisis_rows, negative_rows)
+    return gate_failures(crisis_rows, negative_rows, check_rows=check_rows)
 
 
 def _print_styles(corpus: list, flagged: list[bool]) -> None:
@@ -195,21 +211,28 @@ def cross_validation_report(model: Path) -> None:
 
     risk = risk_model_in(model)
     figures = risk.figures
-    counts = figures["flagged_by_kind"]
 
-    def rows(crisis: bool) -> list[Row]:
+    def rows(crisis: bool, counts: dict[str, list[int]]) -> list[Row]:
         kinds = [k for k in counts if (k in CRISIS_KINDS or k.startswith("crisis_")) == crisis]
         found = [Row(k, *counts[k]) for k in kinds]
         return [*found, Row("all", sum(r.flagged for r in found), sum(r.total for r in found))]
 
     print(
         f"\nRisk classifier, {figures['folds']}-fold cross-validation on its training data when "
-        f"it was trained (target recall {figures['target_recall']}: threshold "
-        f"{risk.threshold:.3f}, with the lexicon {risk.lexicon_floor:.3f})"
+        f"it was trained (target recall {figures['target_recall']}: check threshold "
+        f"{risk.threshold:.3f}, with the lexicon {risk.lexicon_floor:.3f}; alarm threshold "
+        f"{risk.alarm_threshold:.3f}, with the lexicon {risk.alarm_floor:.3f}, for at most "
+        f"{figures.get('alarm_false_alarms', 0):.0%} false alarms)"
     )
-    print(format_table(rows(True), "crisis kind", "recall"))
+    flagged, alarmed = figures["flagged_by_kind"], figures.get("alarmed_by_kind")
+    print(format_table(rows(True, flagged), "crisis kind", "recall"))
     print()
-    print(format_table(rows(False), "other kind", "false alarm"))
+    print(format_table(rows(False, flagged), "other kind", "flagged"))
+    if alarmed:
+        print()
+        print(format_table(rows(True, alarmed), "crisis kind", "at once"))
+        print()
+        print(format_table(rows(False, alarmed), "other kind", "false alarm"))
 
 
 def main() -> int:

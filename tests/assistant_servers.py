@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.channels.fake_twilio import FakeTwilio, SmsClient
+from frontdoor.rasa_auth import bearer
 from frontdoor.runner import (
     DEFAULT_MODEL,
     free_port,
@@ -59,8 +60,9 @@ class Assistant:
             return json.loads(response.read())
 
     def tracker(self, sender: str) -> dict:
-        url = f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}"
-        with urllib.request.urlopen(url, timeout=30) as response:
+        url = f"{self.rasa_url}/conversations/{sender}/tracker"
+        request = urllib.request.Request(url, headers=bearer(self.token))
+        with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
 
     def conversation_id(self, number: str) -> str:

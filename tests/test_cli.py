@@ -69,3 +69,23 @@ def test_import_of_a_missing_file_fails_clearly(tmp_path) -> None:
     result = run(url, "import-directory", str(tmp_path / "nope.json"))
     assert result.returncode == 2
     assert "could not read" in result.stderr
+
+
+def test_rasa_header_is_a_bearer_token_rasa_can_check() -> None:
+    import jwt
+
+    from frontdoor.rasa_auth import jwt_secret
+
+    env = {**os.environ, "RASA_API_TOKEN": "an operators secret"}
+    done = subprocess.run(
+        [sys.executable, "-m", "frontdoor.cli", "rasa-header"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    name, _, value = done.stdout.strip().partition(": ")
+    assert name == "Authorization" and value.startswith("Bearer ")
+    claims = jwt.decode(value[7:], jwt_secret("an operators secret"), algorithms=["HS256"])
+    assert claims["user"]["role"] == "admin"
+    assert "an operators secret" not in done.stdout

@@ -39,12 +39,16 @@
     }
   }
 
+  // The session this tab was given: its id and the key that lets it rejoin after a reload.
   function storedSession() {
-    try { return window.sessionStorage.getItem(SESSION_KEY); } catch (e) { return null; }
+    try {
+      var stored = JSON.parse(window.sessionStorage.getItem(SESSION_KEY) || "null");
+      return stored && stored.session_id && stored.session_key ? stored : null;
+    } catch (e) { return null; }
   }
 
-  function storeSession(id) {
-    try { window.sessionStorage.setItem(SESSION_KEY, id); } catch (e) { /* private mode */ }
+  function storeSession(session) {
+    try { window.sessionStorage.setItem(SESSION_KEY, JSON.stringify(session)); } catch (e) { /* private mode */ }
   }
 
   function choices(item, buttons) {
@@ -114,17 +118,18 @@
     socket = window.io(rasaUrl, { path: "/socket.io", transports: ["polling"] });
     socket.on("connect", function () {
       connection.textContent = "Connected.";
-      // The server issues session ids; asking for the one this tab had carries the chat on.
-      socket.emit("session_request", { session_id: sessionId || storedSession() });
+      // The server issues sessions; the one this tab had, with its key, carries the chat on.
+      socket.emit("session_request", storedSession() || { session_id: null });
     });
     socket.on("session_confirm", function (confirmed) {
-      var id = typeof confirmed === "string" ? confirmed : (confirmed && confirmed.session_id);
-      if (!id) { return; }
-      if (!sessionId && id === storedSession() && !list.children.length) {
+      var id = confirmed && confirmed.session_id;
+      if (!id || !confirmed.session_key) { return; }
+      var had = storedSession();
+      if (!sessionId && had && id === had.session_id && !list.children.length) {
         add("assistant", "Assistant", "Welcome back. We can carry on where we left off.");
       }
       sessionId = id;
-      storeSession(id);
+      storeSession({ session_id: id, session_key: confirmed.session_key });
       document.body.setAttribute("data-session-id", sessionId);
       form.querySelector("button").disabled = false;
     });

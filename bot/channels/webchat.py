@@ -9,14 +9,17 @@ Rasa 3.6's socket.io channel, with `session_persistence` on, has three faults th
   reconnects (a reload, a dropped mobile signal) never hears the replies. Here it is.
 - A message's conversation is whatever `session_id` the page claims, so anyone could write
   into another resident's conversation, an SMS one named by a phone number included. Here
-  session ids are issued by the server (random, 32 hex digits), and a message counts only
-  from a connection that joined that session.
+  session ids are issued by the server (random, 32 hex digits) with a session key (an HMAC
+  of the id under WEBCHAT_SECRET); a page rejoins a session only with its key, and a
+  message counts only from a connection that joined that session.
 
 The channel keeps Rasa's name, `socketio`, which referrals and `output_channel=latest` use.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import re
 import uuid
@@ -28,6 +31,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.channels.limits import limited
+from frontdoor.settings import get_settings
 
 logger = logging.getLogger(__name__)
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
@@ -36,6 +40,20 @@ SESSION_ID = re.compile(r"[0-9a-f]{32}")
 def is_session_id(value: Any) -> bool:
     """A web chat session id this server could have issued."""
     return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
+
+
+def session_key(session_id: str, secret: str) -> str:
+    """The key that proves a page was given this session (HMAC-SHA256, hex)."""
+    return hmac.new(secret.encode(), session_id.encode(), hashlib.sha256).hexdigest()
+
+
+def holds(session_id: Any, key: Any, secret: str) -> bool:
+    """Whether a page's session id is one of ours and its key is the one issued with it."""
+    return (
+        is_session_id(session_id)
+        and isinstance(key, str)
+        and hmac.compare_digest(key.encode(), session_key(session_id, secret).encode())
+    )
 
 
 class WebChatOutput(SocketIOOutput):
@@ -62,11 +80,20 @@ class WebChatInput(SocketIOInput):
         return blueprint
 
     async def session_request(self, sid: str, data: Any) -> None:
-        """Join the session the page had (if it is one of ours) or a new one, and confirm it."""
-        requested = data.get("session_id") if isinstance(data, dict) else None
-        session_id = requested if is_session_id(requested) else uuid.uuid4().hex
+        """Join the session the page had (when it shows the key issued with it) or a new one,
+        and confirm it with its key."""
+        data = data if isinstance(data, dict) else {}
+        requested, key = data.get("session_id"), data.get("session_key")
+        secret = get_settings().webchat_secret
+        if holds(requested, key, secret):
+            session_id = requested
+        else:
+            if requested:
+                logger.warning("web chat: a session asked for without its key; a new one given")
+            session_id = uuid.uuid4().hex
+        confirmed = {"session_id": session_id, "session_key": session_key(session_id, secret)}
         await self.sio.enter_room(sid, session_id, namespace=self.namespace)
-        await self.sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+        await self.sio.emit("session_confirm", confirmed, room=sid, namespace=self.namespace)
 
     async def user_uttered(self, sid: str, data: Any) -> None:
         """Pass on a resident's message, only for the session this connection joined."""

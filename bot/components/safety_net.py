@@ -43,6 +43,7 @@ from frontdoor.safety.training import folder_examples, intent_examples
 
 logger = logging.getLogger(__name__)
 SAFETY_KEY = "safety"
+CRISIS_CHECK = "safety_check"  # risk found but not sure: ask whether they are safe
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -58,7 +59,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
     def get_default_config() -> dict[str, Any]:
         return {
             "risk_data": "data/safety",  # training examples by kind, beside data/nlu
-            "target_recall": 0.97,  # of crisis examples, out of fold, sets the thresholds
+            "target_recall": 0.97,  # of crisis examples, out of fold: the check thresholds
+            "alarm_false_alarms": 0.02,  # of other examples, out of fold: the alarm thresholds
             "regularisation": 10.0,  # C of the support vector machine
             "fallback_threshold": 0.4,  # as the FallbackClassifier: below it, nlu_fallback
         }
@@ -124,6 +126,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
             examples,
             c=float(self.config["regularisation"]),
             target_recall=float(self.config["target_recall"]),
+            alarm_false_alarms=float(self.config["alarm_false_alarms"]),
         )
         logger.info("risk classifier: %s", self.model.figures)
         with self._model_storage.write_to(self._resource) as folder:
@@ -139,17 +142,20 @@ class SafetyNet(GraphComponent, IntentClassifier):
         return messages
 
     def check(self, message: Message) -> None:
-        """Set a crisis intent when there is risk; otherwise take away any crisis guess."""
+        """Set a crisis intent when sure of risk, the safety check when unsure; otherwise take
+        away any crisis guess."""
         verdict = judge(message.get(TEXT) or "", self.model)
         if verdict.crisis:
-            self._mark_crisis(message, verdict)
+            self._mark_crisis(message, verdict, CRISIS_CHECK if not verdict.sure else None)
         elif _is_crisis(_intent_name(message)):
             self._fall_back_to_ordinary_intent(message)
         else:
             _drop_crisis_from_ranking(message)
 
-    def _mark_crisis(self, message: Message, verdict: Judgement) -> None:
-        intent = {INTENT_NAME_KEY: intent_of(verdict.category), PREDICTED_CONFIDENCE_KEY: 1.0}
+    def _mark_crisis(self, message: Message, verdict: Judgement, name: str | None) -> None:
+        """The crisis intent for the category (or `name`), with the safety net's findings."""
+        name = name or intent_of(verdict.category)
+        intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
         ordinary = _ordinary_ranking(message)
         safety = verdict.as_dict()
         if ordinary and ordinary[0].get(PREDICTED_CONFIDENCE_KEY, 0) >= self._fallback:

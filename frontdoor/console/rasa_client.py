@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from frontdoor.rasa_auth import bearer
 from frontdoor.settings import Settings
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -50,7 +51,7 @@ class RasaClient:
         url = f"{self.base_url}/conversations/{conversation_segment(sender_id)}/{path}"
         try:
             with httpx.Client(timeout=TIMEOUT, transport=self.transport) as client:
-                response = client.post(url, json=body, params={"token": self.token, **params})
+                response = client.post(url, json=body, params=params, headers=bearer(self.token))
         except httpx.HTTPError as error:
             raise RasaError(f"the assistant could not be reached: {error}") from error
         if response.status_code >= 400:

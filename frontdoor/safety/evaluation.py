@@ -17,22 +17,26 @@ from frontdoor.safety.training import load_kind_file
 
 @dataclass(frozen=True)
 class Gates:
-    """Least recall overall and per crisis kind, most false alarms over all hard negatives."""
+    """Least recall overall and per crisis kind (a crisis caught: the crisis reply, or the
+    safety check that gives 999 and asks), most false alarms over all hard negatives (the
+    crisis reply where there is no risk), and most safety checks asked of them."""
 
     recall: float
     kind_recall: float
     false_alarms: float
+    checks: float = 1.0
 
 
 # What the service must reach (issue #8): printed on every run until it is met.
-TARGETS = Gates(recall=0.98, kind_recall=0.95, false_alarms=0.03)
+TARGETS = Gates(recall=0.98, kind_recall=0.95, false_alarms=0.03, checks=0.10)
 # What CI enforces today: the release measured on the corpus less a message or two
 # (2026-11-28: recall 0.967, lowest kind 0.875, false alarms 0.269; 2026-11-29, with the
 # pieces of harmless messages learnt as harmless: 0.971, 0.925, 0.234; 2026-12-04, one kernel
-# over embeddings and n-grams: 0.988, 0.95, 0.114). A change that makes the safety net worse
-# fails; raise these towards TARGETS as it improves, never lower them. Recall overall and per
-# kind now stand at the targets.
-FLOORS = Gates(recall=0.98, kind_recall=0.95, false_alarms=0.12)
+# over embeddings and n-grams: 0.988, 0.95, 0.114; later that day, the crisis reply only
+# above the alarm thresholds and the safety check between: 0.988, 0.95, 0.026, with safety
+# checks asked of 0.088 of the hard negatives). A change that makes the safety net worse
+# fails; never lower these. Every figure now stands at or within its target.
+FLOORS = TARGETS
 CLOSE_PARAPHRASE = 0.8  # cosine of character n-grams at which two sentences count as one
 MIN_WORDS_TO_COPY = 4  # "hello" in both sets is shared vocabulary, not a copied sentence
 
@@ -117,9 +121,13 @@ def format_table(rows: list[Row], heading: str, measure: str) -> str:
 
 
 def gate_failures(
-    crisis_rows: list[Row], negative_rows: list[Row], gates: Gates = FLOORS
+    crisis_rows: list[Row],
+    negative_rows: list[Row],
+    gates: Gates = FLOORS,
+    check_rows: list[Row] | None = None,
 ) -> list[str]:
-    """Where the figures fall short of the gates: recall overall and by kind, false alarms."""
+    """Where the figures fall short of the gates: recall overall and by kind, false alarms,
+    and the safety checks asked of messages with no risk."""
     failures = []
     overall = crisis_rows[-1]
     if overall.rate < gates.recall:
@@ -129,6 +137,8 @@ def gate_failures(
             failures.append(f"recall of {row.kind} {row.rate:.3f} is below {gates.kind_recall}")
     if negative_rows[-1].rate > gates.false_alarms:
         failures.append(f"false alarms {negative_rows[-1].rate:.3f} are above {gates.false_alarms}")
+    if check_rows and check_rows[-1].rate > gates.checks:
+        failures.append(f"safety checks {check_rows[-1].rate:.3f} are above {gates.checks}")
     return failures
 
 

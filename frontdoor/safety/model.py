@@ -7,10 +7,13 @@ Fitted with scikit-learn when the assistant is trained; used with numpy alone wh
 A message is scored whole and sentence by sentence, and its risk is the highest score, so
 risk said in passing inside a long request is not averaged away; so that a sentence taken
 out of a carer's or a recovery story is not read as risk on its own, the pieces of every
-example of no risk are learnt as no risk too. Two thresholds come from
-cross-validation on the training data: one for the classifier alone and a lower one for a
-message the curated lexicon also matched, chosen together to reach the recall asked for
-with the fewest false alarms.
+example of no risk are learnt as no risk too.
+
+Two pairs of thresholds come from cross-validation on the training data, each pair one for
+the classifier alone and one for a message the curated lexicon also matched. The check pair
+reaches the recall asked for with the fewest false alarms: at or above it the resident is
+asked whether they are safe. The alarm pair, higher, keeps false alarms under the rate asked
+for with the most recall: at or above it the crisis reply is given at once.
 """
 
 from __future__ import annotations
@@ -71,6 +74,8 @@ class RiskModel:
     categories: tuple[str, ...] = CATEGORIES
     threshold: float = 0.5
     lexicon_floor: float = 0.05
+    alarm_threshold: float = 0.5
+    alarm_floor: float = 0.05
     figures: dict[str, float] = field(default_factory=dict)
 
     def decisions(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
@@ -122,6 +127,8 @@ class RiskModel:
             "categories": list(self.categories),
             "threshold": self.threshold,
             "lexicon_floor": self.lexicon_floor,
+            "alarm_threshold": self.alarm_threshold,
+            "alarm_floor": self.alarm_floor,
             "figures": self.figures,
         }
         (folder / "risk_model.json").write_text(json.dumps(meta, indent=2))
@@ -157,6 +164,8 @@ class RiskModel:
             categories=tuple(meta["categories"]),
             threshold=float(meta["threshold"]),
             lexicon_floor=float(meta["lexicon_floor"]),
+            alarm_threshold=float(meta.get("alarm_threshold", meta["threshold"])),
+            alarm_floor=float(meta.get("alarm_floor", meta["lexicon_floor"])),
             figures=dict(meta.get("figures") or {}),
         )
 
@@ -231,50 +240,80 @@ class Bank:
 
 @dataclass(frozen=True)
 class Calibration:
-    """From cross-validated decision values: Platt scaling, both thresholds, what they flag."""
+    """From cross-validated decision values: Platt scaling, both pairs of thresholds, and
+    what each pair flags."""
 
     platt: tuple[float, float]
     threshold: float
     lexicon_floor: float
+    alarm_threshold: float
+    alarm_floor: float
     flagged: np.ndarray
+    alarmed: np.ndarray
 
 
-def calibrate(cv: dict[str, np.ndarray], target_recall: float) -> Calibration:
+def calibrate(
+    cv: dict[str, np.ndarray], target_recall: float, alarm_false_alarms: float
+) -> Calibration:
     from sklearn.linear_model import LogisticRegression
 
     platt = LogisticRegression(C=1e4).fit(cv["decisions"][:, None], cv["labels"])
     slope, offset = float(platt.coef_[0][0]), float(platt.intercept_[0])
     probabilities = 1.0 / (1.0 + np.exp(-(slope * cv["decisions"] + offset)))
-    threshold, floor = thresholds(probabilities, cv["labels"], cv["lexicon"], target_recall)
-    flagged = np.where(cv["lexicon"], probabilities >= floor, probabilities >= threshold)
-    return Calibration((slope, offset), threshold, floor, flagged)
+    labels, lexicon = cv["labels"], cv["lexicon"]
+    threshold, floor = thresholds(probabilities, labels, lexicon, target_recall)
+    alarm, alarm_floor = alarm_thresholds(probabilities, labels, lexicon, alarm_false_alarms)
+    alarm, alarm_floor = max(alarm, threshold), max(alarm_floor, floor)
+    return Calibration(
+        (slope, offset),
+        threshold,
+        floor,
+        alarm,
+        alarm_floor,
+        flagged=np.where(lexicon, probabilities >= floor, probabilities >= threshold),
+        alarmed=np.where(lexicon, probabilities >= alarm_floor, probabilities >= alarm),
+    )
+
+
+def by_kind(kinds: np.ndarray, hits: np.ndarray) -> dict[str, list[int]]:
+    """kind -> [hits, examples]."""
+    counts: dict[str, list[int]] = {}
+    for kind, hit in zip(kinds, hits, strict=True):
+        counts.setdefault(str(kind), [0, 0])
+        counts[str(kind)][0] += int(hit)
+        counts[str(kind)][1] += 1
+    return counts
 
 
 def fit(
-    examples: list[Example], c: float = 10.0, target_recall: float = 0.97, folds: int = 5
+    examples: list[Example],
+    c: float = 10.0,
+    target_recall: float = 0.97,
+    alarm_false_alarms: float = 0.02,
+    folds: int = 5,
 ) -> RiskModel:
     """Fit on every example; calibration and thresholds come from cross-validated scores."""
     bank = Bank(examples)
     cv = cross_validate(bank, c=c, folds=folds)
-    calibration = calibrate(cv, target_recall)
+    calibration = calibrate(cv, target_recall, alarm_false_alarms)
     model = bank.fit(np.arange(len(examples)), c)
     model.platt = calibration.platt
     model.threshold, model.lexicon_floor = calibration.threshold, calibration.lexicon_floor
-    labels, flagged = cv["labels"], calibration.flagged
-    by_kind: dict[str, list[int]] = {}
-    for kind, hit in zip(cv["kinds"], flagged, strict=True):
-        by_kind.setdefault(str(kind), [0, 0])
-        by_kind[str(kind)][0] += int(hit)
-        by_kind[str(kind)][1] += 1
+    model.alarm_threshold, model.alarm_floor = calibration.alarm_threshold, calibration.alarm_floor
+    labels, flagged, alarmed = cv["labels"], calibration.flagged, calibration.alarmed
     model.figures = {
         "cv_recall": float(flagged[labels].mean()),
         "cv_false_alarm_rate": float(flagged[~labels].mean()),
+        "cv_alarm_recall": float(alarmed[labels].mean()),
+        "cv_alarm_false_alarm_rate": float(alarmed[~labels].mean()),
         "crisis_examples": int(labels.sum()),
         "other_examples": int((~labels).sum()),
         "folds": folds,
         "c": c,
         "target_recall": target_recall,
-        "flagged_by_kind": by_kind,  # kind -> [flagged, examples], out of fold
+        "alarm_false_alarms": alarm_false_alarms,
+        "flagged_by_kind": by_kind(cv["kinds"], flagged),  # kind -> [flagged, examples]
+        "alarmed_by_kind": by_kind(cv["kinds"], alarmed),  # out of fold, both
     }
     return model
 
@@ -318,4 +357,38 @@ def thresholds(
                 if alarms < best[0]:
                     best = (alarms, float(high), float(low))
                 break  # a lower floor only adds alarms
+    return best[1], best[2]
+
+
+def alarm_thresholds(
+    probabilities: np.ndarray, labels: np.ndarray, lexicon: np.ndarray, false_alarms: float
+) -> tuple[float, float]:
+    """(alone, with the lexicon): the pair with the most recall whose false alarms stay at or
+    under the rate given."""
+    candidates = np.unique(np.quantile(probabilities, np.linspace(0, 1, 401)))
+
+    def at_or_above(mask: np.ndarray) -> np.ndarray:
+        """For each candidate threshold, how many of these examples reach it."""
+        ordered = np.sort(probabilities[mask])
+        return len(ordered) - np.searchsorted(ordered, candidates, side="left")
+
+    negatives_alone, negatives_lexicon = (
+        at_or_above(~labels & ~lexicon),
+        at_or_above(~labels & lexicon),
+    )
+    positives_alone, positives_lexicon = (
+        at_or_above(labels & ~lexicon),
+        at_or_above(labels & lexicon),
+    )
+    allowed = np.floor(false_alarms * (~labels).sum())
+    best = (-1, 1.0, 1.0)
+    for high in range(len(candidates)):
+        budget = allowed - negatives_alone[high]
+        fits = np.flatnonzero(negatives_lexicon[: high + 1] <= budget)  # floors up to high
+        if len(fits) == 0:
+            continue
+        low = int(fits[0])  # the lowest floor that fits catches the most
+        caught = int(positives_alone[high] + positives_lexicon[low])
+        if caught > best[0]:
+            best = (caught, float(candidates[high]), float(candidates[low]))
     return best[1], best[2]

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 
 from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from bot.channels.limits import TURN_MARGIN_SECONDS
+from frontdoor.rasa_auth import bearer
 from frontdoor.runner import (
     DEFAULT_MODEL,
     free_port,
@@ -136,10 +137,11 @@ class Faulty:
     def said(self, conversation: str, wait: float = 3 * TIMEOUT) -> list[str]:
         """What the resident's tracker holds of what they said (once the turn is saved: one
         answered early is still running)."""
-        url = f"{self.rasa_url}/conversations/{conversation}/tracker?token={self.token}"
+        url = f"{self.rasa_url}/conversations/{conversation}/tracker"
         deadline = time.monotonic() + wait
         while True:
-            with urllib.request.urlopen(url, timeout=30) as response:
+            request = urllib.request.Request(url, headers=bearer(self.token))
+            with urllib.request.urlopen(request, timeout=30) as response:
                 events = json.loads(response.read())["events"]
             said = [e.get("text") for e in events if e.get("event") == "user"]
             if said or time.monotonic() > deadline:
@@ -273,13 +275,13 @@ def test_rest_turn_with_the_action_server_down(faulty: Faulty, probes) -> None:
 async def _web_chat_turn(rasa_url: str, text: str, wait: float) -> tuple[str, list[str], float]:
     """One web chat turn over socket.io: (session id, the replies' text, seconds to the last)."""
     client = socketio.AsyncClient()
-    confirmed: asyncio.Queue[str] = asyncio.Queue()
+    confirmed: asyncio.Queue[dict[str, str]] = asyncio.Queue()
     replies: list[tuple[float, str]] = []
     client.on("session_confirm", confirmed.put)
     client.on("bot_uttered", lambda m: replies.append((time.monotonic(), str(m.get("text")))))
     await client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"])
     await client.emit("session_request", {"session_id": None})
-    session = await asyncio.wait_for(confirmed.get(), 30)
+    session = (await asyncio.wait_for(confirmed.get(), 30))["session_id"]
     began = time.monotonic()
     await client.emit("user_uttered", {"message": text, "session_id": session})
     while time.monotonic() - began < wait and not any(SORRY in t for _, t in replies):

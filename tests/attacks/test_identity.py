@@ -28,6 +28,7 @@ from assistant_servers import ACCOUNT, AUTH_TOKEN, OUR_NUMBER, Assistant
 from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from bot.channels.signature import sign
 from frontdoor.console.rasa_client import RasaClient
+from frontdoor.rasa_auth import bearer
 from frontdoor.runner import (
     DEFAULT_MODEL,
     free_port,
@@ -73,8 +74,9 @@ class Servers:
             return error.code, ""
 
     def tracker(self, conversation_id: str) -> dict:
-        url = f"{self.rasa_url}/conversations/{conversation_id}/tracker?token={self.token}"
-        with urllib.request.urlopen(url, timeout=30) as response:
+        url = f"{self.rasa_url}/conversations/{conversation_id}/tracker"
+        request = urllib.request.Request(url, headers=bearer(self.token))
+        with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
 
     def query(self, sql: str, **params: object) -> list[tuple]:

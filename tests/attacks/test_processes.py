@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import jwt
 import pytest
 
+from frontdoor.rasa_auth import bearer, jwt_secret
 from frontdoor.runner import (
     DEFAULT_MODEL,
     CrashLoop,
@@ -65,19 +67,25 @@ def rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, i
 
 
 def test_the_rasa_token_is_not_in_the_process_list(rasa, probes) -> None:
-    """Rasa API token hidden from ps, and still required"""
+    """Rasa API secret hidden from ps and out of query strings, and still required"""
     url, token, pid = rasa
     command_line = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     listing = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    forged = jwt.encode({"user": {"username": "x", "role": "admin"}}, "guess", algorithm="HS256")
+
+    def status(**options: object) -> int:
+        return httpx.get(f"{url}/status", timeout=30, **options).status_code
+
     held = [
-        probes.attempt(token not in command_line),
-        probes.attempt(token not in listing),
-        probes.attempt(httpx.get(f"{url}/status", timeout=30).status_code == 401),
-        probes.attempt(
-            httpx.get(f"{url}/status", params={"token": "guess"}, timeout=30).status_code == 401
-        ),
+        probes.attempt(token not in command_line and jwt_secret(token) not in command_line),
+        probes.attempt(token not in listing and jwt_secret(token) not in listing),
+        probes.attempt(status() == 401),
+        probes.attempt(status(params={"token": "guess"}) == 401),
+        probes.attempt(status(params={"token": token}) == 401),  # never in a query string
+        probes.attempt(status(headers={"Authorization": f"Bearer {forged}"}) == 401),
+        probes.attempt(status(headers=bearer(token, lifetime=-60)) == 401),  # expired
     ]
-    assert httpx.get(f"{url}/status", params={"token": token}, timeout=30).status_code == 200
+    assert status(headers=bearer(token)) == 200
     assert all(held)
 
 

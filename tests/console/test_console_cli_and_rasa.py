@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import httpx
+import jwt
 import pytest
 
 from frontdoor.cli import main
 from frontdoor.console.rasa_client import RasaClient, RasaError
 from frontdoor.console.security import verify_password
+from frontdoor.rasa_auth import jwt_secret
 from frontdoor.store.db import session_scope
 from frontdoor.store.link_worker import worker_by_email
 
@@ -34,8 +37,12 @@ def test_add_link_worker_hashes_the_password(sqlite_url: str, monkeypatch, capsy
 
 def test_rasa_calls_follow_the_contract() -> None:
     seen: list[tuple[str, str, dict, object]] = []
+    bearers: list[dict] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
+        scheme, _, signed = request.headers["Authorization"].partition(" ")
+        assert scheme == "Bearer"
+        bearers.append(jwt.decode(signed, jwt_secret("secret"), algorithms=["HS256"]))
         seen.append(
             (
                 request.method,
@@ -51,8 +58,8 @@ def test_rasa_calls_follow_the_contract() -> None:
     assert rasa.take_over(sms, "Sam") == [{"text": "ok"}]
     rasa.reply(sms, "Hello")
     rasa.hand_back(sms)
-    token = {"token": "secret"}
-    latest = {"token": "secret", "output_channel": "latest"}
+    token: dict[str, str] = {}  # the API secret never goes in the query string
+    latest = {"output_channel": "latest"}
     listen = {"event": "action", "name": "action_listen"}
     events = f"/conversations/{sms}/tracker/events"
     execute = f"/conversations/{sms}/execute"
@@ -76,6 +83,9 @@ def test_rasa_calls_follow_the_contract() -> None:
         ("POST", execute, latest, {"name": "action_link_worker_left"}),
         ("POST", events, token, [{"event": "resume"}, listen]),
     ]
+    assert len(bearers) == len(seen)
+    assert all(b["user"] == {"username": "frontdoor", "role": "admin"} for b in bearers)
+    assert all(0 < b["exp"] - time.time() <= 300 for b in bearers)
 
 
 def test_conversation_ids_go_into_the_path_unencoded_or_not_at_all() -> None:

@@ -19,15 +19,19 @@ class Page:
 
     def __init__(self) -> None:
         self.client = socketio.AsyncClient()
-        self.confirmed: asyncio.Queue[str] = asyncio.Queue()
+        self.confirmed: asyncio.Queue[dict[str, str]] = asyncio.Queue()
         self.replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.client.on("session_confirm", self.confirmed.put)
         self.client.on("bot_uttered", self.replies.put)
+        self.key = ""  # the session key the server gave with the session
 
-    async def open(self, url: str, session_id: str | None = None) -> str:
+    async def open(self, url: str, session_id: str | None = None, key: str | None = None) -> str:
+        """Ask for a session (the one the tab had, with its key) and return the one given."""
         await self.client.connect(url, socketio_path="/socket.io", transports=["polling"])
-        await self.client.emit("session_request", {"session_id": session_id})
-        return await asyncio.wait_for(self.confirmed.get(), 30)
+        await self.client.emit("session_request", {"session_id": session_id, "session_key": key})
+        confirmed = await asyncio.wait_for(self.confirmed.get(), 30)
+        self.key = confirmed["session_key"]
+        return confirmed["session_id"]
 
     async def say(self, session_id: str, text: str) -> None:
         await self.client.emit("user_uttered", {"message": text, "session_id": session_id})
@@ -44,7 +48,7 @@ def test_sessions_are_issued_by_the_server_and_carry_on_after_a_reload(assistant
         greeting = await first.reply()
         await first.client.disconnect()
         reloaded = Page()  # the same tab after a reload asks for its session again
-        again = await reloaded.open(assistant.rasa_url, session)
+        again = await reloaded.open(assistant.rasa_url, session, first.key)
         await reloaded.say(again, "I'm looking for a choir in Louth")
         answer = await reloaded.reply()
         await reloaded.client.disconnect()
@@ -73,6 +77,33 @@ def test_no_one_can_write_into_a_conversation_they_have_not_joined(assistant) ->
     assert issued != SMS_RESIDENT and is_session_id(issued)
     for victim in (SMS_RESIDENT, "0" * 32):
         assert not [e for e in assistant.tracker(victim)["events"] if e["event"] == "user"]
+
+
+def test_a_session_is_rejoined_only_with_the_key_it_was_issued_with(assistant) -> None:
+    """Someone who learnt a resident's session id (from a shared screen, a log) cannot
+    join it: without the key, or with another session's key, they get a new session."""
+
+    async def attempt() -> tuple[str, list[str]]:
+        resident = Page()
+        session = await resident.open(assistant.rasa_url)
+        await resident.say(session, "hello")
+        await resident.reply()
+        await resident.client.disconnect()
+        other = Page()
+        await other.open(assistant.rasa_url)  # a session of the intruder's own, and its key
+        await other.client.disconnect()
+        given = []
+        for key in (None, "", "0" * 64, resident.key.upper(), other.key):
+            intruder = Page()
+            given.append(await intruder.open(assistant.rasa_url, session, key))
+            await intruder.say(session, "delete my details")
+            await intruder.client.disconnect()
+        return session, given
+
+    session, given = asyncio.run(attempt())
+    assert session not in given and all(is_session_id(g) for g in given)
+    users = [e["text"] for e in assistant.tracker(session)["events"] if e["event"] == "user"]
+    assert users == ["hello"]
 
 
 def test_session_ids_look_like_ours() -> None:

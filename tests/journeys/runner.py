@@ -67,6 +67,8 @@ import sqlalchemy as sa
 import yaml
 
 from frontdoor.directory.places import resolve_place
+from frontdoor.rasa_auth import bearer
+from frontdoor.safety.categories import CATEGORIES
 from frontdoor.sms import format_turn, is_gsm7, sms_conversation_id
 
 HERE = Path(__file__).parent
@@ -96,6 +98,7 @@ STAND_INS: dict[str, str] = {
     "offer_person": "no thanks",
     "confirm_delete": "yes",
     "yes_no": "yes please",
+    "safety_check": "no, I'm fine thanks",
 }
 
 # Which stand-in answers which of the assistant's questions (message keys).
@@ -128,6 +131,7 @@ QUESTION_STAND_IN: dict[str, str] = {
     "utter_offer_person": "offer_person",
     "utter_ask_confirm_delete": "confirm_delete",
     "yes_no": "yes_no",  # a yes-or-no question in words this suite does not know yet
+    **{f"check_{c}": "safety_check" for c in CATEGORIES},  # none of these journeys is at risk
 }
 
 # The slot each form question fills (for "no question asked twice").
@@ -466,11 +470,9 @@ class Servers:
             return json.loads(response.read())
 
     def events(self, conversation_id: str) -> list[dict[str, Any]]:
-        url = (
-            f"{self.rasa_url}/conversations/{conversation_id}/tracker"
-            f"?token={self.token}&include_events=ALL"
-        )
-        with urllib.request.urlopen(url, timeout=30) as response:
+        url = f"{self.rasa_url}/conversations/{conversation_id}/tracker?include_events=ALL"
+        request = urllib.request.Request(url, headers=bearer(self.token))
+        with urllib.request.urlopen(request, timeout=30) as response:
             return list(json.loads(response.read()).get("events") or [])
 
 

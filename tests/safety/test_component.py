@@ -21,8 +21,11 @@ def message(text: str, ranking: list[tuple[str, float]]) -> Message:
     return msg
 
 
-def constant_model(probability: float, category: str = "self_harm") -> RiskModel:
-    """A classifier that gives every message the same risk and category."""
+def constant_model(
+    probability: float, category: str = "self_harm", alarm: float = 0.5, alarm_floor: float = 0.05
+) -> RiskModel:
+    """A classifier that gives every message the same risk and category; it checks from 0.5
+    (0.02 with the lexicon) and is sure from `alarm` (`alarm_floor` with the lexicon)."""
     bias = float(np.log(probability / (1 - probability)))
     category_bias = np.array([1.0 if c == category else 0.0 for c in CATEGORIES])
     return RiskModel(
@@ -35,6 +38,8 @@ def constant_model(probability: float, category: str = "self_harm") -> RiskModel
         category_bias=category_bias,
         threshold=0.5,
         lexicon_floor=0.02,
+        alarm_threshold=alarm,
+        alarm_floor=alarm_floor,
     )
 
 
@@ -145,3 +150,30 @@ def test_the_classifier_trains_again_when_its_data_changes(tmp_path) -> None:
     assert SafetyNet.fingerprint_addon({"risk_data": str(tmp_path)}) == before
     (tmp_path / "a.yml").write_text("category: nonsense\nkind: negative\nexamples: [y]\n")
     assert SafetyNet.fingerprint_addon({"risk_data": str(tmp_path)}) != before
+
+
+def test_risk_the_classifier_is_not_sure_of_asks_the_safety_check() -> None:
+    msg = message("he goes through my phone every night", [("inform", 0.7), ("greet", 0.1)])
+    net_with(constant_model(0.6, "domestic_abuse", alarm=0.8)).process([msg])
+    assert msg.get("intent") == {"name": "safety_check", "confidence": 1.0}
+    safety = output(msg)["safety"]
+    assert (safety["category"], safety["source"], safety["sure"]) == (
+        "domestic_abuse",
+        "model",
+        False,
+    )
+    assert safety["request"] == "inform"
+
+
+def test_words_from_the_lexicon_with_a_doubtful_classifier_ask_the_safety_check() -> None:
+    msg = message("i wanna kms", [("greet", 0.7)])
+    net_with(constant_model(0.1, alarm=0.8, alarm_floor=0.3)).process([msg])
+    assert msg.get("intent")["name"] == "safety_check"
+    assert output(msg)["safety"]["words"] == "kms"
+
+
+def test_the_classifier_sure_of_risk_gives_the_crisis_reply_at_once() -> None:
+    msg = message("he goes through my phone every night", [("inform", 0.7)])
+    net_with(constant_model(0.85, "domestic_abuse", alarm=0.8)).process([msg])
+    assert msg.get("intent")["name"] == "crisis_domestic_abuse"
+    assert output(msg)["safety"]["sure"] is True

@@ -31,5 +31,14 @@ def test_gates_fail_on_recall_overall_and_by_kind_and_on_false_alarms() -> None:
     assert gate_failures(good, [Row("all", 0, 10)], gates) == []
 
 
+def test_gates_fail_on_too_many_safety_checks_when_asked_to() -> None:
+    gates = Gates(recall=0.9, kind_recall=0.8, false_alarms=0.1, checks=0.2)
+    crisis = [Row("all", 10, 10)]
+    negative = [Row("all", 0, 10)]
+    assert gate_failures(crisis, negative, gates, [Row("all", 2, 10)]) == []
+    [failure] = gate_failures(crisis, negative, gates, [Row("all", 3, 10)])
+    assert failure.startswith("safety checks 0.300")
+
+
 def test_a_pattern_skeleton_keeps_its_words() -> None:
     assert pattern_skeleton(r"\bi (want|wish) to die\b") == "i want wish to die"

@@ -7,7 +7,14 @@ import tarfile
 import numpy as np
 
 from frontdoor.safety.evaluation import risk_model_in
-from frontdoor.safety.model import RiskModel, fit, pieces, threshold_for_recall, thresholds
+from frontdoor.safety.model import (
+    RiskModel,
+    alarm_thresholds,
+    fit,
+    pieces,
+    threshold_for_recall,
+    thresholds,
+)
 from frontdoor.safety.training import Example
 
 RISK = [
@@ -70,6 +77,23 @@ def test_thresholds_keep_the_floor_as_high_as_recall_allows() -> None:
     assert flagged.tolist() == labels.tolist()  # no false alarm: 0.5 alone, 0.35 with words
 
 
+def test_alarm_thresholds_keep_false_alarms_under_the_rate_with_the_most_recall() -> None:
+    """Ten messages of no risk, so a 10% rate allows one false alarm and 0% none."""
+    probabilities = np.array([0.95, 0.9, 0.6, 0.45, 0.3, *np.linspace(0.05, 0.5, 10)])
+    labels = np.array([True] * 5 + [False] * 10)
+    lexicon = np.array([False, False, False, True, True] + [False] * 9 + [True])
+    for rate, allowed in ((0.0, 0), (0.1, 1)):
+        high, low = alarm_thresholds(probabilities, labels, lexicon, rate)
+        alarmed = np.where(lexicon, probabilities >= low, probabilities >= high)
+        assert (alarmed & ~labels).sum() <= allowed
+    high, low = alarm_thresholds(probabilities, labels, lexicon, 0.0)
+    alarmed = np.where(lexicon, probabilities >= low, probabilities >= high)
+    assert alarmed[labels].tolist() == [True, True, True, False, False]  # 0.5 has words
+    high, low = alarm_thresholds(probabilities, labels, lexicon, 0.1)
+    alarmed = np.where(lexicon, probabilities >= low, probabilities >= high)
+    assert alarmed[labels].all()  # the one alarm allowed (0.5, with words) buys 0.45 and 0.3
+
+
 def test_fit_separates_risk_from_requests_and_round_trips(tmp_path) -> None:
     model = fit(examples(), folds=3, target_recall=1.0)
     assert 0.0 < model.threshold < 1.0
@@ -87,6 +111,9 @@ def test_fit_separates_risk_from_requests_and_round_trips(tmp_path) -> None:
     assert again.threshold == model.threshold
     assert np.allclose(again.support_vectors, model.support_vectors)
     assert again.lexicon_floor == model.lexicon_floor
+    assert (again.alarm_threshold, again.alarm_floor) == (model.alarm_threshold, model.alarm_floor)
+    assert model.alarm_threshold >= model.threshold and model.alarm_floor >= model.lexicon_floor
+    assert model.figures["cv_alarm_false_alarm_rate"] <= model.figures["cv_false_alarm_rate"]
     text = "I want to die"
     assert again.score(text).probability == model.score(text).probability
     assert again.text is not None  # the n-gram half of the kernel came back too

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from frontdoor.console.rasa_client import RasaClient
+from frontdoor.rasa_auth import bearer
 from frontdoor.sms import is_gsm7, segments
 from frontdoor.store.db import session_scope
 from frontdoor.store.referrals import list_referrals
@@ -25,8 +26,9 @@ def number() -> str:
 
 def tracker(assistant, conversation_id: str) -> dict:
     """The conversation as Rasa's HTTP API gives it (the id in the path as it is)."""
-    url = f"{assistant.rasa_url}/conversations/{conversation_id}/tracker?token={assistant.token}"
-    with urllib.request.urlopen(url, timeout=30) as response:
+    url = f"{assistant.rasa_url}/conversations/{conversation_id}/tracker"
+    request = urllib.request.Request(url, headers=bearer(assistant.token))
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
 
@@ -117,10 +119,11 @@ def test_a_link_worker_reply_reaches_the_residents_phone(assistant) -> None:
     before = len(assistant.fake.to(resident))
     url = (
         f"{assistant.rasa_url}/conversations/{assistant.conversation_id(resident)}"
-        f"/execute?output_channel=latest&token={assistant.token}"
+        f"/execute?output_channel=latest"
     )
     body = json.dumps({"name": "utter_goodbye"}).encode()
-    request = urllib.request.Request(url, body, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", **bearer(assistant.token)}
+    request = urllib.request.Request(url, body, headers=headers)
     with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 200
     deadline = time.monotonic() + 30

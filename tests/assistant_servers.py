@@ -88,15 +88,16 @@ def _settings_for(folder: Path, fake: FakeTwilio) -> dict[str, str]:
 
 
 @contextmanager
-def running_assistant(folder: Path) -> Iterator[Assistant]:
-    """Start both servers with the settings in the environment, and put it back afterwards."""
+def running_assistant(folder: Path, overrides: dict[str, str] | None = None) -> Iterator[Assistant]:
+    """Start both servers with the settings in the environment (the test's `overrides` over
+    this module's), and put it back afterwards."""
     if not DEFAULT_MODEL.exists():
         raise RuntimeError(
             f"no trained model at {DEFAULT_MODEL}: run `make train` (make test does)"
         )
     fake = FakeTwilio().start()
     saved = dict(os.environ)
-    os.environ.update(_settings_for(folder, fake))
+    os.environ.update({**_settings_for(folder, fake), **(overrides or {})})
     for name in ("RASA_URL", "SMS_PUBLIC_BASE_URL"):
         os.environ.pop(name, None)
     settings = get_settings()

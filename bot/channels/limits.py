@@ -17,6 +17,19 @@
   turn is kept (their message is in the tracker), so they can send it again. A turn still
   running ACTIONS_TIMEOUT_SECONDS + TURN_MARGIN_SECONDS after it began, with an action failed,
   is answered then and left to finish on its own: Rasa may call the action server again.
+- Nothing is lost while the store (DATABASE_URL: conversations and referrals) is down. Before
+  a turn reaches Rasa the store is asked for `SELECT 1`; if it does not answer, the message
+  is kept in the outbox (frontdoor/outbox.py: files on disk, no database needed) and the
+  resident is told at once, with the team's number and, since the safety net has not read
+  the message, the emergency numbers (OUTAGE_TEXT). Rasa never sees the turn, so it cannot
+  start an empty conversation ("Sorry, I did not follow that"). If the store fails after the
+  check, the tracker store raises StoreUnavailable as it reads the conversation, which ends
+  the turn before anything else happens, and the message is kept the same way.
+  A background task (one a process, started with the first turn or the server) tries every
+  OUTBOX_RETRY_SECONDS and, once the store answers, replays the held messages oldest first
+  through the same handler, answering on the resident's channel. A newer message from a
+  resident with messages held waits behind them: the held ones are replayed first, or, if
+  the store is still down, it is held too.
 
 Each channel wraps Rasa's handler with `limited`.
 """
@@ -32,25 +45,47 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
-from frontdoor.settings import get_settings
+from frontdoor.outbox import Held, Outbox, store_reachable
+from frontdoor.settings import Settings, get_settings
 
 CUT_NOTE = "Your message was very long, so I have read the first part of it."
 SORRY_TEXT = (
     "Sorry, something went wrong on our side. Please try again in a few minutes, "
     "or call the team on {team_phone}."
 )
+OUTAGE_TEXT = (
+    "Sorry, something went wrong on our side. I have kept your message and will answer it "
+    "as soon as I can. If you need help now, call 999 in an emergency, Samaritans free on "
+    "116 123, or the team on {team_phone}."
+)
 TURN_MARGIN_SECONDS = 5.0
+STORE_CHECK_SECONDS = 3.0  # the store must answer SELECT 1 within this, or it counts as down
 # What rasa.core.processor logs (with the exception) when an action's call fails: Rasa 3.6.
 ACTION_FAILED = "Encountered an exception while running action"
 ROOT = Path(__file__).resolve().parents[2]
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+Replayer = Callable[[Held], Awaitable[bool]]  # True once the held message's turn is done
+OutputFor = Callable[[], OutputChannel | None]
 
 logger = logging.getLogger(__name__)
 _turn_failures: ContextVar[list[str] | None] = ContextVar("turn_failures", default=None)
 _unfinished: set[asyncio.Future] = set()  # turns answered early, left to finish
+_replaying: ContextVar[bool] = ContextVar("replaying", default=False)
+
+
+class StoreUnavailable(BaseException):
+    """The store failed as a turn read its conversation: the turn must stop there.
+
+    A BaseException, so that Rasa's FailSafeTrackerStore (which catches Exception and starts
+    an empty conversation) lets it through to `limited`."""
+
+
+def in_turn() -> bool:
+    """Whether the code running is part of a turn `limited` started."""
+    return _turn_failures.get() is not None
 
 
 def cut(text: str | None, limit: int) -> tuple[str | None, bool]:
@@ -133,18 +168,199 @@ async def told_if_failed(
     return turn.result() if done else None
 
 
-def limited(on_new_message: OnNewMessage, limit: int | None = None) -> OnNewMessage:
+class Holding:
+    """The outbox of this process: keeps turns while the store is down and replays them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.outbox = Outbox(settings.outbox_dir)
+        self.database_url = settings.database_url
+        self.retry_seconds = settings.outbox_retry_seconds
+        self.team_phone = settings.team_phone
+        self.patience = settings.actions_timeout_seconds + TURN_MARGIN_SECONDS
+        self.replayers: dict[str, Replayer] = {}  # a channel that replays its own messages
+        self.handlers: dict[str, OnNewMessage] = {}  # Rasa's handler, by channel name
+        self.outputs: dict[str, OutputFor] = {}  # an output for a channel's residents
+        self.live_outputs: dict[str, OutputChannel] = {}  # a held message's own, while here
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock: asyncio.Lock | None = None
+        self._task: asyncio.Task | None = None
+
+    def know(self, channel: str, handler: OnNewMessage, output: OutputFor | None) -> None:
+        """How to replay a channel's messages: Rasa's handler, and an output for a resident."""
+        self.handlers[channel] = handler
+        if output is not None:
+            self.outputs[channel] = output
+
+    def ensure_replaying(self) -> None:
+        """Start the background replay in this event loop, once."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop, self._lock, self._task = loop, asyncio.Lock(), None
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._keep_replaying())
+
+    async def reachable(self) -> bool:
+        """Whether the store answers now (checked off the event loop, never for long)."""
+        check = asyncio.to_thread(store_reachable, self.database_url, STORE_CHECK_SECONDS)
+        try:
+            return await asyncio.wait_for(check, STORE_CHECK_SECONDS + 2)
+        except TimeoutError:
+            return False
+
+    async def must_hold(self, sender_id: str) -> bool:
+        """Whether a new message must be held: the store is down, or (after trying to replay
+        them) earlier messages of the same resident are still held."""
+        if not await self.reachable():
+            return True
+        if _replaying.get() or not self.outbox.holds_sender(sender_id):
+            return False
+        await self.replay()
+        return self.outbox.holds_sender(sender_id)
+
+    async def hold_and_tell(self, message: UserMessage) -> None:
+        """Keep the message in the outbox and tell the resident it is kept."""
+        self.ensure_replaying()
+        channel = message.input_channel or "rest"
+        held = self.outbox.hold(channel, message.sender_id, message.text, message.metadata)
+        logger.warning("the store is down: a message in %s is held to answer later", channel)
+        if held is not None and message.output_channel is not None:
+            self.live_outputs[held.name] = message.output_channel
+        await self.tell(message.output_channel, message.sender_id)
+
+    async def tell(self, output: OutputChannel | None, sender_id: str) -> None:
+        """Say OUTAGE_TEXT, if there is anyone to say it to."""
+        if output is not None:
+            await output.send_text_message(sender_id, self.outage_text())
+
+    def outage_text(self) -> str:
+        return OUTAGE_TEXT.format(team_phone=self.team_phone)
+
+    def replay_soon(self) -> None:
+        """Replay now, in the background (a message was held while the store is up)."""
+        self.ensure_replaying()
+        task = asyncio.get_running_loop().create_task(self.replay())
+        _unfinished.add(task)
+        task.add_done_callback(_unfinished.discard)
+
+    async def replay(self) -> int:
+        """If the store answers, replay held messages oldest first, stopping at the first
+        that cannot be done; how many were done."""
+        self.ensure_replaying()
+        assert self._lock is not None
+        async with self._lock:
+            self.outbox.recover_stale()
+            if not self.outbox.pending() or not await self.reachable():
+                return 0
+            done = 0
+            for held in self.outbox.pending():
+                claimed = self.outbox.claim(held)
+                if claimed is None:
+                    continue  # another worker has it
+                if not await self._replay_one(claimed):
+                    self.outbox.release(claimed)
+                    break
+                self.outbox.done(claimed)
+                self.live_outputs.pop(claimed.name, None)
+                done += 1
+            if done:
+                logger.info("replayed %d held messages; %d still held", done, len(self.outbox))
+            self._forget_gone_outputs()
+            return done
+
+    def _forget_gone_outputs(self) -> None:
+        """Drop the outputs of held messages another worker has replayed."""
+        still = {h.name for h in [*self.outbox.pending(), *self.outbox.claimed()]}
+        for name in set(self.live_outputs) - still:
+            del self.live_outputs[name]
+
+    async def _replay_one(self, held: Held) -> bool:
+        token = _replaying.set(True)
+        try:
+            replayer = self.replayers.get(held.channel, self._replay_turn)
+            return await replayer(held)
+        except Exception:  # kept, to try again: a message is never dropped
+            logger.exception("a held message in %s could not be replayed", held.channel)
+            return False
+        finally:
+            _replaying.reset(token)
+
+    async def _replay_turn(self, held: Held) -> bool:
+        """A held message through Rasa's handler, answered on the resident's channel."""
+        handler = self.handlers.get(held.channel) or next(iter(self.handlers.values()), None)
+        if handler is None:
+            return False  # no channel has started yet
+        message = UserMessage(
+            held.text,
+            self._output_for(held),
+            held.sender_id,
+            input_channel=held.channel,
+            metadata=held.metadata or None,
+        )
+        try:
+            await told_if_failed(handler, message, self.patience, self.team_phone)
+        except StoreUnavailable:
+            return False
+        return True
+
+    def _output_for(self, held: Held) -> OutputChannel:
+        """The output the message came with, if this process still has it; else a new one
+        for its channel; else one that collects (the answers stay in the conversation)."""
+        output = self.live_outputs.get(held.name)
+        if output is None and held.channel in self.outputs:
+            output = self.outputs[held.channel]()
+        return output if output is not None else CollectingOutputChannel()
+
+    async def _keep_replaying(self) -> None:
+        while True:
+            try:
+                if len(self.outbox):
+                    await self.replay()
+            except Exception:  # the loop must go on
+                logger.exception("replaying held messages failed")
+            await asyncio.sleep(self.retry_seconds)
+
+
+_holding: Holding | None = None
+
+
+def holding() -> Holding:
+    """This process's outbox and its replay (made from the settings at first use)."""
+    global _holding
+    if _holding is None:
+        _holding = Holding(get_settings())
+    return _holding
+
+
+def limited(
+    on_new_message: OnNewMessage,
+    limit: int | None = None,
+    channel: str | None = None,
+    output: OutputFor | None = None,
+) -> OnNewMessage:
     """Rasa's handler, given at most `limit` characters (MAX_MESSAGE_CHARS by default), that
-    says sorry when the action server fails."""
+    says sorry when the action server fails and holds the message when the store is down.
+    `channel` and `output` say how to answer a held message after a restart."""
     settings = get_settings()
     most = limit if limit is not None else settings.max_message_chars
     patience = settings.actions_timeout_seconds + TURN_MARGIN_SECONDS
     watch_action_failures()
+    if channel is not None:
+        holding().know(channel, on_new_message, output)
 
     async def handle(message: UserMessage) -> Any:
         message.text, was_cut = cut(as_words(message.text), most)
         if was_cut and message.output_channel is not None:
             await message.output_channel.send_text_message(message.sender_id, CUT_NOTE)
-        return await told_if_failed(on_new_message, message, patience, settings.team_phone)
+        box = holding()
+        if len(box.outbox):  # held before (a restart, say): make sure they are replayed
+            box.ensure_replaying()
+        name = message.input_channel or channel or "rest"
+        box.know(name, on_new_message, output if name == channel else None)
+        if await box.must_hold(message.sender_id):
+            return await box.hold_and_tell(message)
+        try:
+            return await told_if_failed(on_new_message, message, patience, settings.team_phone)
+        except StoreUnavailable:
+            return await box.hold_and_tell(message)
 
     return handle

@@ -5,6 +5,9 @@ turns it off (REST_CHANNEL_ENABLED=false): /webhooks/rest/* then answers 404. Ev
 on, it refuses to speak in an SMS conversation (ids starting "sms-") or in one named by a
 phone number (as SMS conversations were before their ids were made opaque), and a message
 always counts as REST's (Rasa's lets the caller claim "input_channel": "sms").
+
+A message held while the store was down (bot/channels/limits.py) is answered into the
+conversation when it is replayed: the caller's request was answered long before.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.exceptions import Forbidden, InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import OnNewMessage, limited
+from bot.channels.limits import OnNewMessage, holding, limited
 from frontdoor.settings import get_settings
 from frontdoor.sms import SMS_CONVERSATION_PREFIX
 
@@ -51,7 +55,16 @@ class LimitedRestInput(RestInput):
         if not self.enabled:
             logger.info("REST channel off (REST_CHANNEL_ENABLED=false): /webhooks/rest gives 404")
             return self._switched_off()
-        return super().blueprint(limited(on_new_message))
+        limited_handler = limited(
+            on_new_message, channel=self.name(), output=CollectingOutputChannel
+        )
+        blueprint = super().blueprint(limited_handler)
+
+        @blueprint.listener("after_server_start")
+        async def replay_held(*_: Any) -> None:
+            holding().ensure_replaying()  # messages held before a restart are not left waiting
+
+        return blueprint
 
     def _switched_off(self) -> Blueprint:
         """The channel's addresses, each answering 404 (as if nothing were there)."""

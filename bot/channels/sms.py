@@ -14,6 +14,13 @@ A text being handled when Rasa stopped is not lost: its row stays "received", so
 redelivery of it after UNFINISHED_GRACE is handled again (not ignored as a repeat), and on
 start-up every row left "received" is closed and its resident told to text again
 (frontdoor.store.messaging.claim_inbound, take_interrupted).
+
+A text that comes while the store is down is not lost and not answered with an error (Twilio
+would give up on it): it is kept in the outbox (frontdoor/outbox.py, once per MessageSid) and
+the resident is told at once in the webhook's TwiML answer, which Twilio sends as a reply
+with no database needed (sending through Twilio's API is recorded in the store first). When
+the store is back the text is recorded as usual and handled, in order: a later text from the
+same number waits behind it. The answers go by text as for any other turn.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
+from xml.sax.saxutils import escape
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -32,9 +40,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.limits import SORRY_TEXT as LOST_TURN_TEXT
-from bot.channels.limits import limited
+from bot.channels.limits import Holding, holding, limited
 from bot.channels.sender import Outgoing, TwilioSender, in_store
 from bot.channels.signature import called_url, form_params, is_signed
+from frontdoor.outbox import Held
 from frontdoor.settings import Settings, get_settings
 from frontdoor.sms import (
     Option,
@@ -51,6 +60,7 @@ logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+HELD_TEXT = "sms_webhook"  # the outbox's name for a text held before it could be recorded
 
 HELP_TEXT = (
     "This is the council's community support service. We help you find local groups, "
@@ -153,6 +163,7 @@ class SmsInput(InputChannel):
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._tasks: set[asyncio.Task] = set()
         self.started_at = utcnow()
+        self._on_new_message: OnNewMessage | None = None
 
     def get_output_channel(self) -> OutputChannel:
         return SmsOutput(self.sender, self.status_callback_url)
@@ -169,10 +180,15 @@ class SmsInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         hook = Blueprint("sms_webhook", __name__)
-        on_new_message = limited(on_new_message)
+        on_new_message = limited(
+            on_new_message, channel=self.name(), output=self.get_output_channel
+        )
+        self._on_new_message = on_new_message
+        holding().replayers[HELD_TEXT] = self.replay_held
 
         @hook.listener("after_server_start")
         async def recover(*_: Any) -> None:
+            holding().ensure_replaying()  # texts held before a restart are not left waiting
             try:
                 await self.recover_interrupted()
             except Exception:  # the store may be down: start anyway, the rows wait
@@ -220,11 +236,52 @@ class SmsInput(InputChannel):
         token = request.headers.get("i-twilio-idempotency-token")
         if not number or not (sid or token):
             return response.text("Missing From or MessageSid", status=400)
-        inbound = await in_store(messaging.claim_inbound, number, sid, token)
+        callback = self.status_callback_url or _status_url(request, self.settings)
+        box = holding()
+        if box.outbox.holds_key(str(sid or token)):
+            return _twiml()  # Twilio sent a held text again: it is kept once
+        held = {"message_sid": sid, "idempotency_token": token, "status_callback": callback}
+        if box.outbox.holds_sender(number, HELD_TEXT):  # earlier texts wait: this goes behind
+            return await self._hold(box, number, text, held, failed=False)
+        try:
+            inbound = await in_store(messaging.claim_inbound, number, sid, token)
+        except Exception:  # the store is down: keep the text, tell the resident
+            logger.warning("SMS: a text in %s could not be recorded", self.conversation_id(number))
+            return await self._hold(box, number, text, held, failed=True)
         if inbound is not None:
-            callback = self.status_callback_url or _status_url(request, self.settings)
             self._in_background(self._handle(inbound, number, text, sid, callback, on_new_message))
-        return response.text(EMPTY_TWIML, content_type="text/xml")
+        return _twiml()
+
+    async def _hold(
+        self, box: Holding, number: str, text: str, held: dict[str, Any], failed: bool
+    ) -> HTTPResponse:
+        """Keep a text in the outbox; tell the resident (in the TwiML) unless the store is up
+        and the text only waits behind earlier ones, which are replayed now."""
+        box.ensure_replaying()
+        box.outbox.hold(
+            HELD_TEXT, number, text, held, key=held["message_sid"] or held["idempotency_token"]
+        )
+        if not failed and await box.reachable():
+            box.replay_soon()
+            return _twiml()
+        if keyword(text) == "stop":
+            return _twiml()  # no reply to STOP now; it is honoured, and confirmed, on replay
+        return _twiml(box.outage_text())
+
+    async def replay_held(self, held: Held) -> bool:
+        """A text held before it could be recorded: recorded now (once, by its MessageSid)
+        and handled as any text; False (kept) if the store still cannot take it."""
+        if self._on_new_message is None:
+            return False  # the channel is not started in this process yet
+        meta = held.metadata
+        sid, token = meta.get("message_sid"), meta.get("idempotency_token")
+        inbound = await in_store(messaging.claim_inbound, held.sender_id, sid, token)
+        if inbound is not None:
+            callback = meta.get("status_callback")
+            await self._handle(
+                inbound, held.sender_id, held.text or "", sid, callback, self._on_new_message
+            )
+        return True
 
     async def _status(self, request: Request) -> HTTPResponse:
         """A delivery report (queued, sent, delivered, undelivered, failed) for a text we sent."""
@@ -344,6 +401,14 @@ class SmsInput(InputChannel):
             self.sender.send(
                 Outgoing(number, body, "reply", False, callback, conversation, erased=erased)
             )
+
+
+def _twiml(text: str | None = None) -> HTTPResponse:
+    """The webhook's answer: nothing, or one text Twilio sends back to the resident."""
+    if text is None:
+        return response.text(EMPTY_TWIML, content_type="text/xml")
+    body = f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(text)}</Message></Response>'
+    return response.text(body, content_type="text/xml")
 
 
 def _status_url(request: Request, settings: Settings) -> str:

@@ -71,7 +71,9 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        on_new_message = limited(on_new_message)
+        on_new_message = limited(
+            on_new_message, channel=self.name(), output=self.get_output_channel
+        )
         blueprint = super().blueprint(on_new_message)
         self._on_new_message = on_new_message
         # python-socketio keeps one handler an event: these replace Rasa's.

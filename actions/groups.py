@@ -14,7 +14,7 @@ from actions.forms import FrontdoorFormValidation
 from actions.messages import say
 from frontdoor import plan
 from frontdoor.directory.search import SearchRequest, search_services
-from frontdoor.directory.vocabulary import topics
+from frontdoor.directory.vocabulary import WORD_TO_TOPIC, request_words, topics
 from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
 
@@ -28,6 +28,26 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
 
     def name(self) -> str:
         return "validate_group_search_form"
+
+    async def extract_activity(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The kind of group named in the request itself ("Is there a men's shed in
+        Sleaford?") when the entity extractor missed it: the directory's own words for kinds
+        of group, found in the message, so the resident is not asked what they just said."""
+        message = tracker.latest_message or {}
+        if tracker.get_slot("activity") or tracker.get_slot("requested_slot"):
+            return {}  # only the request that starts the search; answers have their mapping
+        if (message.get("intent") or {}).get("name") != "find_group":
+            return {}
+        entities = message.get("entities") or []
+        if any(e.get("entity") == "activity" for e in entities):
+            return {}
+        text = str(message.get("text") or "")
+        for named in entities:  # "Louth" is a town, not a misspelt "youth"
+            text = text.replace(str(named.get("value") or ""), " ")
+        found = [w for w in request_words(text) if w in WORD_TO_TOPIC]
+        return {"activity": " ".join(dict.fromkeys(found))} if found else {}
 
     def validate_activity(
         self,

@@ -8,6 +8,7 @@ from actions.groups import (
     ActionNarrowSearch,
     ActionNewSearch,
     ActionSuggestGroups,
+    ValidateGroupSearchForm,
     narrowing,
     search_request,
 )
@@ -165,3 +166,29 @@ def test_an_age_the_resident_gives_is_used(directory_url: str) -> None:
     older = tracker({"activity": "lunch club", "town": "Spalding"}, text="I am 72, any lunch clubs")
     messages, _ = run(ActionSuggestGroups(), older)
     assert [g for g in cards(messages) if "Lunch" in g["name"]]
+
+
+def extracted(text: str, slots: dict | None = None, intent: str = "find_group", entities=None):
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    state = tracker(slots or {}, text=text, intent=intent, entities=entities)
+    form = ValidateGroupSearchForm()
+    return asyncio.run(form.extract_activity(CollectingDispatcher(), state, {}))
+
+
+def test_the_kind_of_group_named_in_the_request_is_not_asked_for_again() -> None:
+    request = "He needs a hobby! Is there a men's shed in Sleaford?"
+    assert extracted(request) == {"activity": "shed"}
+    louth = [{"entity": "town", "value": "Louth"}]
+    found = extracted("any knitting or a craft group near Louth", entities=louth)
+    assert found == {"activity": "knitting craft"}
+
+
+def test_no_kind_is_guessed_where_none_was_named_or_one_was_found() -> None:
+    assert extracted("can you help me find something in Boston") == {}
+    assert extracted("Is there a men's shed in Sleaford?", intent="need_guidance") == {}
+    assert extracted("a men's shed", {"requested_slot": "activity"}) == {}
+    named = [{"entity": "activity", "value": "men's shed"}]
+    assert extracted("Is there a men's shed in Sleaford?", entities=named) == {}

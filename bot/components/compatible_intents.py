@@ -1,0 +1,72 @@
+"""Two intents that lead to the same step are not ambiguous.
+
+Rasa's FallbackClassifier answers `nlu_fallback` when the two best intents are within its
+ambiguity threshold of each other. "walking groups grantham" is both a request (find_group)
+and a plain answer (inform); both start the same search, yet the resident was asked to say
+it another way, and a resident texting in few words met that dead end on the first message.
+After the FallbackClassifier, this takes such a fallback back when the two closest intents
+are compatible and the better one reaches the fallback threshold. The safety net still runs
+after it and has the last word.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+FALLBACK = "nlu_fallback"
+# Sets of intents the dialogue answers alike where they are confused (data/rules).
+COMPATIBLE = (frozenset({"inform", "find_group"}),)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class CompatibleIntents(GraphComponent, IntentClassifier):
+    """Undo an ambiguity fallback between two intents that mean the same next step."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"threshold": 0.4}  # as the FallbackClassifier's
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.threshold = float({**self.get_default_config(), **config}["threshold"])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CompatibleIntents:
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            best = self.resolved(message)
+            if best is not None:
+                message.set(INTENT, best, add_to_output=True)
+        return messages
+
+    def resolved(self, message: Message) -> dict[str, Any] | None:
+        """The intent to keep instead of an ambiguity fallback, if there is one."""
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FALLBACK:
+            return None
+        ranking = [
+            r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != FALLBACK
+        ]
+        if len(ranking) < 2 or ranking[0].get(PREDICTED_CONFIDENCE_KEY, 0) < self.threshold:
+            return None
+        pair = {ranking[0].get(INTENT_NAME_KEY), ranking[1].get(INTENT_NAME_KEY)}
+        return dict(ranking[0]) if any(pair <= group for group in COMPATIBLE) else None

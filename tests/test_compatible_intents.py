@@ -1,0 +1,41 @@
+"""An ambiguity fallback between two intents that lead to the same step is taken back."""
+
+from __future__ import annotations
+
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.compatible_intents import CompatibleIntents
+
+
+def parsed(ranking: list[tuple[str, float]]) -> Message:
+    """A message as the FallbackClassifier leaves it when the best two are too close."""
+    intents = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message = Message(data={"text": "walking groups grantham"})
+    message.set("intent", {"name": "nlu_fallback", "confidence": 0.4}, add_to_output=True)
+    message.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.4}, *intents])
+    return message
+
+
+def intent_after(ranking: list[tuple[str, float]]) -> str:
+    message = parsed(ranking)
+    CompatibleIntents({}).process([message])
+    return message.get("intent")["name"]
+
+
+def test_a_request_or_a_plain_answer_that_both_start_a_search_is_not_ambiguous() -> None:
+    assert intent_after([("inform", 0.52), ("find_group", 0.43)]) == "inform"
+    assert intent_after([("find_group", 0.48), ("inform", 0.45)]) == "find_group"
+
+
+def test_other_ambiguities_and_low_confidence_still_fall_back() -> None:
+    assert intent_after([("affirm", 0.5), ("deny", 0.45)]) == "nlu_fallback"
+    assert intent_after([("inform", 0.35), ("find_group", 0.3)]) == "nlu_fallback"
+    assert intent_after([("inform", 0.5), ("need_guidance", 0.45)]) == "nlu_fallback"
+
+
+def test_a_confident_intent_is_left_alone() -> None:
+    message = Message(data={"text": "a choir in Louth"})
+    message.set("intent", {"name": "find_group", "confidence": 0.9}, add_to_output=True)
+    message.set("intent_ranking", [{"name": "find_group", "confidence": 0.9}])
+    CompatibleIntents({}).process([message])
+    assert message.get("intent") == {"name": "find_group", "confidence": 0.9}

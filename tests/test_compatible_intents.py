@@ -39,3 +39,17 @@ def test_a_confident_intent_is_left_alone() -> None:
     message.set("intent_ranking", [{"name": "find_group", "confidence": 0.9}])
     CompatibleIntents({}).process([message])
     assert message.get("intent") == {"name": "find_group", "confidence": 0.9}
+
+
+def test_words_in_a_script_the_classifier_never_learnt_are_not_understood() -> None:
+    for typed in ("فاطمة الزهراء", "王芳", "Мария Иванова"):
+        message = Message(data={"text": typed})
+        message.set("intent", {"name": "goodbye", "confidence": 0.93}, add_to_output=True)
+        message.set("intent_ranking", [{"name": "goodbye", "confidence": 0.93}])
+        CompatibleIntents({}).process([message])
+        assert message.get("intent")["name"] == "nlu_fallback", typed
+    for latin in ("Siobhán Ó Briain", "bye", "07700 900123 ok"):
+        message = Message(data={"text": latin})
+        message.set("intent", {"name": "goodbye", "confidence": 0.93}, add_to_output=True)
+        CompatibleIntents({}).process([message])
+        assert message.get("intent")["name"] == "goodbye", latin

@@ -1,4 +1,5 @@
-"""Two intents that lead to the same step are not ambiguous.
+"""Two intents that lead to the same step are not ambiguous; words in a script the intent
+classifier never learnt are not understood.
 
 Rasa's FallbackClassifier answers `nlu_fallback` when the two best intents are within its
 ambiguity threshold of each other. "walking groups grantham" is both a request (find_group)
@@ -7,10 +8,17 @@ it another way, and a resident texting in few words met that dead end on the fir
 After the FallbackClassifier, this takes such a fallback back when the two closest intents
 are compatible and the better one reaches the fallback threshold. The safety net still runs
 after it and has the last word.
+
+The intent classifier learnt English. Its guess at a message with no Latin letter at all
+(a name in Arabic, Chinese or Cyrillic script) is noise: "فاطمة الزهراء" typed as a name
+was read as goodbye, and the referral could not go on. Such a message is `nlu_fallback`,
+which a form question takes as the answer typed and which elsewhere asks to say it another
+way.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -23,12 +31,14 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 FALLBACK = "nlu_fallback"
 # Sets of intents the dialogue answers alike where they are confused (data/rules).
 COMPATIBLE = (frozenset({"inform", "find_group"}),)
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -54,6 +64,10 @@ class CompatibleIntents(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            if unread_script(message.get(TEXT)):
+                fallback = {INTENT_NAME_KEY: FALLBACK, PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, fallback, add_to_output=True)
+                continue
             best = self.resolved(message)
             if best is not None:
                 message.set(INTENT, best, add_to_output=True)
@@ -70,3 +84,9 @@ class CompatibleIntents(GraphComponent, IntentClassifier):
             return None
         pair = {ranking[0].get(INTENT_NAME_KEY), ranking[1].get(INTENT_NAME_KEY)}
         return dict(ranking[0]) if any(pair <= group for group in COMPATIBLE) else None
+
+
+def unread_script(text: str | None) -> bool:
+    """Letters, but not one of them Latin (accented Latin counts as Latin)."""
+    text = text or ""
+    return any(c.isalpha() for c in text) and not _LATIN_LETTER.search(text)

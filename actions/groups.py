@@ -17,6 +17,7 @@ from frontdoor.directory.search import SearchRequest, search_services
 from frontdoor.directory.vocabulary import WORD_TO_TOPIC, request_words, topics
 from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
+from frontdoor.when import when_from
 
 SUGGESTIONS = 3
 
@@ -48,6 +49,13 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
             text = text.replace(str(named.get("value") or ""), " ")
         found = [w for w in request_words(text) if w in WORD_TO_TOPIC]
         return {"activity": " ".join(dict.fromkeys(found))} if found else {}
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Also the day and time of day said in the request or an answer ("on a sat")."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        return events + when_events(tracker.latest_message.get("text"))
 
     def validate_activity(
         self,
@@ -87,6 +95,7 @@ def search_request(tracker: Tracker, exclude: list[str]) -> SearchRequest:
         free_only=bool(tracker.get_slot("search_free_only")),
         closer=bool(tracker.get_slot("search_closer")),
         time_of_day=tracker.get_slot("time_of_day") or (answers.time_of_day if from_plan else None),
+        either=bool(tracker.get_slot("search_either")),
         limit=SUGGESTIONS,
     )
 
@@ -141,13 +150,15 @@ class ActionSuggestGroups(Action):
         if not groups:
             say(dispatcher, "no_more_groups" if more else "no_groups", place=place)
             return [SlotSet("suggested_groups", shown)]
-        far = any((g.get("miles") or 0) > NEAR_WORDING_MILES for g in groups)
+        furthest = max((g.get("miles") or 0) for g in groups)
+        far = furthest > NEAR_WORDING_MILES
         found = "groups_found" if len(groups) > 1 else "group_found"
         say(
             dispatcher,
             f"{found}_further" if far and request.town else found,
             count=len(groups),
             place=place,
+            furthest=f"{furthest:.0f}",
             groups=short_text(groups),
             json_message={"type": "groups", "groups": groups},
         )
@@ -170,7 +181,7 @@ class ActionNewSearch(Action):
         return events
 
 
-NARROWING = ("search_free_only", "search_closer", "time_of_day")
+NARROWING = ("search_free_only", "search_closer", "time_of_day", "search_either")
 FREE = re.compile(
     r"(?<!i'm )(?<!i am )\bfree\b(?! (in|on|at|after|during|most|every)\b)|\bno cost\b|\bnot? (have to )?pay|afford|cost(s)? nothing|don'?t cost",
     re.I,
@@ -187,10 +198,22 @@ def narrowing(text: str) -> dict[str, Any]:
         found["search_free_only"] = True
     if CLOSER.search(text):
         found["search_closer"] = True
-    for time_of_day, pattern in plan.TIMES_OF_DAY.items():
-        if pattern.search(text):
-            found["time_of_day"] = time_of_day
+    found.update({event["name"]: event["value"] for event in when_events(text)})
     return found
+
+
+def when_events(text: str | None) -> list[dict[str, Any]]:
+    """The day and time of day a resident's words ask for, as slots ("not weekends":
+    weekdays, whatever a day entity said)."""
+    when = when_from(text)
+    if not when:
+        return []
+    events = [SlotSet("search_either", when.either)]
+    if when.day:
+        events.append(SlotSet("day", when.day))
+    if when.time_of_day:
+        events.append(SlotSet("time_of_day", when.time_of_day))
+    return events
 
 
 class ActionNarrowSearch(Action):

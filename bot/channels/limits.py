@@ -17,14 +17,14 @@
   turn is kept (their message is in the tracker), so they can send it again. A turn still
   running ACTIONS_TIMEOUT_SECONDS + TURN_MARGIN_SECONDS after it began, with an action failed,
   is answered then and left to finish on its own: Rasa may call the action server again.
-- Nothing is lost while the store (DATABASE_URL: conversations and referrals) is down. Before
-  a turn reaches Rasa the store is asked for `SELECT 1`; if it does not answer, the message
-  is kept in the outbox (frontdoor/outbox.py: files on disk, no database needed) and the
-  resident is told at once, with the team's number and, since the safety net has not read
-  the message, the emergency numbers (OUTAGE_TEXT). Rasa never sees the turn, so it cannot
-  start an empty conversation ("Sorry, I did not follow that"). If the store fails after the
-  check, the tracker store raises StoreUnavailable as it reads the conversation, which ends
-  the turn before anything else happens, and the message is kept the same way.
+- Nothing is lost while the store (DATABASE_URL: conversations and referrals) is down. The
+  first thing a turn does is read the resident's conversation; if the store cannot give it,
+  the tracker store raises StoreUnavailable, which ends the turn before the message is parsed
+  or anything is said, so Rasa cannot start an empty conversation ("Sorry, I did not follow
+  that"). The message is kept in the outbox (frontdoor/outbox.py: files on disk, no database
+  needed) and the resident is told at once, with the team's number and, since the safety net
+  has not read the message, the emergency numbers (OUTAGE_TEXT). No extra query is made on
+  the way in: the store is asked `SELECT 1` only when there are held messages to replay.
   A background task (one a process, started with the first turn or the server) tries every
   OUTBOX_RETRY_SECONDS and, once the store answers, replays the held messages oldest first
   through the same handler, answering on the resident's channel. A newer message from a
@@ -208,10 +208,9 @@ class Holding:
             return False
 
     async def must_hold(self, sender_id: str) -> bool:
-        """Whether a new message must be held: the store is down, or (after trying to replay
-        them) earlier messages of the same resident are still held."""
-        if not await self.reachable():
-            return True
+        """Whether a new message must wait behind earlier messages of the same resident that
+        are still held (after trying to replay them). The store is not asked otherwise: a
+        turn that cannot read its conversation raises StoreUnavailable and is held then."""
         if _replaying.get() or not self.outbox.holds_sender(sender_id):
             return False
         await self.replay()

@@ -66,6 +66,7 @@ class SearchRequest:
     free_only: bool = False
     closer: bool = False
     time_of_day: str | None = None
+    either: bool = False  # the day or the time of day will do ("evenings or weekends")
     limit: int = 3
     anything: bool = False  # no kind asked for ("dunno"): a varied mix near them
 
@@ -177,6 +178,7 @@ class _Wanted:
     anything: bool
     days: frozenset[str] | None  # ORUK byday codes, when a day was asked for
     hours: tuple[str, str] | None  # opening between these, when a time of day was asked for
+    either: bool  # the day or the time will do
 
     @classmethod
     def of(cls, request: SearchRequest) -> _Wanted:
@@ -190,6 +192,7 @@ class _Wanted:
             anything=request.anything,
             days=frozenset(day_codes(request.day)) if request.day else None,
             hours=TIMES_OF_DAY.get(request.time_of_day or ""),
+            either=request.either,
         )
 
 
@@ -259,12 +262,16 @@ def _fits(entry: Entry, request: SearchRequest, wanted: _Wanted) -> bool:
         return False  # age not known: groups only for children are not suggested to adults
     if request.free_only and not entry.free:
         return False
-    if wanted.days is not None and wanted.days.isdisjoint(entry.days):
-        return False
-    if wanted.hours is not None:
-        start, end = wanted.hours
-        return entry.opens_at is not None and start <= entry.opens_at < end
-    return True
+    on_the_day = wanted.days is None or not wanted.days.isdisjoint(entry.days)
+    at_the_time = wanted.hours is None or _opens_within(entry, wanted.hours)
+    if wanted.either and wanted.days is not None and wanted.hours is not None:
+        return on_the_day or at_the_time
+    return on_the_day and at_the_time
+
+
+def _opens_within(entry: Entry, hours: tuple[str, str]) -> bool:
+    start, end = hours
+    return entry.opens_at is not None and start <= entry.opens_at < end
 
 
 def _children_only(entry: Entry) -> bool:
@@ -333,9 +340,11 @@ def why(entry: Entry, request: SearchRequest, place: Place | None, distance: flo
     reasons = []
     if entry.free:
         reasons.append("free")
-    if request.day:
+    on_the_day = bool(request.day) and not set(day_codes(request.day)).isdisjoint(entry.days)
+    if request.day and (on_the_day or not request.either):
         reasons.append(_day_words(request.day))
-    if request.time_of_day in TIMES_OF_DAY:
+    hours = TIMES_OF_DAY.get(request.time_of_day or "")
+    if hours and (_opens_within(entry, hours) or not request.either):
         reasons.append(f"in the {request.time_of_day}")
     if entry.online:
         reasons.append("online, from home")

@@ -274,9 +274,20 @@ def request_words(text: str | None) -> list[str]:
     return [corrected(w) for w in words(text)]
 
 
+# Words that name a family of kinds, not one: "something creative" is art and crafts, and
+# singing and music too.
+BROAD_WORDS: dict[str, frozenset[str]] = {
+    "creative": frozenset({"crafts", "singing"}),
+    "arty": frozenset({"crafts", "singing"}),
+}
+
+
 def topics(text_words: list[str]) -> set[str]:
     """The directory topics a resident's words point to."""
-    return {WORD_TO_TOPIC[w] for w in text_words if w in WORD_TO_TOPIC}
+    found = {WORD_TO_TOPIC[w] for w in text_words if w in WORD_TO_TOPIC}
+    for word in text_words:
+        found |= BROAD_WORDS.get(word, frozenset())
+    return found
 
 
 # Answers to "What kind of group?" that ask for no kind in particular: a resident who says

@@ -56,14 +56,15 @@ def test_one_group_left_is_worded_as_one(directory_url: str) -> None:
         messages, set_now = suggest(slots, intent="more_groups")
     text = messages[0]["text"]
     assert text.startswith("Here is a group that might suit you."), text
-    assert "longer trip from Louth" in text and "miles away" in text  # 21 miles: not "near"
+    assert "longer trip, 21 miles from Louth" in text and "miles away" in text  # not "near"
 
 
 def test_groups_close_by_are_called_near_and_far_ones_are_not(directory_url: str) -> None:
     messages, _ = suggest({"activity": "choir", "town": "Lincoln", "suggested_groups": []})
     text = messages[0]["text"]
     assert cards(messages)[2]["miles"] > 10  # the third choir is in Market Rasen
-    assert "near Lincoln" not in text and "longer trip from Lincoln" in text, text
+    assert "near Lincoln" not in text, text
+    assert "longer trip, up to 14 miles from Lincoln" in text.splitlines()[0], text
     assert "(14 miles away)" in text
     close, _ = suggest({"activity": "walking", "town": "Boston", "suggested_groups": []})
     assert close[0]["text"].startswith("Here are 3 groups near Boston"), close[0]["text"]

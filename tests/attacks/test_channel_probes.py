@@ -101,23 +101,26 @@ def test_a_name_in_any_script_is_taken(assistant: Assistant, probes, name: str) 
     assert all(held), (reply, slots.get("contact_name"))
 
 
-async def _session(url: str, session_id: str | None, key: str | None) -> dict[str, str]:
-    """The session a page is given when it asks for this id (with this key)."""
+async def _session(
+    url: str, session_id: str | None, key: str | None, open_clients: list[socketio.AsyncClient]
+) -> dict[str, str]:
+    """The session a page is given when it asks for this id (with this key). The client is
+    left connected in open_clients: leaving a polling connection waits out a long poll."""
     client = socketio.AsyncClient()
+    open_clients.append(client)
     confirmed: asyncio.Queue[dict[str, str]] = asyncio.Queue()
     client.on("session_confirm", confirmed.put)
     await client.connect(url, socketio_path="/socket.io", transports=["polling"])
     await client.emit("session_request", {"session_id": session_id, "session_key": key})
-    given = await asyncio.wait_for(confirmed.get(), 30)
-    await client.disconnect()
-    return given
+    return await asyncio.wait_for(confirmed.get(), 30)
 
 
 def test_a_web_chat_session_is_joined_only_with_its_key(assistant: Assistant, probes) -> None:
     """Web chat: a made-up or learnt session id without its key gets a new session"""
 
     async def attempts() -> tuple[dict[str, str], list[str], dict[str, str]]:
-        mine = await _session(assistant.rasa_url, None, None)
+        clients: list[socketio.AsyncClient] = []
+        mine = await _session(assistant.rasa_url, None, None, clients)
         made_up = "0123456789abcdef" * 2
         tries = [
             (made_up, None),
@@ -125,8 +128,11 @@ def test_a_web_chat_session_is_joined_only_with_its_key(assistant: Assistant, pr
             (mine["session_id"], None),
             (mine["session_id"], json.dumps(mine)),
         ]
-        given = [(await _session(assistant.rasa_url, s, k))["session_id"] for s, k in tries]
-        again = await _session(assistant.rasa_url, mine["session_id"], mine["session_key"])
+        given = [
+            (await _session(assistant.rasa_url, s, k, clients))["session_id"] for s, k in tries
+        ]
+        again = await _session(assistant.rasa_url, mine["session_id"], mine["session_key"], clients)
+        await asyncio.gather(*(client.disconnect() for client in clients))
         return mine, given, again
 
     mine, given, again = asyncio.run(attempts())

@@ -186,3 +186,22 @@ def test_youth_clubs_are_not_suggested_to_adults(directory_url: str) -> None:
 def test_two_kinds_asked_for_gets_some_of_each(directory_url: str) -> None:
     names = [g["name"] for g in search(directory_url, need="walking and lunch", town="Stamford")]
     assert any("Lunch" in n for n in names) and any(WALKING_NAMES.search(n) for n in names), names
+
+
+def test_evenings_or_weekends_takes_either(directory_url: str) -> None:
+    asked = {"need": "something creative", "town": "Lincoln", "day": "weekend"}
+    either = search(directory_url, **asked, time_of_day="evening", either=True)
+    both = search(directory_url, **asked, time_of_day="evening")
+    assert either, "a creative group on a weekend or in an evening near Lincoln"
+    for group in either:
+        weekend = re.search(r"Saturday|Sunday", group["when"])
+        evening = re.search(r"\b([5-9]|1[01])(\.\d\d)?pm to", group["when"])
+        assert weekend or evening, group["when"]
+        assert ("at the weekend" in group["why"]) == bool(weekend), group["why"]
+    assert len(either) > len(both)
+
+
+def test_something_creative_is_crafts_and_singing(directory_url: str) -> None:
+    found = search(directory_url, need="something creative", town="Lincoln")
+    names = " ".join(g["name"] for g in found)
+    assert re.search(r"Choir|Singing", names) and re.search(r"Art|Craft|Paint", names), names

@@ -37,12 +37,13 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         Sleaford?") when the entity extractor missed it: the directory's own words for kinds
         of group, found in the message, so the resident is not asked what they just said."""
         message = tracker.latest_message or {}
+        entities = message.get("entities") or []
+        named = list(dict.fromkeys(str(e.get("value")) for e in entities if _is_activity(e)))
+        if len(named) > 1 and tracker.get_slot("requested_slot") in (None, "activity"):
+            return {"activity": " and ".join(named)}  # "walking and a lunch club": both kept
         if tracker.get_slot("activity") or tracker.get_slot("requested_slot"):
             return {}  # only the request that starts the search; answers have their mapping
-        if (message.get("intent") or {}).get("name") != "find_group":
-            return {}
-        entities = message.get("entities") or []
-        if any(e.get("entity") == "activity" for e in entities):
+        if (message.get("intent") or {}).get("name") != "find_group" or named:
             return {}
         text = str(message.get("text") or "")
         for named in entities:  # "Louth" is a town, not a misspelt "youth"
@@ -72,6 +73,10 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         if tracker.get_slot("triage_level") is None:
             result["triage_level"] = 1
         return result
+
+
+def _is_activity(entity: dict[str, Any]) -> bool:
+    return entity.get("entity") == "activity" and bool(entity.get("value"))
 
 
 def search_request(tracker: Tracker, exclude: list[str]) -> SearchRequest:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from action_helpers import run, slots_set, tracker
 
 from actions.groups import (
@@ -108,12 +110,18 @@ def test_suggestions_from_a_plan_are_on_the_day_and_time_the_resident_is_free(
 def test_narrowing_words() -> None:
     assert narrowing("only free ones please") == {"search_free_only": True}
     assert narrowing("that's too far, anything closer?") == {"search_closer": True}
-    assert narrowing("I'm free in the afternoons") == {"time_of_day": "afternoon"}
+    assert narrowing("I'm free in the afternoons") == {
+        "time_of_day": "afternoon",
+        "search_either": False,
+    }
     assert narrowing("free ones in the evening, nearer") == {
         "search_free_only": True,
         "search_closer": True,
         "time_of_day": "evening",
+        "search_either": False,
     }
+    assert narrowing("not weekends") == {"day": "weekday", "search_either": False}
+    assert narrowing("evenings or weekends")["search_either"] is True
     assert narrowing("what about the library") == {}
 
 
@@ -193,3 +201,33 @@ def test_no_kind_is_guessed_where_none_was_named_or_one_was_found() -> None:
     assert extracted("a men's shed", {"requested_slot": "activity"}) == {}
     named = [{"entity": "activity", "value": "men's shed"}]
     assert extracted("Is there a men's shed in Sleaford?", entities=named) == {}
+
+
+def test_two_kinds_named_at_once_are_both_kept() -> None:
+    both = [
+        {"entity": "activity", "value": "walking group"},
+        {"entity": "activity", "value": "lunch club"},
+        {"entity": "town", "value": "Stamford"},
+    ]
+    request = "I'd like a walking group and a lunch club in Stamford"
+    started = {"activity": "lunch club"}  # what the entity mapping alone kept
+    assert extracted(request, started, entities=both) == {
+        "activity": "walking group and lunch club"
+    }
+    answer = {"requested_slot": "town", "activity": "lunch club"}
+    assert extracted(request, answer, entities=both) == {}  # not while asking where
+
+
+def test_the_day_and_time_in_the_request_narrow_the_search() -> None:
+    from rasa_sdk.executor import CollectingDispatcher
+
+    state = tracker({}, text="anything on a sat in boston", intent="find_group")
+    events = asyncio.run(
+        ValidateGroupSearchForm().get_extraction_events(CollectingDispatcher(), state, {})
+    )
+    assert {e["name"]: e["value"] for e in events} == {"day": "saturday", "search_either": False}
+    state = tracker({"day": "weekends"}, text="walking, not weekends", intent="inform")
+    events = asyncio.run(
+        ValidateGroupSearchForm().get_extraction_events(CollectingDispatcher(), state, {})
+    )
+    assert {e["name"]: e["value"] for e in events}["day"] == "weekday"  # not the entity's

@@ -6,6 +6,10 @@ SHELL := /bin/bash
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Rasa's training cache, kept outside the checkout so that a fresh clone on the same machine
+# (CI) restores unchanged components instead of training them again. Every component's cache
+# key covers what it is trained from (bot/components/*.py add their own data files to it).
+export RASA_CACHE_DIRECTORY ?= $(HOME)/.cache/frontdoor/rasa
 
 PYTHON ?= python3.11
 VENV := .venv

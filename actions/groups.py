@@ -88,8 +88,14 @@ def search_request(tracker: Tracker, exclude: list[str]) -> SearchRequest:
     need = activity or answers.would_like_different or answers.what_matters
     if from_plan and topics(interests):
         need = None  # the plan's topics say what to look for; its other words would only blur it
+    # A plan whose answers name no kind of group (skipped, or "just to feel better") shows a
+    # varied mix near them, as "anything" does: not a search for its words, and no gap.
+    anything = from_plan and not topics(interests) and not topics(request_words(need))
+    if anything:
+        need = None
     day = tracker.get_slot("day")
     return SearchRequest(
+        anything=anything,
         need=need,
         town=tracker.get_slot("town"),
         day=day if day else (answers.days[0] if from_plan and len(answers.days) == 1 else None),

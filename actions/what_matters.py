@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -45,6 +46,38 @@ def _free_text_validator(slot: str):
     return validate
 
 
+# A request to the service itself ("can someone ring me", "I want a link worker"), which
+# changes the path, as against an answer about the resident's life ("having someone to talk
+# to", "a reason to get dressed"), which the intent model may read as the same wish.
+SERVICE_REQUEST = re.compile(
+    r"\blink ?worker|\breal person\b|\bhuman\b|\b(?:call|ring|phone|contact|text|email) me\b"
+    r"|\b(?:talk|speak|chat) (?:to|with) (?:a person|someone|somebody|anyone|a human|a real)"
+    r"|\bsomeone (?:to )?(?:call|ring|phone|contact|get in touch)",
+    re.I,
+)
+
+
+def _answer_extractor(slot: str):
+    """An extract_<slot> that keeps an answer the intent model read as asking for a person,
+    when it is not a request to the service: the form goes on instead of a referral."""
+
+    def extract(
+        self: FrontdoorFormValidation,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        message = tracker.latest_message or {}
+        text = str(message.get("text") or "")
+        intent = (message.get("intent") or {}).get("name")
+        if tracker.get_slot("requested_slot") != slot or intent != "need_support":
+            return {}
+        return {} if SERVICE_REQUEST.search(text) else {slot: text}
+
+    extract.__name__ = f"extract_{slot}"
+    return extract
+
+
 class ValidateWhatMattersForm(FrontdoorFormValidation):
     """Each answer is the resident's own words; any can be skipped."""
 
@@ -56,6 +89,7 @@ class ValidateWhatMattersForm(FrontdoorFormValidation):
 
 for _slot in FREE_TEXT_SLOTS:
     setattr(ValidateWhatMattersForm, f"validate_{_slot}", _free_text_validator(_slot))
+    setattr(ValidateWhatMattersForm, f"extract_{_slot}", _answer_extractor(_slot))
 
 
 class ActionReadBackPlan(Action):

@@ -92,6 +92,8 @@ def search_services(
     place = resolve_place(request.town) if request.town else None
     if is_vague(request.need):  # "anything really": a mix to choose from, and no gap
         request.need, request.anything = None, not request.interests
+    if request.anything and not topics(request.interests):
+        request.interests = []  # words that name no kind of group would only narrow the mix
     request.for_young_people = request.for_young_people or asks_for_young_people(request)
     matches = find(current_index(session), request, place)
     if len(still_active(session, [m.entry.id for m in matches])) < len(matches):

@@ -113,3 +113,34 @@ def test_a_question_typed_for_an_answer_is_answered_and_asked_again() -> None:
     messages, found = answer("contact_time", "how much does it cost?", {}, intent="ask_cost")
     assert found["contact_time"] is None
     assert "free" in messages[0]["text"].lower(), messages
+
+
+def _what_matters_answer(text: str, intent: str, asking: str = "what_matters") -> dict:
+    from actions.what_matters import ValidateWhatMattersForm
+
+    state = Tracker(
+        sender_id="r",
+        slots={"requested_slot": asking},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "what_matters_form"},
+        latest_action_name="action_listen",
+    )
+    form = ValidateWhatMattersForm()
+    return asyncio.run(form.get_extraction_events(CollectingDispatcher(), state, domain()))
+
+
+def test_an_answer_about_wanting_company_stays_in_the_plan() -> None:
+    for text in ["having someone to talk to", "a reason to get dressed in the morning"]:
+        events = _what_matters_answer(text, "need_support")
+        assert [(e["name"], e["value"]) for e in events] == [("what_matters", text)]
+    events = _what_matters_answer("more people to chat to", "need_support", asking="enjoys")
+    assert [(e["name"], e["value"]) for e in events] == [("enjoys", "more people to chat to")]
+
+
+def test_asking_for_a_person_mid_plan_still_changes_the_path() -> None:
+    for text in ["can someone ring me please", "I want a link worker", "can I talk to someone"]:
+        assert _what_matters_answer(text, "need_support") == [], text
+    assert _what_matters_answer("gardening", "inform") == []  # the from_text mapping has it

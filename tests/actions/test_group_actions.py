@@ -231,3 +231,26 @@ def test_the_day_and_time_in_the_request_narrow_the_search() -> None:
         ValidateGroupSearchForm().get_extraction_events(CollectingDispatcher(), state, {})
     )
     assert {e["name"]: e["value"] for e in events}["day"] == "weekday"  # not the entity's
+
+
+def test_a_plan_with_answers_skipped_shows_a_mix_and_records_no_gap(directory_url: str) -> None:
+    from frontdoor.store.db import session_scope
+    from frontdoor.store.models import Gap
+
+    skipped = {
+        "plan": {"text": "Here is your plan."},
+        "what_matters": "to feel a bit happier",
+        "getting_in_way": "skip",
+        "would_like_different": "skip",
+        "enjoys": "skip",
+        "barriers": "skip",
+        "town": "Louth",
+        "free_when": "skip",
+    }
+    assert search_request(tracker(skipped), exclude=[]).anything
+    messages, _ = suggest(skipped, intent="affirm")
+    groups = cards(messages)
+    assert len(groups) == 3 and len({g["summary"] for g in groups}) == 3
+    with session_scope(directory_url) as session:
+        assert session.query(Gap).count() == 0
+    assert not search_request(tracker(WIDOWER_PLAN), exclude=[]).anything

@@ -145,6 +145,15 @@ class ValidateReferralForm(FrontdoorFormValidation):
             return self.reject("contact_time", "time_unclear", dispatcher, tracker)
         return self.accept("contact_time", text[:120] or "any time")
 
+    async def extract_referral_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A correction at the read-back ("it should be 07700 900582", "call me Bernie")
+        changes only what it corrects; the details are then read back again."""
+        if tracker.get_slot("requested_slot") != "referral_confirmed":
+            return {}
+        return _correction(tracker)
+
     def validate_referral_confirmed(
         self,
         slot_value: Any,
@@ -152,12 +161,21 @@ class ValidateReferralForm(FrontdoorFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        """A no clears the contact details so the form asks for them again."""
+        """A correction is not a yes; a plain no clears the contact details so the form asks
+        for them again."""
+        if _correction(tracker):
+            return {"referral_confirmed": None}  # the corrected details are read back again
         if slot_value:
             return self.accept("referral_confirmed", True)
         say(dispatcher, "lets_change")
         cleared = {slot: None for slot in REFERRAL_FORM_SLOTS if slot != "consent_share"}
         return cleared
+
+
+def _correction(tracker: Tracker) -> dict[str, Any]:
+    """What the latest message corrects in the contact details read back."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    return contact.corrections(text, tracker.get_slot("contact_method"))
 
 
 class ActionAskContactDetail(Action):

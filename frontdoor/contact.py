@@ -140,3 +140,47 @@ def is_a_contact_time(text: str) -> bool:
     if is_a_question(text) and not _TIME_WORDS.search(text):
         return False
     return not is_only_a_place(text)
+
+
+# A correction at the read-back: "no, the number is wrong, it should be 07700 900582",
+# "please call me Bernie", "text me instead", "the email is wrong".
+_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_NUMBER_IN_TEXT = re.compile(r"(?:\+44|0044|\b0)[\d\s().-]{8,16}\d")
+_NAME_GIVEN = re.compile(
+    r"\b(?:call me|my name is|my name's|name is|name should be|name's|it's|its|i'm|i am|"
+    r"put|use)\s+(?P<name>[^\d,.!?]+?)\s*(?:please|thanks|thank you)?[\s.!]*$",
+    re.IGNORECASE,
+)
+_FIELD_WRONG = {
+    "contact_detail": re.compile(r"\b(?:number|mobile|phone number|email|address)\b", re.I),
+    "contact_name": re.compile(r"\b(?:name|spelt|spelled|spelling)\b", re.I),
+    "contact_time": re.compile(r"\b(?:time|times|when)\b", re.I),
+}
+_INSTEAD = re.compile(r"\b(?:instead|rather|prefer|better)\b", re.I)
+_ABOUT_IT = re.compile(
+    r"\b(?:wrong|right|incorrect|correct|spelt|spelled|mistake|typo|not)\b", re.I
+)
+
+
+def corrections(text: str, method: str | None) -> dict[str, str | None]:
+    """The contact details a correction changes: new values where it gives them, None for a
+    detail it says is wrong without giving the right one; empty when it corrects nothing."""
+    found_email = _EMAIL_IN_TEXT.search(text)
+    if found_email:
+        return {"contact_method": "email", "contact_detail": found_email.group(0)}
+    found_number = _NUMBER_IN_TEXT.search(text)
+    if found_number and uk_phone(found_number.group(0)):
+        number = found_number.group(0)
+        if method in ("text", "phone"):
+            return {"contact_detail": number}
+        return {"contact_method": "phone", "contact_detail": number}
+    named = _NAME_GIVEN.search(text)
+    if named:
+        name = named.group("name").strip()
+        plain = not _TIME_WORDS.search(name) and not _ABOUT_IT.search(name)
+        if plain and is_a_name(name) and contact_method(name) is None:
+            return {"contact_name": name}
+    chosen = contact_method(text)
+    if chosen and chosen != method and (_INSTEAD.search(text) or len(text.split()) <= 4):
+        return {"contact_method": chosen, "contact_detail": None}
+    return {slot: None for slot, pattern in _FIELD_WRONG.items() if pattern.search(text)}

@@ -167,3 +167,22 @@ def test_a_question_is_not_a_name(typed: str, expected: bool) -> None:
 )
 def test_a_question_is_not_a_contact_time(typed: str, expected: bool) -> None:
     assert is_a_contact_time(typed) is expected
+
+
+def test_corrections_say_what_they_change() -> None:
+    from frontdoor.contact import corrections
+
+    assert corrections("it should be 07700 900582", "text") == {"contact_detail": "07700 900582"}
+    assert corrections("use 01632 960551 please", "text") == {"contact_detail": "01632 960551"}
+    assert corrections("email me instead at jo@example.org", "phone") == {
+        "contact_method": "email",
+        "contact_detail": "jo@example.org",
+    }
+    assert corrections("no, please call me Bernie", "phone") == {"contact_name": "Bernie"}
+    assert corrections("text me instead", "phone") == {
+        "contact_method": "text",
+        "contact_detail": None,
+    }
+    assert corrections("no, the name is spelt wrong", "phone") == {"contact_name": None}
+    assert corrections("call me in the morning", "phone") == {}
+    assert corrections("no", "phone") == {} and corrections("yes that's right", "phone") == {}

@@ -144,3 +144,48 @@ def test_asking_for_a_person_mid_plan_still_changes_the_path() -> None:
     for text in ["can someone ring me please", "I want a link worker", "can I talk to someone"]:
         assert _what_matters_answer(text, "need_support") == [], text
     assert _what_matters_answer("gardening", "inform") == []  # the from_text mapping has it
+
+
+READ_BACK = {
+    "consent_share": True,
+    "contact_name": "Malcolm Reed",
+    "contact_method": "text",
+    "contact_detail": "07700 900528",
+    "contact_time": "weekday afternoons",
+    "requested_slot": "referral_confirmed",
+}
+
+
+def at_read_back(text: str, intent: str, mapped: bool | None) -> tuple[list, dict]:
+    """(messages, slots set) when the resident answers the read-back with text."""
+    events: list[dict[str, Any]] = [{"event": "user", "text": text, "input_channel": "rest"}]
+    slots = dict(READ_BACK)
+    if mapped is not None:  # what the from_intent mapping set (affirm or deny)
+        events.append({"event": "slot", "name": "referral_confirmed", "value": mapped})
+        slots["referral_confirmed"] = mapped
+    said = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    return validate(events, slots, said)
+
+
+def test_a_correction_at_the_read_back_changes_only_what_it_corrects() -> None:
+    _, found = at_read_back("no the number is wrong, it should be 07700 900582", "deny", False)
+    assert found["contact_detail"] == "07700 900582"
+    assert found.get("referral_confirmed") is None
+    assert "contact_name" not in found and "contact_time" not in found
+    _, found = at_read_back("no, please call me Mal", "deny", False)
+    assert found["contact_name"] == "Mal" and "contact_detail" not in found
+    _, found = at_read_back("yes but the number should be 07700 900582", "affirm", True)
+    assert found["contact_detail"] == "07700 900582" and found["referral_confirmed"] is None
+
+
+def test_a_detail_said_to_be_wrong_is_asked_for_again_alone() -> None:
+    _, found = at_read_back("the number is wrong", "inform", None)
+    assert found["contact_detail"] is None
+    assert "contact_name" not in found and "contact_method" not in found
+
+
+def test_a_plain_no_at_the_read_back_asks_for_the_details_again() -> None:
+    messages, found = at_read_back("no", "deny", False)
+    assert found["contact_name"] is None and found["contact_detail"] is None
+    _, found = at_read_back("yes that's right", "affirm", True)
+    assert found["referral_confirmed"] is True

@@ -13,10 +13,23 @@ from rasa_sdk.types import DomainDict
 
 from actions.messages import say
 from frontdoor.directory.places import resolve_place
+from frontdoor.for_whom import for_whom
 
 FAILURES_SLOT = "form_failures"
 LEVEL_SLOT = "triage_level"
+FOR_WHOM_SLOT = "for_whom"
 WAY_OUT_AFTER = 2
+
+
+def said_since_start(tracker: Tracker) -> list[dict[str, Any]]:
+    """The resident's messages (user events) since the conversation last started again."""
+    said: list[dict[str, Any]] = []
+    for event in tracker.events:
+        if event.get("event") in ("restart", "session_started"):
+            said = []
+        elif event.get("event") == "user":
+            said.append(event)
+    return said
 
 
 class FrontdoorFormValidation(FormValidationAction, ABC):
@@ -27,6 +40,18 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
     @abstractmethod
     def name(self) -> str:
         """validate_<form name>."""
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Also who the help is for, once it is said ("for my mum")."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        if tracker.get_slot(FOR_WHOM_SLOT):
+            return events
+        said = [e.get("text") for e in said_since_start(tracker)]
+        said.append((tracker.latest_message or {}).get("text"))
+        who = next((w for w in map(for_whom, reversed(said)) if w), None)
+        return events + [SlotSet(FOR_WHOM_SLOT, who)] if who else events
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

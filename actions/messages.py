@@ -60,7 +60,12 @@ def _question(slot: str) -> type[Action]:
         async def run(
             self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
         ) -> list[dict[str, Any]]:
-            say(dispatcher, f"ask_{slot}")
+            who = tracker.get_slot("for_whom")
+            variant = f"ask_{slot}_for_other"
+            if who and variant in messages():
+                say(dispatcher, variant, who=who)
+            else:
+                say(dispatcher, f"ask_{slot}")
             return []
 
     AskQuestion.__name__ = AskQuestion.__qualname__ = f"Ask_{slot}"

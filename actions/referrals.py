@@ -11,7 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import FrontdoorFormValidation
+from actions.forms import FrontdoorFormValidation, said_since_start
 from actions.handover import REFERRAL_FORM_SLOTS
 from actions.messages import render, say
 from frontdoor import contact
@@ -238,21 +238,43 @@ def draft_from(tracker: Tracker, consent_wording: str) -> ReferralDraft:
 
 
 def summary(tracker: Tracker, plan_text: str | None) -> str:
-    """One line for the console's queue."""
+    """One or two lines for the console's queue: who it is for, and what the resident said
+    they need, in their own words."""
+    who = tracker.get_slot("for_whom")
+    lead = f"For their {who}. " if who else ""
     if tracker.get_slot("risk"):
-        return f"Safety concern ({tracker.get_slot('risk').replace('_', ' ')}). Asked for contact."
+        risk = tracker.get_slot("risk").replace("_", " ")
+        return f"{lead}Safety concern ({risk}). Asked for contact."
     if plan_text:
-        return plan_text[:200]
+        return f"{lead}{plan_text}"[:240]
+    said = first_request(tracker)
     activity = tracker.get_slot("activity")
-    return (
-        f"Asked for a link worker (looking for {activity})."
-        if activity
-        else ("Asked for a link worker to help them get started.")
-    )
+    if said:
+        return f'{lead}Said: "{said}"'[:240]
+    if activity:
+        return f"{lead}Looking for {activity}; asked for a link worker."
+    return f"{lead}Asked for a link worker to help them get started."
 
 
-def consent_wording() -> str:
+# What a resident says that is not a request: greetings, yes and no, thanks.
+_NOT_A_REQUEST = {"greet", "affirm", "deny", "thank", "goodbye", "restart", "help", "safety_check"}
+
+
+def first_request(tracker: Tracker) -> str | None:
+    """The first thing the resident asked for in this conversation, in their own words."""
+    for event in said_since_start(tracker):
+        text = " ".join(str(event.get("text") or "").split())
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if len(text) >= 12 and not text.startswith("/") and intent not in _NOT_A_REQUEST:
+            return to_gsm7(text)[:200]
+    return None
+
+
+def consent_wording(tracker: Tracker | None = None) -> str:
     """The exact consent question the resident said yes to."""
+    who = tracker.get_slot("for_whom") if tracker is not None else None
+    if who:
+        return render("ask_consent_share_for_other", who=who)["text"]
     return render("ask_consent_share")["text"]
 
 
@@ -270,7 +292,7 @@ class ActionCreateReferral(Action):
             return [SlotSet("consent_share", None)]
         try:
             with session_scope() as session:
-                referral = create_referral(session, draft_from(tracker, consent_wording()))
+                referral = create_referral(session, draft_from(tracker, consent_wording(tracker)))
                 reference = referral.reference
         except Exception as error:  # the resident must hear that nothing was sent, whatever
             logger.error("a referral was not stored: %s", error_summary(error))  # no details

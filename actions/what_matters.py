@@ -102,10 +102,12 @@ class ActionReadBackPlan(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         answers = plan.gather(tracker.current_slot_values())
-        text = plan.plan_text(answers)
+        who = tracker.get_slot("for_whom")
+        text = plan.plan_text(answers, who)
         say(dispatcher, "plan", plan=text)
+        kept = {**answers.as_dict(), "for_whom": who}
         return [
-            SlotSet("plan", {"text": text, "answers": answers.as_dict()}),
+            SlotSet("plan", {"text": text, "answers": kept}),
             SlotSet("activity", None),
             SlotSet("day", None),
         ]

@@ -192,11 +192,11 @@ def about_someone_else(answers: WhatMatters) -> bool:
     return others > mine
 
 
-def plan_text(answers: WhatMatters) -> str:
+def plan_text(answers: WhatMatters, for_whom: str | None = None) -> str:
     """The plan in a few short sentences, in the resident's own words where we have them,
-    about the person it is for."""
-    they = about_someone_else(answers)
-    parts = []
+    about the person it is for (`for_whom`: someone the resident asked for, "mum")."""
+    they = bool(for_whom) or about_someone_else(answers)
+    parts = [f"This plan is for your {for_whom}."] if for_whom else []
     if answers.what_matters:
         parts.append(f"What matters most: {answers.what_matters}.")
     if answers.getting_in_way:

@@ -86,3 +86,13 @@ def test_a_carer_speaking_of_themselves_gets_their_own_plan() -> None:
         enjoys="I like singing",
     )
     assert not about_someone_else(answers)
+
+
+def test_a_plan_for_someone_asked_for_is_about_them() -> None:
+    from frontdoor import plan
+
+    answers = plan.WhatMatters(what_matters="seeing people", enjoys="I love drawing")
+    text = plan.plan_text(answers, for_whom="daughter")
+    assert text.startswith("This plan is for your daughter.")
+    assert "They enjoy: I love drawing." in text and "You enjoy" not in text
+    assert "You enjoy: I love drawing." in plan.plan_text(answers)

@@ -21,6 +21,7 @@ SAMPLE_VALUES = {
     "count": "3",
     "place": "Boston",
     "furthest": "14",
+    "who": "mum",
     "groups": "1. Boston Striders: Tuesdays 10am, Central Park gates. Free. 01632 960123",
     "plan": "What matters most: seeing people. You enjoy: gardening. "
     "Next, I will look for groups near Boston on Tuesdays.",

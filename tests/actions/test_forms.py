@@ -189,3 +189,33 @@ def test_a_plain_no_at_the_read_back_asks_for_the_details_again() -> None:
     assert found["contact_name"] is None and found["contact_detail"] is None
     _, found = at_read_back("yes that's right", "affirm", True)
     assert found["referral_confirmed"] is True
+
+
+def test_the_person_asked_for_is_kept_when_a_form_starts() -> None:
+    from actions.what_matters import ValidateWhatMattersForm
+
+    def state(events: list[dict[str, Any]], slots: dict[str, Any]) -> Tracker:
+        return Tracker(
+            sender_id="r",
+            slots={"requested_slot": None, **slots},
+            latest_message={"text": "yes please", "intent": {"name": "affirm"}},
+            events=events,
+            paused=False,
+            followup_action=None,
+            active_loop={"name": "what_matters_form"},
+            latest_action_name="action_listen",
+        )
+
+    said = [
+        {"event": "user", "text": "I'm looking for something for my mum in Louth"},
+        {"event": "restart"},
+        {"event": "user", "text": "I'd like some ideas for my dad"},
+    ]
+    form = ValidateWhatMattersForm()
+    events = asyncio.run(
+        form.get_extraction_events(CollectingDispatcher(), state(said, {}), domain())
+    )
+    assert [(e["name"], e["value"]) for e in events] == [("for_whom", "dad")]
+    kept = state(said, {"for_whom": "dad"})
+    again = asyncio.run(form.get_extraction_events(CollectingDispatcher(), kept, domain()))
+    assert not [e for e in again if e["name"] == "for_whom"]

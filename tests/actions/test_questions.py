@@ -251,3 +251,18 @@ def test_every_answer_about_groups_is_gsm7_with_no_question(directory_url: str) 
         assert is_gsm7(text) and "?" not in text
     text = answer_text(ActionAnswerTransport(), asked(groups, "how do I get there"))
     assert is_gsm7(text) and "?" not in text
+
+
+def test_questions_are_worded_for_the_person_asked_for() -> None:
+    from actions.messages import QUESTIONS
+
+    asks = {cls().name(): cls() for cls in QUESTIONS}
+    for name, expected in [
+        ("action_ask_what_matters", "What matters most to your mum right now?"),
+        ("action_ask_enjoys", "What does your mum enjoy"),
+        ("action_ask_consent_share", "Please check your mum is happy for you to ask."),
+    ]:
+        messages, _ = run(asks[name], tracker({"for_whom": "mum"}))
+        assert expected in messages[0]["text"], messages
+        messages, _ = run(asks[name], tracker({}))
+        assert "mum" not in messages[0]["text"]

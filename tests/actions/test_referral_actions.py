@@ -77,3 +77,23 @@ def test_a_failure_half_way_leaves_nothing_and_says_so(sqlite_url: str, monkeypa
     monkeypatch.setattr(referral_actions, "create_referral", real)
     _, events = run(ActionCreateReferral(), tracker(READY, intent="affirm"))  # trying again works
     assert slots_set(events)["referral_reference"] and stored(sqlite_url) == (1, 1)
+
+
+def test_a_referral_for_someone_else_says_so_with_the_words_said(sqlite_url: str) -> None:
+    state = tracker({**READY, "for_whom": "dad"}, intent="affirm")
+    state.events = [
+        {"event": "user", "text": "hello", "parse_data": {"intent": {"name": "greet"}}},
+        {
+            "event": "user",
+            "text": "my dad has had a fall and needs someone to check on him",
+            "parse_data": {"intent": {"name": "need_support"}},
+        },
+        {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}},
+    ]
+    run(ActionCreateReferral(), state)
+    with session_scope(sqlite_url) as session:
+        row = session.execute(sa.select(Referral)).scalar_one()
+        consent = session.execute(sa.select(Consent)).scalar_one()
+        assert row.summary.startswith("For their dad.")
+        assert "needs someone to check on him" in row.summary
+        assert "your dad is happy for you to ask" in consent.wording

@@ -358,7 +358,8 @@ def catalogue() -> list[tuple[str, re.Pattern[str]]]:
     """(key, pattern) for every text the assistant can send, placeholders as wildcards."""
     texts: list[tuple[str, str]] = []
     messages = yaml.safe_load((ROOT / "actions" / "messages.yml").read_text(encoding="utf-8"))
-    texts += [(key, entry["text"]) for key, entry in messages.items()]
+    # A question worded for someone the resident asks for is the same question.
+    texts += [(key.removesuffix("_for_other"), entry["text"]) for key, entry in messages.items()]
     for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
         domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for key, variants in (domain.get("responses") or {}).items():

@@ -1,0 +1,45 @@
+"""Who the help is for: the resident, or someone they are asking for ("for my mum", "my dad
+needs some company"). A carer asking for themselves ("I look after my husband") is asking for
+themselves; somewhere to go together ("with my husband") is for the resident too.
+"""
+
+from __future__ import annotations
+
+import re
+
+RELATIVES = (
+    "mum", "mam", "mom", "mother", "dad", "father", "husband", "wife", "partner", "son",
+    "daughter", "nan", "nana", "nanna", "gran", "granny", "grandma", "grandad", "grandpa",
+    "grandson", "granddaughter", "grandchild", "brother", "sister", "aunt", "auntie", "uncle",
+    "neighbour", "friend", "cousin", "nephew", "niece", "mother in law", "father in law",
+    "mother-in-law", "father-in-law", "stepmum", "stepdad", "fiance", "fiancee",
+)  # fmt: skip
+_WHO = "|".join(sorted((re.escape(r) for r in RELATIVES), key=len, reverse=True))
+_FOR = re.compile(
+    rf"(?<!care )(?<!caring )(?<!cares )(?<!carer )"
+    rf"\b(?:for|on behalf of|asking about|about|help|helping|get|getting|find)\s+(?:my|our)\s+"
+    rf"(?:elderly\s+|old\s+|older\s+|late\s+|little\s+|teenage\s+|\d+\s*(?:year|yr)s?\s*old\s+)?"
+    rf"(?P<who>{_WHO})\b",
+    re.IGNORECASE,
+)
+_THEY_NEED = re.compile(
+    rf"\b(?:my|our)\s+(?P<who>{_WHO})(?:,?\s+(?:who|she|he)\b[^.?!]{{0,40}}?)?\s*(?:'s|is|needs|need|"
+    rf"would|wants|could|can|has|hasn't|lives|used|gets|doesn't|does not|hardly|never|isn't|"
+    rf"won't|feels|seems|spends|sits|struggles|is\s+lonely)\b",
+    re.IGNORECASE,
+)
+# The resident speaks of their own need: a carer, or something to do together.
+_FOR_ME_TOO = re.compile(
+    r"\b(?:for me|for myself|for us|with my|me and my|my own|we can|together"
+    r"|i need (?:a break|some|something|help|support|a rest)|look(?:ing)? after my"
+    r"|car(?:e|ing) for my|i'?m (?:a|her|his|the|their) carer)\b",
+    re.I,
+)
+
+
+def for_whom(text: str | None) -> str | None:
+    """The person asked for ("mum", "neighbour"), or None when the help is for the resident."""
+    if not text:
+        return None
+    found = _FOR.search(text) or (None if _FOR_ME_TOO.search(text) else _THEY_NEED.search(text))
+    return " ".join(found.group("who").lower().replace("-", " ").split()) if found else None

@@ -1,0 +1,38 @@
+"""Who the help is for: the resident, or someone they ask for (frontdoor/for_whom.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdoor.for_whom import for_whom
+
+
+@pytest.mark.parametrize(
+    ("said", "who"),
+    [
+        ("can you help my dad after his fall", "dad"),
+        ("I am looking for something for my mum", "mum"),
+        ("my neighbour is housebound and lonely", "neighbour"),
+        ("is there something for my 15 year old grandson", "grandson"),
+        ("my daughter is anxious and I want to help her", "daughter"),
+        ("looking for a club for my Mother-in-law", "mother in law"),
+    ],
+)
+def test_someone_asked_for_is_named(said: str, who: str) -> None:
+    assert for_whom(said) == who
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I need help getting out more",
+        "somewhere to go with my husband",
+        "I look after my husband who has dementia, somewhere we can go together",
+        "I care for my mum and need a break",
+        "my mum has dementia and I need a break",
+        "",
+        None,
+    ],
+)
+def test_a_carer_or_a_resident_asking_for_themselves_is_not_someone_else(said: str | None) -> None:
+    assert for_whom(said) is None

@@ -9,10 +9,11 @@ from rasa_sdk import Tracker, utils
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.interfaces import ActionExecutionRejection
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
-from frontdoor.directory.places import resolve_place
+from frontdoor.directory.places import place_in
 from frontdoor.for_whom import for_whom
 
 FAILURES_SLOT = "form_failures"
@@ -32,10 +33,33 @@ def said_since_start(tracker: Tracker) -> list[dict[str, Any]]:
     return said
 
 
+# The welcome's choices, typed as words in the middle of another path's questions: a change
+# of path, not an answer ("Find a group" is not what matters most to someone).
+PATH_CHOICES = {
+    "find a group": "find_group",
+    "find groups": "find_group",
+    "help me choose": "need_guidance",
+    "talk to a person": "need_support",
+    "speak to a person": "need_support",
+}
+
+
 class FrontdoorFormValidation(FormValidationAction, ABC):
     """A form that says kindly what was wrong and, after repeated failures, how to get out."""
 
     level: int | None = None  # the care navigation level this form belongs to
+    path_intent: str | None = None  # the welcome choice that leads to this form
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """As any form, but a typed choice of another path hands the turn back to Rasa, which
+        takes that path (the form is put aside, as for any answer it cannot use)."""
+        text = " ".join(str((tracker.latest_message or {}).get("text") or "").lower().split())
+        chosen = PATH_CHOICES.get(text.strip(" .!"))
+        if chosen is not None and chosen != self.path_intent:
+            raise ActionExecutionRejection(self.name(), f"the resident chose {chosen}")
+        return await super().run(dispatcher, tracker, domain)
 
     @abstractmethod
     def name(self) -> str:
@@ -105,7 +129,7 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """A Lincolnshire town, village or postcode, stored by its usual name."""
-        place = resolve_place(str(slot_value or ""))
+        place = place_in(str(slot_value or ""))
         if place is None:
             return self.reject("town", "unknown_place", dispatcher, tracker)
         return self.accept("town", place.name)

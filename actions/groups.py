@@ -26,6 +26,7 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
     """Ask only for what is missing: the kind of group, and where."""
 
     level = 1
+    path_intent = "find_group"
 
     def name(self) -> str:
         return "validate_group_search_form"

@@ -55,6 +55,8 @@ _NAME_LEAD = re.compile(
 class ValidateReferralForm(FrontdoorFormValidation):
     """Consent first; then name, how and when to contact, checked and read back."""
 
+    path_intent = "need_support"
+
     def name(self) -> str:
         return "validate_referral_form"
 
@@ -247,13 +249,16 @@ def summary(tracker: Tracker, plan_text: str | None) -> str:
         return f"{lead}Safety concern ({risk}). Asked for contact."
     if plan_text:
         return f"{lead}{plan_text}"[:240]
-    said = first_request(tracker)
-    activity = tracker.get_slot("activity")
-    if said:
-        return f'{lead}Said: "{said}"'[:240]
+    parts = []
+    activity, town = tracker.get_slot("activity"), tracker.get_slot("town")
     if activity:
-        return f"{lead}Looking for {activity}; asked for a link worker."
-    return f"{lead}Asked for a link worker to help them get started."
+        parts.append(f"Looking for {activity}" + (f" near {town}." if town else "."))
+    said = first_request(tracker)
+    if said and (not activity or activity.lower() not in said.lower()):
+        parts.append(f'Said: "{said}"')
+    if not parts:
+        parts.append("Asked for a link worker to help them get started.")
+    return (lead + " ".join(parts))[:240]
 
 
 # What a resident says that is not a request: greetings, yes and no, thanks.
@@ -265,7 +270,7 @@ def first_request(tracker: Tracker) -> str | None:
     for event in said_since_start(tracker):
         text = " ".join(str(event.get("text") or "").split())
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if len(text) >= 12 and not text.startswith("/") and intent not in _NOT_A_REQUEST:
+        if len(text.split()) >= 3 and not text.startswith("/") and intent not in _NOT_A_REQUEST:
             return to_gsm7(text)[:200]
     return None
 

@@ -82,6 +82,7 @@ class ValidateWhatMattersForm(FrontdoorFormValidation):
     """Each answer is the resident's own words; any can be skipped."""
 
     level = 2
+    path_intent = "need_guidance"
 
     def name(self) -> str:
         return "validate_what_matters_form"

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from frontdoor.rasa_auth import bearer
 from frontdoor.runner import (
@@ -68,6 +70,25 @@ class Assistant:
     def conversation_id(self, number: str) -> str:
         """The opaque conversation id a phone number texts under."""
         return sms_conversation_id(number, self.sms_id_secret)
+
+    def unused_number(self) -> str:
+        """A drama number (07700 900xxx) that no conversation in the store has texted from:
+        the suites share the store, and there are only a thousand such numbers."""
+        engine = sa.create_engine(self.database_url, future=True)
+        try:
+            with engine.connect() as connection:
+                used = {r[0] for r in connection.execute(sa.text("select sender_id from events"))}
+                used |= {
+                    r[0]
+                    for r in connection.execute(sa.text("select conversation_id from referrals"))
+                }
+        finally:
+            engine.dispose()
+        for _ in range(1000):
+            number = f"+447700900{secrets.randbelow(1000):03d}"
+            if self.conversation_id(number) not in used:
+                return number
+        raise RuntimeError("every drama number has a conversation already")
 
 
 def _settings_for(folder: Path, fake: FakeTwilio) -> dict[str, str]:

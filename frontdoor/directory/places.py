@@ -59,6 +59,24 @@ def resolve_place(text: str) -> Place | None:
     return _places()[close[0]] if close else None
 
 
+def place_in(text: str) -> Place | None:
+    """The place a short answer names, with words around it ("Caistor please", "just
+    outside Louth"): the whole answer first, then its words, longest run first, matched
+    exactly (no guessing at a misspelling inside a sentence)."""
+    whole = resolve_place(text)
+    if whole is not None:
+        return whole
+    words = re.findall(r"[A-Za-z0-9'-]+", text)
+    for size in range(min(3, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            run = " ".join(words[start : start + size])
+            postcode = _POSTCODE.match(run.upper())
+            found = _places().get(_key(postcode.group(1) if postcode else run))
+            if found is not None:
+                return found
+    return None
+
+
 def distance_miles(a: Place | tuple[float, float], b: Place | tuple[float, float]) -> float:
     """Great-circle distance in miles."""
     lat1, lon1 = (a.latitude, a.longitude) if isinstance(a, Place) else a

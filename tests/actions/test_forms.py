@@ -219,3 +219,39 @@ def test_the_person_asked_for_is_kept_when_a_form_starts() -> None:
     kept = state(said, {"for_whom": "dad"})
     again = asyncio.run(form.get_extraction_events(CollectingDispatcher(), kept, domain()))
     assert not [e for e in again if e["name"] == "for_whom"]
+
+
+def test_a_typed_choice_of_another_path_hands_the_turn_back() -> None:
+    import pytest
+    from rasa_sdk.interfaces import ActionExecutionRejection
+
+    from actions.groups import ValidateGroupSearchForm
+    from actions.what_matters import ValidateWhatMattersForm
+
+    def state(text: str) -> Tracker:
+        return Tracker(
+            sender_id="r",
+            slots={"requested_slot": "what_matters", "what_matters": text},
+            latest_message={"text": text, "intent": {"name": "find_group"}, "entities": []},
+            events=[
+                {"event": "user", "text": text},
+                {"event": "slot", "name": "what_matters", "value": text},
+            ],
+            paused=False,
+            followup_action=None,
+            active_loop={"name": "what_matters_form"},
+            latest_action_name="action_listen",
+        )
+
+    with pytest.raises(ActionExecutionRejection):
+        asyncio.run(
+            ValidateWhatMattersForm().run(CollectingDispatcher(), state("Find a group"), domain())
+        )
+    kept = asyncio.run(
+        ValidateWhatMattersForm().run(CollectingDispatcher(), state("gardening"), domain())
+    )
+    assert {"event": "slot", "name": "what_matters", "value": "gardening"} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in kept if e["event"] == "slot"
+    ]
+    same_path = state("find a group")
+    asyncio.run(ValidateGroupSearchForm().run(CollectingDispatcher(), same_path, domain()))

@@ -97,3 +97,23 @@ def test_a_referral_for_someone_else_says_so_with_the_words_said(sqlite_url: str
         assert row.summary.startswith("For their dad.")
         assert "needs someone to check on him" in row.summary
         assert "your dad is happy for you to ask" in consent.wording
+
+
+def test_the_summary_says_what_was_looked_for_and_asked(sqlite_url: str) -> None:
+    from actions.referrals import summary
+
+    state = tracker({**READY, "activity": "mens shed", "town": "Sleaford"}, intent="affirm")
+    state.events = [
+        {"event": "user", "text": "hi there", "parse_data": {"intent": {"name": "greet"}}},
+        {"event": "user", "text": "/find_group", "parse_data": {"intent": {"name": "find_group"}}},
+        {"event": "user", "text": "mens shed", "parse_data": {"intent": {"name": "inform"}}},
+        {
+            "event": "user",
+            "text": "could somebody ring me, I'm not sure I'd go on my own",
+            "parse_data": {"intent": {"name": "need_support"}},
+        },
+    ]
+    said = summary(state, None)
+    assert said.startswith("Looking for mens shed near Sleaford.")
+    assert "I'm not sure I'd go on my own" in said
+    assert summary(tracker({}), None) == "Asked for a link worker to help them get started."

@@ -16,6 +16,7 @@ import httpx
 import pytest
 import socketio
 from assistant_servers import Assistant
+from web_pages import leave
 
 from actions.server import TOKEN_HEADER
 from bot.channels.limits import CUT_NOTE
@@ -132,7 +133,7 @@ def test_a_web_chat_session_is_joined_only_with_its_key(assistant: Assistant, pr
             (await _session(assistant.rasa_url, s, k, clients))["session_id"] for s, k in tries
         ]
         again = await _session(assistant.rasa_url, mine["session_id"], mine["session_key"], clients)
-        await asyncio.gather(*(client.disconnect() for client in clients))
+        await asyncio.gather(*(leave(client) for client in clients))
         return mine, given, again
 
     mine, given, again = asyncio.run(attempts())

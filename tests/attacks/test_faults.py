@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 import socketio
 import sqlalchemy as sa
+from web_pages import leave
 
 from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from bot.channels.limits import TURN_MARGIN_SECONDS
@@ -286,7 +287,7 @@ async def _web_chat_turn(rasa_url: str, text: str, wait: float) -> tuple[str, li
     await client.emit("user_uttered", {"message": text, "session_id": session})
     while time.monotonic() - began < wait and not any(SORRY in t for _, t in replies):
         await asyncio.sleep(0.2)
-    await client.disconnect()
+    await leave(client)
     last = max((at for at, _ in replies), default=time.monotonic()) - began
     return session, [t for _, t in replies], last
 

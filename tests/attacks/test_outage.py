@@ -31,6 +31,7 @@ import socketio
 import sqlalchemy as sa
 from assistant_servers import ACCOUNT, AUTH_TOKEN, OUR_NUMBER, running_assistant
 from twilio.request_validator import RequestValidator
+from web_pages import leave
 
 from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from frontdoor.rasa_auth import bearer
@@ -309,7 +310,7 @@ async def _web_chat_during_an_outage(outage: Outage) -> tuple[str, list[str], li
         await _until_async(lambda: any("community support" in r for r in replies[len(during) :]))
         return session, during, replies[len(during) :]
     finally:
-        await client.disconnect()
+        await leave(client)
 
 
 def test_web_chat_during_an_outage_is_answered_later(outage: Outage, probes) -> None:

@@ -57,3 +57,15 @@ def test_the_search_command_says_when_a_place_is_not_known(sqlite_url: str) -> N
     assert result.returncode == 2
     assert "'Narnia' is not a place in the area" in result.stderr
     assert "a postcode like LN1" in result.stderr
+
+
+def test_a_place_is_found_with_words_around_it() -> None:
+    from frontdoor.directory.places import place_in
+
+    assert place_in("Caistor please").name == "Caistor"
+    assert place_in("just outside Louth").name == "Louth"
+    assert place_in("Market Rasen way").name == "Market Rasen"
+    assert place_in("LN11 thanks").name == "LN11"
+    assert place_in("Lincon").name == "Lincoln"  # a misspelling alone is still guessed
+    assert place_in("I am in the middle of nowhere") is None
+    assert place_in("yes please") is None

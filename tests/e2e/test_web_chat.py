@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import socketio
+from web_pages import leave
 
 from bot.channels.webchat import is_session_id
 
@@ -46,12 +47,12 @@ def test_sessions_are_issued_by_the_server_and_carry_on_after_a_reload(assistant
         session = await first.open(assistant.rasa_url)
         await first.say(session, "hello")
         greeting = await first.reply()
-        await first.client.disconnect()
+        await leave(first.client)
         reloaded = Page()  # the same tab after a reload asks for its session again
         again = await reloaded.open(assistant.rasa_url, session, first.key)
         await reloaded.say(again, "I'm looking for a choir in Louth")
         answer = await reloaded.reply()
-        await reloaded.client.disconnect()
+        await leave(reloaded.client)
         return session, again, greeting, answer
 
     session, again, greeting, answer = asyncio.run(journey())
@@ -70,7 +71,7 @@ def test_no_one_can_write_into_a_conversation_they_have_not_joined(assistant) ->
         await page.say("0" * 32, "delete my details")  # well formed, but not joined
         await page.say(issued, "hello")
         await page.reply()  # its own conversation still works
-        await page.client.disconnect()
+        await leave(page.client)
         return issued
 
     issued = asyncio.run(attempt())
@@ -88,16 +89,16 @@ def test_a_session_is_rejoined_only_with_the_key_it_was_issued_with(assistant) -
         session = await resident.open(assistant.rasa_url)
         await resident.say(session, "hello")
         await resident.reply()
-        await resident.client.disconnect()
+        await leave(resident.client)
         other = Page()
         await other.open(assistant.rasa_url)  # a session of the intruder's own, and its key
-        await other.client.disconnect()
+        await leave(other.client)
         given = []
         for key in (None, "", "0" * 64, resident.key.upper(), other.key):
             intruder = Page()
             given.append(await intruder.open(assistant.rasa_url, session, key))
             await intruder.say(session, "delete my details")
-            await intruder.client.disconnect()
+            await leave(intruder.client)
         return session, given
 
     session, given = asyncio.run(attempt())

@@ -20,10 +20,6 @@ from frontdoor.store.referrals import list_referrals
 pytestmark = pytest.mark.e2e
 
 
-def number() -> str:
-    return f"+447700900{uuid.uuid4().int % 1000:03d}"
-
-
 def tracker(assistant, conversation_id: str) -> dict:
     """The conversation as Rasa's HTTP API gives it (the id in the path as it is)."""
     url = f"{assistant.rasa_url}/conversations/{conversation_id}/tracker"
@@ -42,7 +38,7 @@ def wait_for_texts(assistant, resident: str, count: int) -> list[str]:
 
 
 def test_level_3_by_text_from_first_message_to_a_stored_referral(assistant) -> None:
-    client, resident = assistant.sms, number()
+    client, resident = assistant.sms, assistant.unused_number()
     steps = [
         ("hello", "Reply 1, 2 or 3."),
         ("3", "Is that OK? Reply 1 or 2."),  # 3: Talk to a person
@@ -83,7 +79,7 @@ def test_level_3_by_text_from_first_message_to_a_stored_referral(assistant) -> N
 
 
 def test_crisis_over_sms_gets_the_numbers_first(assistant) -> None:
-    client, resident = assistant.sms, number()
+    client, resident = assistant.sms, assistant.unused_number()
     client.text(resident, "find a group")
     [reply] = client.text(resident, "i wanna kms")
     assert "116 123" in reply and "999" in reply and "85258" in reply
@@ -91,7 +87,7 @@ def test_crisis_over_sms_gets_the_numbers_first(assistant) -> None:
 
 
 def test_the_same_text_delivered_twice_is_answered_once(assistant) -> None:
-    client, resident = assistant.sms, number()
+    client, resident = assistant.sms, assistant.unused_number()
     sid = "SM" + uuid.uuid4().hex
     assert client.post(resident, "hello", sid=sid) == 200
     client.text(resident, "find a group")  # waits for replies to both
@@ -103,7 +99,7 @@ def test_the_same_text_delivered_twice_is_answered_once(assistant) -> None:
 
 
 def test_stop_then_silence_then_start(assistant) -> None:
-    client, resident = assistant.sms, number()
+    client, resident = assistant.sms, assistant.unused_number()
     [confirm] = client.text(resident, "STOP")
     assert "START" in confirm
     client.post(resident, "hello")
@@ -114,7 +110,7 @@ def test_stop_then_silence_then_start(assistant) -> None:
 
 
 def test_a_link_worker_reply_reaches_the_residents_phone(assistant) -> None:
-    client, resident = assistant.sms, number()
+    client, resident = assistant.sms, assistant.unused_number()
     client.text(resident, "hello")
     before = len(assistant.fake.to(resident))
     url = (
@@ -137,7 +133,7 @@ def test_a_link_worker_from_the_console_reaches_the_sms_residents_own_conversati
     assistant,
 ) -> None:
     """Take over, reply and hand back land in the resident's tracker and on their phone."""
-    client, resident = assistant.sms, number()
+    client, resident = assistant.sms, assistant.unused_number()
     conversation = assistant.conversation_id(resident)
     client.text(resident, "hello")
     before = len(assistant.fake.to(resident))
@@ -167,7 +163,7 @@ def test_a_link_worker_from_the_console_reaches_the_sms_residents_own_conversati
 
 
 def test_delete_my_details_by_text_also_unlinks_the_number(assistant) -> None:
-    client, resident = assistant.sms, number()
+    client, resident = assistant.sms, assistant.unused_number()
     conversation = assistant.conversation_id(resident)
     for said in ("hello", "3", "1", "Margaret", "text", "07700 900451", "evenings", "1"):
         replies = client.text(resident, said)

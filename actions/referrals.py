@@ -147,6 +147,20 @@ class ValidateReferralForm(FrontdoorFormValidation):
             return self.reject("contact_time", "time_unclear", dispatcher, tracker)
         return self.accept("contact_time", text[:120] or "any time")
 
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """When the form starts, the contact details already given in the request ("ring me
+        on 07700 900845, my name is Alan Webb") are kept, so they are not asked for again."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        if tracker.get_slot("requested_slot") is not None:
+            return events
+        given: dict[str, str] = {}
+        for event in said_since_start(tracker):
+            given |= contact.details_given(str(event.get("text") or ""))
+        missing = {k: v for k, v in given.items() if tracker.get_slot(k) is None}
+        return events + [SlotSet(slot, value) for slot, value in missing.items()]
+
     async def extract_referral_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

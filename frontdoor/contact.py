@@ -184,3 +184,28 @@ def corrections(text: str, method: str | None) -> dict[str, str | None]:
     if chosen and chosen != method and (_INSTEAD.search(text) or len(text.split()) <= 4):
         return {"contact_method": chosen, "contact_detail": None}
     return {slot: None for slot, pattern in _FIELD_WRONG.items() if pattern.search(text)}
+
+
+_NAME_SAID = re.compile(
+    r"\bmy name(?:'s| is)\s+(?!(?:in|on|at|not|the|a|on)\b)(?P<name>[^\W\d_][\w'-]*(?:\s+(?!(?:and|please|but|i|im|i'm|"
+    r"thanks|thank|on|from|in|at)\b)[^\W\d_][\w'-]*){0,3})",
+    re.IGNORECASE,
+)
+
+
+def details_given(text: str) -> dict[str, str]:
+    """Contact details a resident puts in a request ("ring me on 07700 900845, my name is
+    Alan Webb"): the name, the way of contact and the number or address, where given."""
+    found: dict[str, str] = {}
+    named = _NAME_SAID.search(text)
+    if named and is_a_name(named.group("name")):
+        found["contact_name"] = named.group("name").strip()
+    email = _EMAIL_IN_TEXT.search(text)
+    number = _NUMBER_IN_TEXT.search(text)
+    if email:
+        found |= {"contact_method": "email", "contact_detail": email.group(0)}
+    elif number and uk_phone(number.group(0)):
+        wants_texts = contact_method(text) == "text" and uk_mobile(number.group(0))
+        found |= {"contact_method": "text" if wants_texts else "phone"}
+        found["contact_detail"] = number.group(0)
+    return found

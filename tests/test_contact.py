@@ -186,3 +186,17 @@ def test_corrections_say_what_they_change() -> None:
     assert corrections("no, the name is spelt wrong", "phone") == {"contact_name": None}
     assert corrections("call me in the morning", "phone") == {}
     assert corrections("no", "phone") == {} and corrections("yes that's right", "phone") == {}
+
+
+def test_details_given_up_front_are_found() -> None:
+    from frontdoor.contact import details_given
+
+    assert details_given("Can someone ring me on 07700 900845 please, my name is Alan Webb") == {
+        "contact_name": "Alan Webb",
+        "contact_method": "phone",
+        "contact_detail": "07700 900845",
+    }
+    assert details_given("text me on 07700900123")["contact_method"] == "text"
+    assert details_given("email me at sue@example.org")["contact_detail"] == "sue@example.org"
+    assert details_given("my name is in the letter") == {}
+    assert details_given("I'm lonely since my husband died") == {}

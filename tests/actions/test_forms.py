@@ -255,3 +255,15 @@ def test_a_typed_choice_of_another_path_hands_the_turn_back() -> None:
     ]
     same_path = state("find a group")
     asyncio.run(ValidateGroupSearchForm().run(CollectingDispatcher(), same_path, domain()))
+
+
+def test_details_given_in_the_request_are_not_asked_for_again() -> None:
+    said = "Can someone ring me on 07700900845 please, my name is Alan Webb"
+    request = {"text": said, "intent": {"name": "need_support"}, "entities": []}
+    events = [{"event": "user", "text": said, "parse_data": request}]
+    _, found = validate(list(events), {"requested_slot": None}, request)
+    assert found["contact_name"] == "Alan Webb"
+    assert (found["contact_method"], found["contact_detail"]) == ("phone", "07700 900845")
+    later = {"requested_slot": "contact_time", "contact_name": None}
+    _, found = validate(events, later, {"text": "mornings", "intent": {"name": "inform"}})
+    assert "contact_name" not in found  # only when the form starts: a cleared name stays cleared

@@ -96,11 +96,15 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
         return [SlotSet(slot, value) for slot, value in slots.items()] + self._level(tracker)
 
     def _level(self, tracker: Tracker) -> list[EventType]:
-        """The highest level the conversation has reached: a search inside a plan stays 2."""
+        """The highest level the conversation has reached: a search inside a plan stays 2,
+        but a search chosen instead of the what-matters questions, before any plan, is 1."""
         current = tracker.get_slot(LEVEL_SLOT)
-        if self.level is None or (current is not None and int(current) >= self.level):
+        if self.level is None:
             return []
-        return [SlotSet(LEVEL_SLOT, self.level)]
+        left_the_plan = current is not None and int(current) == 2 and not tracker.get_slot("plan")
+        if current is not None and int(current) >= self.level and not left_the_plan:
+            return []
+        return [] if current == self.level else [SlotSet(LEVEL_SLOT, self.level)]
 
     def accept(self, slot: str, value: Any) -> dict[str, Any]:
         """Keep the answer and forget earlier failures."""

@@ -267,3 +267,17 @@ def test_details_given_in_the_request_are_not_asked_for_again() -> None:
     later = {"requested_slot": "contact_time", "contact_name": None}
     _, found = validate(events, later, {"text": "mornings", "intent": {"name": "inform"}})
     assert "contact_name" not in found  # only when the form starts: a cleared name stays cleared
+
+
+def test_a_search_chosen_instead_of_the_plan_is_level_1_and_one_inside_a_plan_stays_2() -> None:
+    from actions.groups import ValidateGroupSearchForm
+
+    def level_after(slots: dict[str, Any]) -> list:
+        state = Tracker("r", slots, {}, [], False, None, {}, "action_listen")
+        return [(e["name"], e["value"]) for e in ValidateGroupSearchForm()._level(state)]
+
+    assert level_after({"triage_level": 2}) == [("triage_level", 1)]
+    assert level_after({"triage_level": 2, "plan": {"text": "Here is your plan."}}) == []
+    assert level_after({"triage_level": 3}) == []
+    assert level_after({}) == [("triage_level", 1)]
+    assert level_after({"triage_level": 1}) == []

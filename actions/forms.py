@@ -84,7 +84,11 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
         starting a referral does) is not an answer: it is not checked, and the form asks for
         it in turn, instead of a burst of "Sorry, I did not get that" for every question."""
         wanted = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
-        slots = {k: v for k, v in tracker.slots_to_validate().items() if k in wanted}
+        given = tracker.slots_to_validate()
+        slots = {k: v for k, v in given.items() if k in wanted}
+        # Slots this form keeps beside its questions (who it is for, the day asked for) are
+        # returned as they were found: rasa_sdk returns only the validated ones.
+        beside = {k: v for k, v in given.items() if k not in wanted}
         for name, value in list(slots.items()):
             check = getattr(self, f"validate_{name}", None)
             if value is None or check is None:
@@ -93,7 +97,8 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
             if isinstance(output, dict):
                 slots.update(output)
                 tracker.slots.update(output)  # later checks see this answer
-        return [SlotSet(slot, value) for slot, value in slots.items()] + self._level(tracker)
+        kept = {**beside, **slots}
+        return [SlotSet(slot, value) for slot, value in kept.items()] + self._level(tracker)
 
     def _level(self, tracker: Tracker) -> list[EventType]:
         """The highest level the conversation has reached: a search inside a plan stays 2,

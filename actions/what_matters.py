@@ -72,7 +72,9 @@ def _answer_extractor(slot: str):
         intent = (message.get("intent") or {}).get("name")
         if tracker.get_slot("requested_slot") != slot or intent != "need_support":
             return {}
-        return {} if SERVICE_REQUEST.search(text) else {slot: text}
+        if SERVICE_REQUEST.search(text):
+            return {}
+        return {slot: text, "triage_level": 2}  # not the level 3 a request for a person sets
 
     extract.__name__ = f"extract_{slot}"
     return extract

@@ -153,7 +153,33 @@ def _candidates(
     ids -= set(request.exclude_ids)
     if place is not None:
         ids &= index.near(place.latitude, place.longitude, miles)
-    return [index.entries[i] for i in ids]
+    found = [index.entries[i] for i in ids]
+    return _saying(found, _particular_words(need_words)) if not request.anything else found
+
+
+# Kinds so broad that one activity in them is not another: bowls is not football, a book
+# club is not a computer class. (Within "singing" or "social", a choir is near enough a
+# singing group, and a cuppa a coffee morning.)
+BROAD_KINDS = frozenset({"sport", "learning", "exercise"})
+
+
+def _particular_words(need_words: list[str]) -> set[str]:
+    """Words for one activity within a broad kind ("bowls" within sport), not the kind."""
+    return {w for w in need_words if WORD_TO_TOPIC.get(w) in BROAD_KINDS and WORD_TO_TOPIC[w] != w}
+
+
+def _saying(entries: list[Entry], particular: set[str]) -> list[Entry]:
+    """Only the groups that speak of the particular activity asked for, when some do: "bowls"
+    finds the bowls club, not walking football, though both are sport."""
+    if not particular:
+        return entries
+    speaking = [e for e in entries if particular & _own_words(e)]
+    return speaking or entries
+
+
+def _own_words(entry: Entry) -> set[str]:
+    found = set(words(entry.name)) | set(entry.labels) | set(entry.text)
+    return found | {w.rstrip("s") for w in found} | {f"{w}s" for w in found}
 
 
 def _ranked(

@@ -205,3 +205,11 @@ def test_something_creative_is_crafts_and_singing(directory_url: str) -> None:
     found = search(directory_url, need="something creative", town="Lincoln")
     names = " ".join(g["name"] for g in found)
     assert re.search(r"Choir|Singing", names) and re.search(r"Art|Craft|Paint", names), names
+
+
+def test_one_activity_of_a_broad_kind_is_not_another(directory_url: str) -> None:
+    """ "bowls" is sport, and so is walking football: a bowls player is shown bowls."""
+    found = search(directory_url, need="bowls", town="Louth")
+    assert found and all("Bowls" in g["name"] for g in found), found
+    cuppa = search(directory_url, need="coffee mornings", town="Louth")  # not a broad kind
+    assert cuppa[0]["where"].endswith("Louth"), cuppa

@@ -53,3 +53,19 @@ def test_words_in_a_script_the_classifier_never_learnt_are_not_understood() -> N
         message.set("intent", {"name": "goodbye", "confidence": 0.93}, add_to_output=True)
         CompatibleIntents({}).process([message])
         assert message.get("intent")["name"] == "goodbye", latin
+
+
+def test_a_fallback_that_starts_with_a_plain_yes_or_no_is_that_answer() -> None:
+    def after(text: str) -> str:
+        message = Message(data={"text": text})
+        message.set("intent", {"name": "nlu_fallback", "confidence": 0.3}, add_to_output=True)
+        message.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.3}])
+        CompatibleIntents({}).process([message])
+        return message.get("intent")["name"]
+
+    assert after("not yet thanks, I'll show her the groups first") == "deny"
+    assert after("no, maybe another time when I feel better") == "deny"
+    assert after("yes, phone is better for me") == "affirm"
+    assert after("no idea really") == "nlu_fallback"
+    assert after("yes but only on Mondays") == "nlu_fallback"
+    assert after("nothing like that round here") == "nlu_fallback"

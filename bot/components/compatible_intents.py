@@ -9,6 +9,10 @@ After the FallbackClassifier, this takes such a fallback back when the two close
 are compatible and the better one reaches the fallback threshold. The safety net still runs
 after it and has the last word.
 
+A message that starts with a plain yes or no and goes on in words of its own ("not yet
+thanks, I'll show her the groups first") was a fallback, and a yes-or-no question met "Sorry,
+I did not follow that"; it is read as the yes or no it starts with.
+
 The intent classifier learnt English. Its guess at a message with no Latin letter at all
 (a name in Arabic, Chinese or Cyrillic script) is noise: "فاطمة الزهراء" typed as a name
 was read as goodbye, and the referral could not go on. Such a message is `nlu_fallback`,
@@ -39,6 +43,16 @@ FALLBACK = "nlu_fallback"
 # Sets of intents the dialogue answers alike where they are confused (data/rules).
 COMPATIBLE = (frozenset({"inform", "find_group"}),)
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_STARTS_YES = re.compile(
+    r"^\s*(?:yes|yeah|yep|yup|ok|okay|sure|please do|go on|go ahead|that's fine|thats fine)\b"
+    r"(?!\s*(?:but|and)\b)",
+    re.IGNORECASE,
+)
+_STARTS_NO = re.compile(
+    r"^\s*(?:no(?! idea| clue)|nope|nah|not yet|not now|not really|not at the moment|not today|"
+    r"maybe later|not just now)\b",
+    re.IGNORECASE,
+)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -68,7 +82,7 @@ class CompatibleIntents(GraphComponent, IntentClassifier):
                 fallback = {INTENT_NAME_KEY: FALLBACK, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, fallback, add_to_output=True)
                 continue
-            best = self.resolved(message)
+            best = self.resolved(message) or plain_answer(message)
             if best is not None:
                 message.set(INTENT, best, add_to_output=True)
         return messages
@@ -84,6 +98,18 @@ class CompatibleIntents(GraphComponent, IntentClassifier):
             return None
         pair = {ranking[0].get(INTENT_NAME_KEY), ranking[1].get(INTENT_NAME_KEY)}
         return dict(ranking[0]) if any(pair <= group for group in COMPATIBLE) else None
+
+
+def plain_answer(message: Message) -> dict[str, Any] | None:
+    """A fallback that starts with a plain yes or no, read as that yes or no."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FALLBACK:
+        return None
+    text = message.get(TEXT) or ""
+    if _STARTS_NO.search(text):
+        return {INTENT_NAME_KEY: "deny", PREDICTED_CONFIDENCE_KEY: 1.0}
+    if _STARTS_YES.search(text):
+        return {INTENT_NAME_KEY: "affirm", PREDICTED_CONFIDENCE_KEY: 1.0}
+    return None
 
 
 def unread_script(text: str | None) -> bool:

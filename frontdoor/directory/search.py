@@ -154,13 +154,16 @@ def _candidates(
     if place is not None:
         ids &= index.near(place.latitude, place.longitude, miles)
     found = [index.entries[i] for i in ids]
-    return _saying(found, _particular_words(need_words)) if not request.anything else found
+    if request.anything:
+        return found
+    others = (topics(need_words) | topics(request.interests)) - BROAD_KINDS
+    return _saying(found, _particular_words(need_words), others)
 
 
 # Kinds so broad that one activity in them is not another: bowls is not football, a book
-# club is not a computer class. (Within "singing" or "social", a choir is near enough a
+# club is not a computer class, a Parkinson's group is not a diabetes group. (Within "singing" or "social", a choir is near enough a
 # singing group, and a cuppa a coffee morning.)
-BROAD_KINDS = frozenset({"sport", "learning", "exercise"})
+BROAD_KINDS = frozenset({"sport", "learning", "exercise", "conditions"})
 
 
 def _particular_words(need_words: list[str]) -> set[str]:
@@ -168,13 +171,18 @@ def _particular_words(need_words: list[str]) -> set[str]:
     return {w for w in need_words if WORD_TO_TOPIC.get(w) in BROAD_KINDS and WORD_TO_TOPIC[w] != w}
 
 
-def _saying(entries: list[Entry], particular: set[str]) -> list[Entry]:
+def _saying(entries: list[Entry], particular: set[str], others: set[str]) -> list[Entry]:
     """Only the groups that speak of the particular activity asked for, when some do: "bowls"
-    finds the bowls club, not walking football, though both are sport."""
+    finds the bowls club, not walking football, though both are sport. Groups for anything
+    else asked for ("Parkinson's and carers") are kept."""
     if not particular:
         return entries
     speaking = [e for e in entries if particular & _own_words(e)]
-    return speaking or entries
+    if not speaking:
+        return entries
+    return speaking + [
+        e for e in entries if e not in speaking and others & (e.label_topics | e.primary_topics)
+    ]
 
 
 def _own_words(entry: Entry) -> set[str]:

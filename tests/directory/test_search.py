@@ -213,3 +213,7 @@ def test_one_activity_of_a_broad_kind_is_not_another(directory_url: str) -> None
     assert found and all("Bowls" in g["name"] for g in found), found
     cuppa = search(directory_url, need="coffee mornings", town="Louth")  # not a broad kind
     assert cuppa[0]["where"].endswith("Louth"), cuppa
+    parkinsons = search(directory_url, need="Parkinson's group", town="Stamford")
+    assert parkinsons[0]["name"] == "Stamford Parkinson's Group", parkinsons  # not diabetes
+    both = {g["name"] for g in search(directory_url, need="parkinsons and carers", town="Stamford")}
+    assert "Stamford Parkinson's Group" in both and any("Carers" in n for n in both), both

@@ -605,6 +605,7 @@ class Result:
             "not_understood": self.not_understood,
             "problems": self.problems if self.error is None else [self.error],
             "seconds": round(self.seconds, 1),
+            "explained": None if self.passed else self.explain(),  # the conversation, to read
         }
 
     def explain(self, limit: int = 260) -> str:

@@ -23,7 +23,7 @@ _FOR = re.compile(
     re.IGNORECASE,
 )
 _THEY_NEED = re.compile(
-    rf"\b(?:my|our)\s+(?P<who>{_WHO})(?:,?\s+(?:who|she|he)\b[^.?!]{{0,40}}?)?\s*(?:'s|is|needs|need|"
+    rf"\b(?:my|our)\s+(?P<who>{_WHO})(?:\s+[A-Z][\w'-]+)?(?:,?\s+(?:who|she|he)\b[^.?!]{{0,40}}?)?\s*(?:'s|is|needs|need|"
     rf"would|wants|could|can|has|hasn't|lives|used|gets|doesn't|does not|hardly|never|isn't|"
     rf"won't|feels|seems|spends|sits|struggles|is\s+lonely)\b",
     re.IGNORECASE,

@@ -69,3 +69,17 @@ def test_a_fallback_that_starts_with_a_plain_yes_or_no_is_that_answer() -> None:
     assert after("no idea really") == "nlu_fallback"
     assert after("yes but only on Mondays") == "nlu_fallback"
     assert after("nothing like that round here") == "nlu_fallback"
+
+
+def test_help_to_choose_with_a_kind_of_group_named_is_a_search() -> None:
+    def after(intent: str, entities: list[dict]) -> str:
+        message = Message(data={"text": "I'm lonely. Is there a lunch club I could go to?"})
+        message.set("intent", {"name": intent, "confidence": 0.57}, add_to_output=True)
+        message.set("entities", entities, add_to_output=True)
+        CompatibleIntents({}).process([message])
+        return message.get("intent")["name"]
+
+    lunch = [{"entity": "activity", "value": "lunch club"}]
+    assert after("need_guidance", lunch) == "find_group"
+    assert after("need_guidance", [{"entity": "town", "value": "Louth"}]) == "need_guidance"
+    assert after("need_support", lunch) == "need_support"  # they asked for a person

@@ -16,6 +16,7 @@ from frontdoor.for_whom import for_whom
         ("is there something for my 15 year old grandson", "grandson"),
         ("my daughter is anxious and I want to help her", "daughter"),
         ("looking for a club for my Mother-in-law", "mother in law"),
+        ("Hi my dad Ken is 82 and lives in Gainsborough", "dad"),
     ],
 )
 def test_someone_asked_for_is_named(said: str, who: str) -> None:

@@ -13,6 +13,10 @@ A message that starts with a plain yes or no and goes on in words of its own ("n
 thanks, I'll show her the groups first") was a fallback, and a yes-or-no question met "Sorry,
 I did not follow that"; it is read as the yes or no it starts with.
 
+Asking for help to choose while naming the kind of group wanted ("I have been lonely since
+my husband died. Is there a lunch club I could go to?") is knowing what you want: the level 1
+search, not the what-matters questions. No example of help to choose names a kind of group.
+
 The intent classifier learnt English. Its guess at a message with no Latin letter at all
 (a name in Arabic, Chinese or Cyrillic script) is noise: "فاطمة الزهراء" typed as a name
 was read as goodbye, and the referral could not go on. Such a message is `nlu_fallback`,
@@ -31,6 +35,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -82,7 +87,7 @@ class CompatibleIntents(GraphComponent, IntentClassifier):
                 fallback = {INTENT_NAME_KEY: FALLBACK, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, fallback, add_to_output=True)
                 continue
-            best = self.resolved(message) or plain_answer(message)
+            best = self.resolved(message) or plain_answer(message) or knows_what(message)
             if best is not None:
                 message.set(INTENT, best, add_to_output=True)
         return messages
@@ -110,6 +115,19 @@ def plain_answer(message: Message) -> dict[str, Any] | None:
     if _STARTS_YES.search(text):
         return {INTENT_NAME_KEY: "affirm", PREDICTED_CONFIDENCE_KEY: 1.0}
     return None
+
+
+def knows_what(message: Message) -> dict[str, Any] | None:
+    """Help to choose, asked for with a kind of group named: a search for that kind."""
+    intent = message.get(INTENT) or {}
+    if intent.get(INTENT_NAME_KEY) != "need_guidance":
+        return None
+    if not any(e.get("entity") == "activity" for e in message.get(ENTITIES) or []):
+        return None
+    return {
+        INTENT_NAME_KEY: "find_group",
+        PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 1.0),
+    }
 
 
 def unread_script(text: str | None) -> bool:

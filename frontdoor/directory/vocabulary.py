@@ -60,7 +60,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "drop",
     ),
     "lunch": ("lunch", "lunches", "meal", "meals", "food", "dinner"),
-    "carers": ("carer", "carers", "caring", "look", "after"),
+    "carers": ("carer", "carers", "caring"),  # and "look after", read as one word in words()
     "bereavement": (
         "bereavement",
         "bereaved",
@@ -255,8 +255,10 @@ STOP = {
 
 
 def words(text: str | None) -> list[str]:
-    """The words that carry meaning, lower case."""
+    """The words that carry meaning, lower case ("look after" is caring; "after" alone, as
+    in "after 6" or "After Loss", is not)."""
     text = re.sub(r"'s\b", "", (text or "").lower())
+    text = re.sub(r"\b(?:look|looks|looking|looked) after\b", "caring", text)
     return [w for w in re.findall(r"[a-z]+", text) if len(w) > 1 and w not in STOP]
 
 

@@ -83,3 +83,18 @@ def test_help_to_choose_with_a_kind_of_group_named_is_a_search() -> None:
     assert after("need_guidance", lunch) == "find_group"
     assert after("need_guidance", [{"entity": "town", "value": "Louth"}]) == "need_guidance"
     assert after("need_support", lunch) == "need_support"  # they asked for a person
+
+
+def test_a_no_read_as_a_wish_for_a_person_is_a_no_unless_it_asks_for_one() -> None:
+    def after(text: str, intent: str) -> str:
+        message = Message(data={"text": text})
+        message.set("intent", {"name": intent, "confidence": 0.6}, add_to_output=True)
+        message.set("intent_ranking", [{"name": intent, "confidence": 0.6}])
+        CompatibleIntents({}).process([message])
+        return message.get("intent")["name"]
+
+    assert after("no I'll try on my own first thank you", "need_support") == "deny"
+    assert after("not yet, I'll see how I get on", "need_guidance") == "deny"
+    assert after("no, can someone ring me instead", "need_support") == "need_support"
+    assert after("I'd like someone to ring me", "need_support") == "need_support"
+    assert after("no thanks, just the groups", "find_group") == "find_group"

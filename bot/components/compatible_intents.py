@@ -53,6 +53,12 @@ _STARTS_YES = re.compile(
     r"(?!\s*(?:but|and)\b)",
     re.IGNORECASE,
 )
+_DENY = {INTENT_NAME_KEY: "deny", PREDICTED_CONFIDENCE_KEY: 1.0}
+_ASKS_FOR_A_PERSON = re.compile(
+    r"\b(?:call|ring|phone|contact|text|email|speak|talk|chat|help|someone|somebody|person|"
+    r"link ?worker|human|advice|guidance|choose)\b",
+    re.IGNORECASE,
+)
 _STARTS_NO = re.compile(
     r"^\s*(?:no(?! idea| clue)|nope|nah|not yet|not now|not really|not at the moment|not today|"
     r"maybe later|not just now)\b",
@@ -106,12 +112,17 @@ class CompatibleIntents(GraphComponent, IntentClassifier):
 
 
 def plain_answer(message: Message) -> dict[str, Any] | None:
-    """A fallback that starts with a plain yes or no, read as that yes or no."""
-    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FALLBACK:
-        return None
+    """A fallback that starts with a plain yes or no, read as that yes or no; and a no read
+    as a wish for a person or for guidance ("no I'll try on my own first thank you") that
+    asks for no person, read as the no it is."""
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     text = message.get(TEXT) or ""
+    if intent in ("need_support", "need_guidance"):
+        return _DENY if _STARTS_NO.search(text) and not _ASKS_FOR_A_PERSON.search(text) else None
+    if intent != FALLBACK:
+        return None
     if _STARTS_NO.search(text):
-        return {INTENT_NAME_KEY: "deny", PREDICTED_CONFIDENCE_KEY: 1.0}
+        return _DENY
     if _STARTS_YES.search(text):
         return {INTENT_NAME_KEY: "affirm", PREDICTED_CONFIDENCE_KEY: 1.0}
     return None

@@ -98,3 +98,5 @@ def test_a_no_read_as_a_wish_for_a_person_is_a_no_unless_it_asks_for_one() -> No
     assert after("no, can someone ring me instead", "need_support") == "need_support"
     assert after("I'd like someone to ring me", "need_support") == "need_support"
     assert after("no thanks, just the groups", "find_group") == "find_group"
+    for lonely in ("No one visits me any more", "nobody comes round", "no friends left here"):
+        assert after(lonely, "need_guidance") == "need_guidance", lonely  # not a no

@@ -60,7 +60,8 @@ _ASKS_FOR_A_PERSON = re.compile(
     re.IGNORECASE,
 )
 _STARTS_NO = re.compile(
-    r"^\s*(?:no(?! idea| clue)|nope|nah|not yet|not now|not really|not at the moment|not today|"
+    r"^\s*(?:no(?! idea| clue| one| body|-one|body| friends| family| longer| more| money| way)"
+    r"|nope|nah|not yet|not now|not really|not at the moment|not today|"
     r"maybe later|not just now)\b",
     re.IGNORECASE,
 )

@@ -161,8 +161,8 @@ def _candidates(
 
 
 # Kinds so broad that one activity in them is not another: bowls is not football, a book
-# club is not a computer class, a Parkinson's group is not a diabetes group. (Within "singing" or "social", a choir is near enough a
-# singing group, and a cuppa a coffee morning.)
+# club is not a computer class, a Parkinson's group is not a diabetes group. (Within
+# "singing" or "social", a choir is near enough a singing group, and a cuppa a coffee morning.)
 BROAD_KINDS = frozenset({"sport", "learning", "exercise", "conditions"})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -31,6 +32,17 @@ def said_since_start(tracker: Tracker) -> list[dict[str, Any]]:
         elif event.get("event") == "user":
             said.append(event)
     return said
+
+
+# A request to the service itself ("can someone ring me", "I want a link worker"), which
+# changes the path, as against an answer about the resident's life ("having someone to talk
+# to", "a reason to get dressed"), which the intent model may read as the same wish.
+SERVICE_REQUEST = re.compile(
+    r"\blink ?worker|\breal person\b|\bhuman\b|\b(?:call|ring|phone|contact|text|email) me\b"
+    r"|\b(?:talk|speak|chat) (?:to|with) (?:a person|someone|somebody|anyone|a human|a real)"
+    r"|\bsomeone (?:to )?(?:call|ring|phone|contact|get in touch)",
+    re.I,
+)
 
 
 # The welcome's choices, typed as words in the middle of another path's questions: a change

@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import FrontdoorFormValidation
+from actions.forms import SERVICE_REQUEST, FrontdoorFormValidation
 from actions.messages import say
 from frontdoor import plan
 from frontdoor.directory.search import SearchRequest, search_services
@@ -38,6 +38,11 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         Sleaford?") when the entity extractor missed it: the directory's own words for kinds
         of group, found in the message, so the resident is not asked what they just said."""
         message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        said = str(message.get("text") or "")
+        if tracker.get_slot("requested_slot") == "activity" and intent == "need_support":
+            # "something to meet people" answers the question; "can someone ring me" does not
+            return {} if SERVICE_REQUEST.search(said) else {"activity": said}
         entities = message.get("entities") or []
         named = list(dict.fromkeys(str(e.get("value")) for e in entities if _is_activity(e)))
         if len(named) > 1 and tracker.get_slot("requested_slot") in (None, "activity"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import FrontdoorFormValidation
+from actions.forms import SERVICE_REQUEST, FrontdoorFormValidation
 from actions.messages import say
 from frontdoor import plan
 from frontdoor.sms import to_gsm7
@@ -44,17 +43,6 @@ def _free_text_validator(slot: str):
 
     validate.__name__ = f"validate_{slot}"
     return validate
-
-
-# A request to the service itself ("can someone ring me", "I want a link worker"), which
-# changes the path, as against an answer about the resident's life ("having someone to talk
-# to", "a reason to get dressed"), which the intent model may read as the same wish.
-SERVICE_REQUEST = re.compile(
-    r"\blink ?worker|\breal person\b|\bhuman\b|\b(?:call|ring|phone|contact|text|email) me\b"
-    r"|\b(?:talk|speak|chat) (?:to|with) (?:a person|someone|somebody|anyone|a human|a real)"
-    r"|\bsomeone (?:to )?(?:call|ring|phone|contact|get in touch)",
-    re.I,
-)
 
 
 def _answer_extractor(slot: str):

@@ -254,3 +254,10 @@ def test_a_plan_with_answers_skipped_shows_a_mix_and_records_no_gap(directory_ur
     with session_scope(directory_url) as session:
         assert session.query(Gap).count() == 0
     assert not search_request(tracker(WIDOWER_PLAN), exclude=[]).anything
+
+
+def test_an_answer_read_as_asking_for_a_person_is_still_the_kind_of_group() -> None:
+    asking = {"requested_slot": "activity"}
+    said = "something to meet people"
+    assert extracted(said, asking, intent="need_support") == {"activity": said}
+    assert extracted("can someone ring me instead", asking, intent="need_support") == {}

@@ -40,9 +40,10 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         said = str(message.get("text") or "")
-        if tracker.get_slot("requested_slot") == "activity" and intent == "need_support":
-            # "something to meet people" answers the question; "can someone ring me" does not
-            return {} if SERVICE_REQUEST.search(said) else {"activity": said}
+        if tracker.get_slot("requested_slot") == "activity" and intent in _OTHER_PATHS:
+            # "something to meet people" answers the question; "can someone ring me" and
+            # "can you help me choose" change the path
+            return {} if _OTHER_PATHS[intent].search(said) else {"activity": said}
         entities = message.get("entities") or []
         named = list(dict.fromkeys(str(e.get("value")) for e in entities if _is_activity(e)))
         if len(named) > 1 and tracker.get_slot("requested_slot") in (None, "activity"):
@@ -79,6 +80,14 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         if tracker.get_slot("triage_level") is None:
             result["triage_level"] = 1
         return result
+
+
+ASKS_TO_CHOOSE = re.compile(
+    r"\b(?:help me|choose|decide|not sure|unsure|don'?t know|no idea|guidance|ideas|suggest)\b",
+    re.I,
+)
+# Intents that would leave the search, and the words that really ask to leave it.
+_OTHER_PATHS = {"need_support": SERVICE_REQUEST, "need_guidance": ASKS_TO_CHOOSE}
 
 
 def _is_activity(entity: dict[str, Any]) -> bool:

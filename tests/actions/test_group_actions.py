@@ -261,3 +261,5 @@ def test_an_answer_read_as_asking_for_a_person_is_still_the_kind_of_group() -> N
     said = "something to meet people"
     assert extracted(said, asking, intent="need_support") == {"activity": said}
     assert extracted("can someone ring me instead", asking, intent="need_support") == {}
+    assert extracted(said, asking, intent="need_guidance") == {"activity": said}
+    assert extracted("I'm not sure, can you help me choose", asking, intent="need_guidance") == {}

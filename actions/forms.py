@@ -45,6 +45,26 @@ SERVICE_REQUEST = re.compile(
 )
 
 
+ASKS_TO_CHOOSE = re.compile(
+    r"\b(?:help me|choose|decide|not sure|unsure|don'?t know|no idea|guidance|ideas|suggest)\b",
+    re.I,
+)
+# Intents that would leave a form's questions, and the words that really ask to leave.
+LEAVING = {"need_support": SERVICE_REQUEST, "need_guidance": ASKS_TO_CHOOSE}
+
+
+def answer_read_as_leaving(tracker: Tracker, slot: str, intents: tuple[str, ...]) -> str | None:
+    """The answer to `slot`'s question when the intent model read it as one of `intents`
+    (a wish for a person, or for help to choose) but its words do not ask for that:
+    "something to meet people" answers; "can someone ring me" leaves."""
+    message = tracker.latest_message or {}
+    intent = (message.get("intent") or {}).get("name")
+    text = str(message.get("text") or "")
+    if tracker.get_slot("requested_slot") != slot or intent not in intents:
+        return None
+    return None if LEAVING[intent].search(text) else text
+
+
 # The welcome's choices, typed as words in the middle of another path's questions: a change
 # of path, not an answer ("Find a group" is not what matters most to someone).
 PATH_CHOICES = {
@@ -116,12 +136,12 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
         """The highest level the conversation has reached: a search inside a plan stays 2,
         but a search chosen instead of the what-matters questions, before any plan, is 1."""
         current = tracker.get_slot(LEVEL_SLOT)
-        if self.level is None:
+        if self.level is None or (current is not None and int(current) == self.level):
             return []
         left_the_plan = current is not None and int(current) == 2 and not tracker.get_slot("plan")
-        if current is not None and int(current) >= self.level and not left_the_plan:
+        if current is not None and int(current) > self.level and not left_the_plan:
             return []
-        return [] if current == self.level else [SlotSet(LEVEL_SLOT, self.level)]
+        return [SlotSet(LEVEL_SLOT, self.level)]
 
     def accept(self, slot: str, value: Any) -> dict[str, Any]:
         """Keep the answer and forget earlier failures."""

@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import SERVICE_REQUEST, FrontdoorFormValidation
+from actions.forms import LEAVING, FrontdoorFormValidation, answer_read_as_leaving
 from actions.messages import say
 from frontdoor import plan
 from frontdoor.directory.search import SearchRequest, search_services
@@ -39,22 +39,20 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         of group, found in the message, so the resident is not asked what they just said."""
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
-        said = str(message.get("text") or "")
-        if tracker.get_slot("requested_slot") == "activity" and intent in _OTHER_PATHS:
-            # "something to meet people" answers the question; "can someone ring me" and
-            # "can you help me choose" change the path
-            return {} if _OTHER_PATHS[intent].search(said) else {"activity": said}
+        if tracker.get_slot("requested_slot") == "activity" and intent in LEAVING:
+            answer = answer_read_as_leaving(tracker, "activity", tuple(LEAVING))
+            return {} if answer is None else {"activity": answer}
         entities = message.get("entities") or []
         named = list(dict.fromkeys(str(e.get("value")) for e in entities if _is_activity(e)))
         if len(named) > 1 and tracker.get_slot("requested_slot") in (None, "activity"):
             return {"activity": " and ".join(named)}  # "walking and a lunch club": both kept
         if tracker.get_slot("activity") or tracker.get_slot("requested_slot"):
             return {}  # only the request that starts the search; answers have their mapping
-        if (message.get("intent") or {}).get("name") != "find_group" or named:
+        if intent != "find_group" or named:
             return {}
         text = str(message.get("text") or "")
-        for named in entities:  # "Louth" is a town, not a misspelt "youth"
-            text = text.replace(str(named.get("value") or ""), " ")
+        for entity in entities:  # "Louth" is a town, not a misspelt "youth"
+            text = text.replace(str(entity.get("value") or ""), " ")
         found = [w for w in request_words(text) if w in WORD_TO_TOPIC]
         return {"activity": " ".join(dict.fromkeys(found))} if found else {}
 
@@ -80,14 +78,6 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         if tracker.get_slot("triage_level") is None:
             result["triage_level"] = 1
         return result
-
-
-ASKS_TO_CHOOSE = re.compile(
-    r"\b(?:help me|choose|decide|not sure|unsure|don'?t know|no idea|guidance|ideas|suggest)\b",
-    re.I,
-)
-# Intents that would leave the search, and the words that really ask to leave it.
-_OTHER_PATHS = {"need_support": SERVICE_REQUEST, "need_guidance": ASKS_TO_CHOOSE}
 
 
 def _is_activity(entity: dict[str, Any]) -> bool:

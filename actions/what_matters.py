@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import SERVICE_REQUEST, FrontdoorFormValidation
+from actions.forms import FrontdoorFormValidation, answer_read_as_leaving
 from actions.messages import say
 from frontdoor import plan
 from frontdoor.sms import to_gsm7
@@ -55,14 +55,10 @@ def _answer_extractor(slot: str):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        message = tracker.latest_message or {}
-        text = str(message.get("text") or "")
-        intent = (message.get("intent") or {}).get("name")
-        if tracker.get_slot("requested_slot") != slot or intent != "need_support":
+        answer = answer_read_as_leaving(tracker, slot, ("need_support",))
+        if answer is None:
             return {}
-        if SERVICE_REQUEST.search(text):
-            return {}
-        return {slot: text, "triage_level": 2}  # not the level 3 a request for a person sets
+        return {slot: answer, "triage_level": 2}  # not the level 3 a request for a person sets
 
     extract.__name__ = f"extract_{slot}"
     return extract

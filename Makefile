@@ -18,12 +18,12 @@ RASA := $(BIN)/rasa
 MODEL := models/frontdoor.tar.gz
 STAMP := $(VENV)/.installed
 TRAINING := bot/config.yml $(wildcard bot/domain/*.yml) $(wildcard data/nlu/*.yml) \
-	$(wildcard data/rules/*.yml) $(wildcard data/stories/*.yml) $(wildcard bot/components/*.py) \
+	$(wildcard data/rules/*.yml) $(wildcard bot/components/*.py) \
 	$(wildcard data/safety/*.yml) frontdoor/safety/lexicon.yml \
 	$(addprefix frontdoor/safety/,categories.py lexicon.py model.py ngrams.py training.py) \
 	$(wildcard frontdoor/embeddings/*)
 # The risk classifier's thresholds are set with the lexicon, so both train again when it changes.
-RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu data/rules data/stories
+RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu data/rules
 ACTIONS_PORT ?= 5055
 export ACTIONS_PORT
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -14,6 +13,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
+from frontdoor.asking import ASKS_TO_CHOOSE, SERVICE_REQUEST
 from frontdoor.directory.places import place_in
 from frontdoor.for_whom import for_whom
 
@@ -34,21 +34,6 @@ def said_since_start(tracker: Tracker) -> list[dict[str, Any]]:
     return said
 
 
-# A request to the service itself ("can someone ring me", "I want a link worker"), which
-# changes the path, as against an answer about the resident's life ("having someone to talk
-# to", "a reason to get dressed"), which the intent model may read as the same wish.
-SERVICE_REQUEST = re.compile(
-    r"\blink ?worker|\breal person\b|\bhuman\b|\b(?:call|ring|phone|contact|text|email) me\b"
-    r"|\b(?:talk|speak|chat) (?:to|with) (?:a person|someone|somebody|anyone|a human|a real)"
-    r"|\bsomeone (?:to )?(?:call|ring|phone|contact|get in touch)",
-    re.I,
-)
-
-
-ASKS_TO_CHOOSE = re.compile(
-    r"\b(?:help me|choose|decide|not sure|unsure|don'?t know|no idea|guidance|ideas|suggest)\b",
-    re.I,
-)
 # Intents that would leave a form's questions, and the words that really ask to leave.
 LEAVING = {"need_support": SERVICE_REQUEST, "need_guidance": ASKS_TO_CHOOSE}
 

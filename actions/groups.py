@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
 from actions.forms import LEAVING, FrontdoorFormValidation, answer_read_as_leaving
 from actions.messages import say
 from frontdoor import plan
 from frontdoor.directory.search import SearchRequest, search_services
-from frontdoor.directory.vocabulary import WORD_TO_TOPIC, request_words, topics
+from frontdoor.directory.vocabulary import (
+    WORD_TO_TOPIC,
+    asking_part,
+    kind_named,
+    request_words,
+    topics,
+    words,
+)
+from frontdoor.for_whom import age_in
 from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
 from frontdoor.when import when_from
@@ -46,14 +56,18 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         named = list(dict.fromkeys(str(e.get("value")) for e in entities if _is_activity(e)))
         if len(named) > 1 and tracker.get_slot("requested_slot") in (None, "activity"):
             return {"activity": " and ".join(named)}  # "walking and a lunch club": both kept
+        text = str(message.get("text") or "")
+        asked = kind_named(text) if intent == "find_group" else None
+        starting = tracker.get_slot("requested_slot") is None
+        if starting and named and asked and not any(n.lower() in asked for n in named):
+            return {"activity": asked}  # "I'm his carer. Is there a Parkinson's group?"
         if tracker.get_slot("activity") or tracker.get_slot("requested_slot"):
             return {}  # only the request that starts the search; answers have their mapping
         if intent != "find_group" or named:
             return {}
-        text = str(message.get("text") or "")
         for entity in entities:  # "Louth" is a town, not a misspelt "youth"
             text = text.replace(str(entity.get("value") or ""), " ")
-        found = [w for w in request_words(text) if w in WORD_TO_TOPIC]
+        found = [w for w in request_words(asking_part(text)) if w in WORD_TO_TOPIC]
         return {"activity": " ".join(dict.fromkeys(found))} if found else {}
 
     async def get_extraction_events(
@@ -70,8 +84,14 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        """Any few words will do; the search makes sense of them."""
+        """Any few words will do; the search makes sense of them. A word the entity extractor
+        took that names no kind ("club" of "a youth club or something for teenagers") gives
+        way to the whole answer."""
         text = to_gsm7(str(slot_value or "")).strip(" .!?")
+        said = str((tracker.latest_message or {}).get("text") or "")
+        asked = tracker.get_slot("requested_slot") == "activity"
+        if asked and not words(text) and words(said) and text.lower() in said.lower():
+            text = to_gsm7(said).strip(" .!?")
         if len(text) < 2:
             return self.reject("activity", "activity_too_short", dispatcher, tracker)
         result = self.accept("activity", text)
@@ -84,11 +104,27 @@ def _is_activity(entity: dict[str, Any]) -> bool:
     return entity.get("entity") == "activity" and bool(entity.get("value"))
 
 
+def from_the_plan(tracker: Tracker) -> bool:
+    """Whether the search is for the what-matters plan, not a kind of group named."""
+    return not tracker.get_slot("activity") and tracker.get_slot("plan") is not None
+
+
+def other_groups(session: Session, request: SearchRequest) -> list[dict[str, Any]]:
+    """Popular groups near them, when nothing fits the plan: at the day and time asked for
+    if any, else at any time. No gap is recorded for these."""
+    mix = replace(request, anything=True, need=None, interests=[])
+    for relaxed in (mix, replace(mix, day=None, time_of_day=None, either=False)):
+        found = search_services(session, relaxed, record_gaps=False)
+        if found:
+            return found
+    return []
+
+
 def search_request(tracker: Tracker, exclude: list[str]) -> SearchRequest:
     """What to search for: the named activity, or the plan from what matters."""
     answers = plan.gather(tracker.current_slot_values())
     activity = tracker.get_slot("activity")
-    from_plan = not activity and tracker.get_slot("plan") is not None
+    from_plan = from_the_plan(tracker)
     interests = plan.interests(answers) if from_plan else []
     need = activity or answers.would_like_different or answers.what_matters
     if from_plan and topics(interests):
@@ -116,22 +152,12 @@ def search_request(tracker: Tracker, exclude: list[str]) -> SearchRequest:
     )
 
 
-AGE = re.compile(
-    r"\b(?:i'?m|i am|aged?)\s+(\d{1,3})\b(?!\s*(?:pounds|miles|minutes|%))|\b(\d{1,3})\s*(?:years?|yrs?) old\b",
-    re.I,
-)
-
-
 def age_said(tracker: Tracker) -> int | None:
-    """The resident's age, if they have said it ("I'm 15", "aged 80", "72 years old")."""
+    """The age of the person the groups are for, the last time it was said."""
     for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            found = AGE.search(event.get("text") or "")
-            if found:
-                age = int(found.group(1) or found.group(2))
-                return age if 5 <= age <= 110 else None
-    found = AGE.search(tracker.latest_message.get("text") or "")
-    return int(found.group(1) or found.group(2)) if found else None
+        if event.get("event") == "user" and (age := age_in(event.get("text"))) is not None:
+            return age
+    return age_in(tracker.latest_message.get("text"))
 
 
 def _how_far(group: dict[str, Any]) -> str:
@@ -162,10 +188,15 @@ class ActionSuggestGroups(Action):
         request = search_request(tracker, exclude=shown)
         with session_scope() as session:
             groups = search_services(session, request)
+            instead = not groups and not more and from_the_plan(tracker)
+            if instead:
+                groups = other_groups(session, request)
         place = request.town or "you"
+        if instead and groups:
+            say(dispatcher, "plan_groups_instead", place=place)
         if not groups:
             say(dispatcher, "no_more_groups" if more else "no_groups", place=place)
-            return [SlotSet("suggested_groups", shown)]
+            return [SlotSet("suggested_groups", shown), SlotSet("nothing_more", more)]
         furthest = max((g.get("miles") or 0) for g in groups)
         far = furthest > NEAR_WORDING_MILES
         found = "groups_found" if len(groups) > 1 else "group_found"
@@ -178,7 +209,10 @@ class ActionSuggestGroups(Action):
             groups=short_text(groups),
             json_message={"type": "groups", "groups": groups},
         )
-        return [SlotSet("suggested_groups", shown + [g["id"] for g in groups])]
+        return [
+            SlotSet("suggested_groups", shown + [g["id"] for g in groups]),
+            SlotSet("nothing_more", False),
+        ]
 
 
 class ActionNewSearch(Action):

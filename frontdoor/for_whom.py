@@ -1,6 +1,7 @@
 """Who the help is for: the resident, or someone they are asking for ("for my mum", "my dad
 needs some company"). A carer asking for themselves ("I look after my husband") is asking for
-themselves; somewhere to go together ("with my husband") is for the resident too.
+themselves; somewhere to go together ("with my husband") is for the resident too. And how
+old the person is, when it is said ("I'm 15", "she's 90", "my grandson is 15").
 """
 
 from __future__ import annotations
@@ -43,3 +44,20 @@ def for_whom(text: str | None) -> str | None:
         return None
     found = _FOR.search(text) or (None if _FOR_ME_TOO.search(text) else _THEY_NEED.search(text))
     return " ".join(found.group("who").lower().replace("-", " ").split()) if found else None
+
+
+_AGE = re.compile(
+    r"\b(?:i'?m|i am|he'?s|she'?s|he is|she is|they'?re|they are|aged?|is)\s+(?:aged\s+)?"
+    r"(\d{1,3})\b(?!\s*(?:pounds|miles|minutes|mins|%|quid|p\b|am\b|pm\b))"
+    r"|\b(\d{1,3})\s*(?:years?|yrs?)\s*old\b",
+    re.IGNORECASE,
+)
+
+
+def age_in(text: str | None) -> int | None:
+    """The age said in a message, if one is ("I'm 15", "aged 80", "my nan is 92")."""
+    found = _AGE.search(text or "")
+    if not found:
+        return None
+    age = int(found.group(1) or found.group(2))
+    return age if 5 <= age <= 110 else None

@@ -100,3 +100,82 @@ def test_a_no_read_as_a_wish_for_a_person_is_a_no_unless_it_asks_for_one() -> No
     assert after("no thanks, just the groups", "find_group") == "find_group"
     for lonely in ("No one visits me any more", "nobody comes round", "no friends left here"):
         assert after(lonely, "need_guidance") == "need_guidance", lonely  # not a no
+
+
+def read(text: str, intent: str, entities: list[dict] | None = None) -> Message:
+    """A message as the intent model left it, after this component."""
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.7}, add_to_output=True)
+    message.set("intent_ranking", [{"name": intent, "confidence": 0.7}])
+    message.set("entities", entities or [], add_to_output=True)
+    CompatibleIntents({}).process([message])
+    return message
+
+
+def test_a_service_question_with_no_question_in_it_is_the_answer_typed() -> None:
+    assert read("chatting with the neighbours again", "ask_cost").get("intent")["name"] == (
+        "nlu_fallback"
+    )
+    assert read("after tea when the kids are in bed", "ask_times").get("intent")["name"] == (
+        "nlu_fallback"
+    )
+    asked = [
+        ("how much is it", "ask_cost"),
+        ("cost", "ask_cost"),
+        ("I'm on a pension so it has to be free", "ask_cost"),
+        ("is there a ramp", "ask_access"),
+        ("I don't drive", "ask_transport"),
+        ("what happens after this", "ask_what_next"),
+        ("before I agree, will my family know", "ask_confidential"),
+        ("you keep my details?", "ask_data_kept"),
+        ("tell me about social prescribing", "ask_what_is_this"),
+    ]
+    for text, intent in asked:
+        assert read(text, intent).get("intent")["name"] == intent, text
+
+
+def test_help_to_choose_that_asks_to_be_contacted_is_asking_for_a_person() -> None:
+    for text in (
+        "I'm so tired of it all, can somebody ring me?",
+        "I don't know what would help, could someone get in touch",
+        "can I talk to a real person about it",
+    ):
+        assert read(text, "need_guidance").get("intent")["name"] == "need_support", text
+    assert read("I'm not sure what would suit me", "need_guidance").get("intent")["name"] == (
+        "need_guidance"
+    )
+
+
+def test_someone_to_phone_or_visit_for_company_is_a_search_for_befriending() -> None:
+    phoned = read("could a volunteer ring my dad once a week for a natter", "need_support")
+    assert phoned.get("intent")["name"] == "find_group"
+    assert {"entity": "activity", "value": "telephone befriending"} in [
+        {k: e[k] for k in ("entity", "value")} for e in phoned.get("entities")
+    ]
+    visited = read("she'd like somebody to visit for company", "need_guidance")
+    assert [e["value"] for e in visited.get("entities")] == ["befriending"]
+    named = read(
+        "someone to visit now and again, or a lunch club",
+        "need_guidance",
+        [{"entity": "activity", "value": "lunch club"}],
+    )
+    assert [e["value"] for e in named.get("entities")] == ["lunch club"]
+    for person in (
+        "can someone from the team ring me for a chat about my benefits",
+        "please phone me, I need help",
+    ):
+        assert read(person, "need_support").get("intent")["name"] == "need_support", person
+
+
+def test_a_wish_to_meet_people_without_asking_to_choose_is_a_search() -> None:
+    for text in (
+        "I'd love to make some new friends",
+        "we moved here in the spring and I don't know a soul",
+        "want to meet other people my age",
+    ):
+        assert read(text, "need_guidance").get("intent")["name"] == "find_group", text
+    for text in (
+        "I want to meet people but I don't know what would suit me",
+        "I feel so alone, I need some ideas",
+    ):
+        assert read(text, "need_guidance").get("intent")["name"] == "need_guidance", text

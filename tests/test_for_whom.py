@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontdoor.for_whom import for_whom
+from frontdoor.for_whom import age_in, for_whom
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,15 @@ def test_someone_asked_for_is_named(said: str, who: str) -> None:
 )
 def test_a_carer_or_a_resident_asking_for_themselves_is_not_someone_else(said: str | None) -> None:
     assert for_whom(said) is None
+
+
+def test_the_age_of_the_person_it_is_for() -> None:
+    assert age_in("I'm 15 and bored") == 15
+    assert age_in("my nan is 92 and lives alone") == 92
+    assert age_in("something for my son, he's 14") == 14
+    assert age_in("she is aged 80") == 80
+    assert age_in("72 years old and new here") == 72
+    assert age_in("it is 12 miles away") is None
+    assert age_in("the bus is 2 pounds") is None
+    assert age_in("my number is 07700 900123") is None
+    assert age_in("I'm fine thanks") is None

@@ -22,6 +22,19 @@ The intent classifier learnt English. Its guess at a message with no Latin lette
 was read as goodbye, and the referral could not go on. Such a message is `nlu_fallback`,
 which a form question takes as the answer typed and which elsewhere asks to say it another
 way.
+
+A question about the service read in a message that asks nothing (an answer about seeing
+friends read as asking the cost) is an answer: a form took it as the question each time it
+was typed, answered the cost again and asked its own question again, and a resident could
+not get past it. A question intent stands only with a question mark, a question word at the
+start, "tell me" and the like, or a word of its topic; otherwise it is `nlu_fallback`, the
+answer typed.
+
+Help to choose that asks to be contacted ("I'm so tired of it all, can somebody ring me?")
+is asking for a person: level 3. Someone asked to phone or visit for company ("could a
+volunteer ring my dad once a week for a natter") is befriending, a kind of group: the
+search, with befriending as the activity, not a referral. And a wish to meet people, with no
+wish for help to choose, is the search for a kind of group too.
 """
 
 from __future__ import annotations
@@ -44,27 +57,23 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from frontdoor.asking import (
+    ASKS_TO_CHOOSE,
+    MEET_PEOPLE,
+    MENTIONS_A_PERSON,
+    SERVICE_QUESTIONS,
+    SERVICE_REQUEST,
+    STARTS_NO,
+    STARTS_YES,
+    asks_a_question,
+    befriending_asked,
+)
+
 FALLBACK = "nlu_fallback"
 # Sets of intents the dialogue answers alike where they are confused (data/rules).
 COMPATIBLE = (frozenset({"inform", "find_group"}),)
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
-_STARTS_YES = re.compile(
-    r"^\s*(?:yes|yeah|yep|yup|ok|okay|sure|please do|go on|go ahead|that's fine|thats fine)\b"
-    r"(?!\s*(?:but|and)\b)",
-    re.IGNORECASE,
-)
 _DENY = {INTENT_NAME_KEY: "deny", PREDICTED_CONFIDENCE_KEY: 1.0}
-_ASKS_FOR_A_PERSON = re.compile(
-    r"\b(?:call|ring|phone|contact|text|email|speak|talk|chat|help|someone|somebody|person|"
-    r"link ?worker|human|advice|guidance|choose)\b",
-    re.IGNORECASE,
-)
-_STARTS_NO = re.compile(
-    r"^\s*(?:no(?! idea| clue| one| body|-one|body| friends| family| longer| more| money| way)"
-    r"|nope|nah|not yet|not now|not really|not at the moment|not today|"
-    r"maybe later|not just now)\b",
-    re.IGNORECASE,
-)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -94,7 +103,15 @@ class CompatibleIntents(GraphComponent, IntentClassifier):
                 fallback = {INTENT_NAME_KEY: FALLBACK, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, fallback, add_to_output=True)
                 continue
-            best = self.resolved(message) or plain_answer(message) or knows_what(message)
+            if befriending(message):
+                continue
+            best = (
+                self.resolved(message)
+                or plain_answer(message)
+                or knows_what(message)
+                or asks_nothing(message)
+                or asks_to_be_contacted(message)
+            )
             if best is not None:
                 message.set(INTENT, best, add_to_output=True)
         return messages
@@ -119,27 +136,70 @@ def plain_answer(message: Message) -> dict[str, Any] | None:
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     text = message.get(TEXT) or ""
     if intent in ("need_support", "need_guidance"):
-        return _DENY if _STARTS_NO.search(text) and not _ASKS_FOR_A_PERSON.search(text) else None
+        return _DENY if STARTS_NO.search(text) and not MENTIONS_A_PERSON.search(text) else None
     if intent != FALLBACK:
         return None
-    if _STARTS_NO.search(text):
+    if STARTS_NO.search(text):
         return _DENY
-    if _STARTS_YES.search(text):
+    if STARTS_YES.search(text):
         return {INTENT_NAME_KEY: "affirm", PREDICTED_CONFIDENCE_KEY: 1.0}
     return None
 
 
 def knows_what(message: Message) -> dict[str, Any] | None:
-    """Help to choose, asked for with a kind of group named: a search for that kind."""
+    """Help to choose, asked for with a kind of group named, or with a wish to meet people
+    and no wish for help to choose: a search."""
     intent = message.get(INTENT) or {}
     if intent.get(INTENT_NAME_KEY) != "need_guidance":
         return None
-    if not any(e.get("entity") == "activity" for e in message.get(ENTITIES) or []):
+    text = message.get(TEXT) or ""
+    named = any(e.get("entity") == "activity" for e in message.get(ENTITIES) or [])
+    if not named and not (MEET_PEOPLE.search(text) and not ASKS_TO_CHOOSE.search(text)):
         return None
     return {
         INTENT_NAME_KEY: "find_group",
         PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 1.0),
     }
+
+
+def asks_nothing(message: Message) -> dict[str, Any] | None:
+    """A service question with no question in it: the answer typed."""
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if intent not in SERVICE_QUESTIONS or asks_a_question(intent, message.get(TEXT) or ""):
+        return None
+    return {INTENT_NAME_KEY: FALLBACK, PREDICTED_CONFIDENCE_KEY: 1.0}
+
+
+def asks_to_be_contacted(message: Message) -> dict[str, Any] | None:
+    """Help to choose that asks for someone to get in touch: asking for a person."""
+    intent = message.get(INTENT) or {}
+    if intent.get(INTENT_NAME_KEY) != "need_guidance":
+        return None
+    if not SERVICE_REQUEST.search(message.get(TEXT) or ""):
+        return None
+    return {
+        INTENT_NAME_KEY: "need_support",
+        PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 1.0),
+    }
+
+
+def befriending(message: Message) -> bool:
+    """Someone to phone or visit for company, asked for as a wish for a person or for help
+    to choose: a search, with befriending as the activity when no other kind was named."""
+    intent = message.get(INTENT) or {}
+    if intent.get(INTENT_NAME_KEY) not in ("need_support", "need_guidance"):
+        return False
+    kind = befriending_asked(message.get(TEXT) or "")
+    if kind is None:
+        return False
+    entities = list(message.get(ENTITIES) or [])
+    if not any(e.get("entity") == "activity" for e in entities):
+        entities.append({"entity": "activity", "value": kind, "extractor": "CompatibleIntents"})
+        message.set(ENTITIES, entities, add_to_output=True)
+    confidence = intent.get(PREDICTED_CONFIDENCE_KEY, 1.0)
+    found = {INTENT_NAME_KEY: "find_group", PREDICTED_CONFIDENCE_KEY: confidence}
+    message.set(INTENT, found, add_to_output=True)
+    return True
 
 
 def unread_script(text: str | None) -> bool:

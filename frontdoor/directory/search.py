@@ -35,6 +35,7 @@ NAME_BONUS = 0.2  # each word asked for that is in a group's name
 NAME_TOPIC_BONUS = 0.1  # each kind asked for that a group's name speaks of ("Cuppa" for coffee)
 WIDE_MILES = 25.0
 CLOSER_MILES = 5.0
+ADULT_AGE = 18
 DAY_CODES = {
     "monday": "MO",
     "tuesday": "TU",
@@ -107,14 +108,17 @@ def search_services(
 
 
 def find(index: DirectoryIndex, request: SearchRequest, place: Place | None) -> list[Match]:
-    """The best matches: near first, then wider if too few, no near-duplicates."""
+    """The best matches: near first, then wider if too few or if none near is named for the
+    particular activity asked for; no near-duplicates."""
     radius = CLOSER_MILES if request.closer else NEAR_MILES
     ranked = _ranked(_candidates(index, request, place, radius), request, place, radius)
-    if len(ranked) < request.limit and place is not None and not request.closer:
+    particular = _particular_words(request_words(request.need))
+    unnamed = bool(particular) and not any(_named(m.entry, particular) for m in ranked)
+    if (len(ranked) < request.limit or unnamed) and place is not None and not request.closer:
         seen = {m.entry.id for m in ranked}
         wider = _candidates(index, request, place, WIDE_MILES)
         wider = [entry for entry in wider if entry.id not in seen]
-        ranked += _ranked(wider, request, place, WIDE_MILES)
+        ranked = _named_first(ranked + _ranked(wider, request, place, WIDE_MILES), particular)
     if request.anything:
         ranked = _varied(ranked, POPULAR_TOPICS)
     elif ranked and not _covers(ranked[0], asked := topics(request_words(request.need))):
@@ -150,6 +154,8 @@ def _candidates(
     if request.anything:
         ids = {i for t in POPULAR_TOPICS for i in index.by_topic.get(t, set())}
         ids -= {i for t in FOR_A_SITUATION for i in index.by_topic.get(t, set())}
+        if request.age is not None and request.age < ADULT_AGE:
+            ids |= index.by_topic.get("young", set())  # "anything" for a teenager: youth clubs
     ids -= set(request.exclude_ids)
     if place is not None:
         ids &= index.near(place.latitude, place.longitude, miles)
@@ -185,8 +191,23 @@ def _saying(entries: list[Entry], particular: set[str], others: set[str]) -> lis
     ]
 
 
+def _named_first(ranked: list[Match], particular: set[str]) -> list[Match]:
+    """The groups named for the particular activity asked for before the rest of its kind,
+    however much further: a book club 15 miles away before adult learning 9 miles away."""
+    named = [m for m in ranked if _named(m.entry, particular)]
+    return named + [m for m in ranked if m not in named]
+
+
+def _named(entry: Entry, particular: set[str]) -> bool:
+    return bool(particular & _variants(set(words(entry.name))))
+
+
 def _own_words(entry: Entry) -> set[str]:
-    found = set(words(entry.name)) | set(entry.labels) | set(entry.text)
+    return _variants(set(words(entry.name)) | set(entry.labels) | set(entry.text))
+
+
+def _variants(found: set[str]) -> set[str]:
+    """Words with and without a plural s."""
     return found | {w.rstrip("s") for w in found} | {f"{w}s" for w in found}
 
 

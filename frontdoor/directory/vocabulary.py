@@ -256,16 +256,23 @@ STOP = {
 
 def words(text: str | None) -> list[str]:
     """The words that carry meaning, lower case ("look after" is caring; "after" alone, as
-    in "after 6" or "After Loss", is not)."""
+    in "after 6" or "After Loss", is not; a memory cafe is for memory, not a cafe)."""
     text = re.sub(r"'s\b", "", (text or "").lower())
     text = re.sub(r"\b(?:look|looks|looking|looked) after\b", "caring", text)
+    text = re.sub(
+        r"\b(memory|dementia|alzheimers?) (?:cafe|caf\u00e9|cafes|caf\u00e9s)\b", r"\1", text
+    )
     return [w for w in re.findall(r"[a-z]+", text) if len(w) > 1 and w not in STOP]
+
+
+# Words close to a known word but meaning something else ("support" is not "sport").
+_NOT_TYPOS = frozenset({"support", "supported", "sorting", "banking", "parking", "talking"})
 
 
 @lru_cache(maxsize=4096)
 def corrected(word: str) -> str:
     """A resident's misspelling of a word we know ("coir", "knittin"), or the word itself."""
-    if len(word) < 4 or word in WORD_TO_TOPIC:
+    if len(word) < 4 or word in WORD_TO_TOPIC or word in _NOT_TYPOS:
         return word
     close = difflib.get_close_matches(word, _KNOWN_WORDS, n=1, cutoff=0.8)
     return close[0] if close else word
@@ -282,6 +289,40 @@ BROAD_WORDS: dict[str, frozenset[str]] = {
     "creative": frozenset({"crafts", "singing"}),
     "arty": frozenset({"crafts", "singing"}),
 }
+
+
+_KIND_NAMED = re.compile(
+    r"\b(?:a|an|any|some|the)\s+((?:[\w']+\s+){0,2}?[\w']+)\s+"
+    r"(?:group|groups|club|clubs|cafe|class|classes|session|sessions|society)\b",
+    re.IGNORECASE,
+)
+
+
+def kind_named(text: str | None) -> str | None:
+    """The kind of group a request names before "group", "club" or "class" ("Is there a
+    Parkinson's group ...?"), when its words are kinds the directory knows."""
+    for found in _KIND_NAMED.finditer(text or ""):
+        named = [w for w in request_words(found.group(1)) if w in WORD_TO_TOPIC]
+        if named:
+            return " ".join(named)
+    return None
+
+
+_ASKING = re.compile(
+    r"\b(?:is there|are there|any|anything|looking for|look for|want|wants|would like|'d like|"
+    r"like to|find|need|needs|interested|join|try|fancy|recommend|know of|where|somewhere|"
+    r"something|group|groups|club|clubs|class|classes)\b",
+    re.IGNORECASE,
+)
+
+
+def asking_part(text: str | None) -> str:
+    """The sentences of a message that ask for something ("Is there a choir?"), without those
+    that tell of the person ("He spends all day on that computer"); the whole message when
+    no sentence, or only one, asks."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text or "") if s.strip()]
+    asking = [s for s in sentences if _ASKING.search(s)]
+    return " ".join(asking) if asking and len(sentences) > 1 else (text or "")
 
 
 def topics(text_words: list[str]) -> set[str]:
@@ -323,8 +364,11 @@ FOR_A_SITUATION = frozenset(
 
 
 def is_vague(text: str | None) -> bool:
-    """ "anything really", "not sure", "dunno", "surprise me": no kind of group asked for."""
+    """ "anything really", "not sure", "dunno", "surprise me": no kind of group asked for;
+    nor is "find a group", in which no word but the asking is left."""
     found = re.findall(r"[a-z']+", (text or "").lower())
+    if found and not words(text):
+        return True
     return (
         bool(found)
         and any(w in _VAGUE_CORE for w in found)

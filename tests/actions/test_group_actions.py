@@ -195,6 +195,14 @@ def test_the_kind_of_group_named_in_the_request_is_not_asked_for_again() -> None
     assert found == {"activity": "knitting craft"}
 
 
+def test_the_kind_asked_for_by_name_beats_a_word_about_the_person() -> None:
+    carer = [{"entity": "activity", "value": "carer"}]
+    said = "I'm her carer and she has had a stroke. Is there a stroke club in Boston?"
+    assert extracted(said, entities=carer) == {"activity": "stroke"}
+    walking = [{"entity": "activity", "value": "walking"}]
+    assert extracted("is there a walking group in Louth", entities=walking) == {}
+
+
 def test_no_kind_is_guessed_where_none_was_named_or_one_was_found() -> None:
     assert extracted("can you help me find something in Boston") == {}
     assert extracted("Is there a men's shed in Sleaford?", intent="need_guidance") == {}
@@ -263,3 +271,47 @@ def test_an_answer_read_as_asking_for_a_person_is_still_the_kind_of_group() -> N
     assert extracted("can someone ring me instead", asking, intent="need_support") == {}
     assert extracted(said, asking, intent="need_guidance") == {"activity": said}
     assert extracted("I'm not sure, can you help me choose", asking, intent="need_guidance") == {}
+
+
+def test_a_plan_that_nothing_fits_shows_popular_groups_instead(directory_url: str) -> None:
+    plan = {
+        "plan": {"text": "Here is your plan."},
+        "what_matters": "skip",
+        "getting_in_way": "skip",
+        "would_like_different": "skip",
+        "enjoys": "football on the radio",
+        "barriers": "skip",
+        "town": "Sleaford",
+        "free_when": "evenings",
+        "time_of_day": "evening",
+    }
+    messages, slots = suggest(plan, intent="inform")
+    said, listed = messages
+    assert "could not find a group for just what you said near Sleaford" in said["text"]
+    groups = cards([listed])
+    assert groups and slots["suggested_groups"] == [g["id"] for g in groups]
+    assert slots["nothing_more"] is False
+
+
+def test_show_more_with_nothing_more_says_so_and_is_not_offered_again(directory_url: str) -> None:
+    slots = {"activity": "men's shed", "town": "Louth", "suggested_groups": []}
+    messages, set_now = suggest(slots)
+    for _ in range(20):
+        if not messages[0].get("custom"):
+            break
+        slots["suggested_groups"] = set_now["suggested_groups"]
+        messages, set_now = suggest(slots, intent="more_groups")
+    assert messages[0]["text"] == "That is all I have for that search."
+    assert set_now["nothing_more"] is True
+
+
+def test_a_word_that_names_no_kind_gives_way_to_the_whole_answer() -> None:
+    said = "a youth club or something for teenagers"
+    state = tracker({"requested_slot": "activity"}, text=said)
+    form = ValidateGroupSearchForm()
+    from rasa_sdk.executor import CollectingDispatcher
+
+    result = form.validate_activity("club", CollectingDispatcher(), state, {})
+    assert result["activity"] == said
+    named = form.validate_activity("choir", CollectingDispatcher(), state, {})
+    assert named["activity"] == "choir"

@@ -217,3 +217,23 @@ def test_one_activity_of_a_broad_kind_is_not_another(directory_url: str) -> None
     assert parkinsons[0]["name"] == "Stamford Parkinson's Group", parkinsons  # not diabetes
     both = {g["name"] for g in search(directory_url, need="parkinsons and carers", town="Stamford")}
     assert "Stamford Parkinson's Group" in both and any("Carers" in n for n in both), both
+
+
+def test_a_group_named_for_the_activity_comes_first_though_further(directory_url: str) -> None:
+    found = search(directory_url, need="book club", town="Alford")
+    assert found and all("Book Club" in g["name"] for g in found), found
+    assert miles(found[0]) > 10 and f"{miles(found[0]):.0f} miles from Alford" in found[0]["why"]
+
+
+def test_a_memory_cafe_is_for_memory_not_any_cafe(directory_url: str) -> None:
+    found = search(directory_url, need="memory cafe", town="Sleaford", limit=6)
+    assert found
+    for group in found:
+        assert re.search(r"Memory|Brain|Dementia", group["name"]), group["name"]
+
+
+def test_anything_for_a_teenager_is_groups_for_their_age(directory_url: str) -> None:
+    found = search(directory_url, need="not sure", town="Bourne", age=14)
+    assert found and all("ages 11 to 18" in g["why"] for g in found), found
+    adults = search(directory_url, need="not sure", town="Bourne")
+    assert adults and not any("ages 11 to 18" in g["why"] for g in adults)

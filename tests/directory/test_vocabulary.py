@@ -1,0 +1,47 @@
+"""The words residents use, read as the directory's kinds of group."""
+
+from __future__ import annotations
+
+from frontdoor.directory.vocabulary import (
+    asking_part,
+    corrected,
+    is_vague,
+    kind_named,
+    request_words,
+    topics,
+)
+
+
+def test_the_kind_named_before_group_or_club_is_what_is_asked_for() -> None:
+    assert kind_named("I'm her carer. Is there a stroke club in Boston?") == "stroke"
+    assert kind_named("any good walking groups near Louth") == "walking"
+    assert kind_named("is there a knit and natter group") == "knit natter"
+    assert kind_named("is there a group for my dad") is None
+    assert kind_named("is there any support group") is None  # not a sports group
+
+
+def test_misspellings_put_right_but_not_other_words() -> None:
+    assert corrected("knittin") == "knitting"
+    assert corrected("coir") == "choir"
+    for word in ("support", "talking", "parking"):
+        assert corrected(word) == word
+
+
+def test_a_memory_cafe_is_for_memory() -> None:
+    assert topics(request_words("memory cafe")) == {"dementia"}
+    assert "social" in topics(request_words("a cafe to meet people"))
+
+
+def test_asking_for_a_group_of_no_kind_is_vague() -> None:
+    for said in ("find a group", "groups", "something", "not sure", "anything really"):
+        assert is_vague(said), said
+    for said in ("walking", "a group in Louth for knitting", "bowls"):
+        assert not is_vague(said), said
+
+
+def test_the_part_of_a_message_that_asks() -> None:
+    said = "Something for my niece please. She is 13 and plays games on her phone all day."
+    assert asking_part(said) == "Something for my niece please."
+    assert asking_part("choir in Louth") == "choir in Louth"
+    told = "I love gardening. My knees are bad now."
+    assert asking_part(told) == told  # no sentence asks: all of it

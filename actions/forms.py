@@ -16,10 +16,10 @@ from actions.messages import say
 from frontdoor.asking import ASKS_TO_CHOOSE, SERVICE_REQUEST
 from frontdoor.directory.places import place_in
 from frontdoor.for_whom import for_whom
+from frontdoor.slots import FOR_WHOM as FOR_WHOM_SLOT
+from frontdoor.slots import FORM_FAILURES as FAILURES_SLOT
+from frontdoor.slots import TRIAGE_LEVEL as LEVEL_SLOT
 
-FAILURES_SLOT = "form_failures"
-LEVEL_SLOT = "triage_level"
-FOR_WHOM_SLOT = "for_whom"
 WAY_OUT_AFTER = 2
 
 

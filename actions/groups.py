@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from actions.forms import LEAVING, FrontdoorFormValidation, answer_read_as_leaving
 from actions.messages import say
-from frontdoor import plan
+from frontdoor import plan, slots
 from frontdoor.directory.search import SearchRequest, search_services
 from frontdoor.directory.vocabulary import (
     WORD_TO_TOPIC,
@@ -95,8 +95,8 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         if len(text) < 2:
             return self.reject("activity", "activity_too_short", dispatcher, tracker)
         result = self.accept("activity", text)
-        if tracker.get_slot("triage_level") is None:
-            result["triage_level"] = 1
+        if tracker.get_slot(slots.TRIAGE_LEVEL) is None:
+            result[slots.TRIAGE_LEVEL] = 1
         return result
 
 

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
+from frontdoor import slots
 
 REFERRAL_FORM_SLOTS = (
     "consent_share",
@@ -26,10 +27,10 @@ def fresh_referral(urgency: str) -> list[EventType]:
     events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
     events += [SlotSet(slot, None) for slot in REFERRAL_FORM_SLOTS]
     events += [
-        SlotSet("triage_level", 3),
+        SlotSet(slots.TRIAGE_LEVEL, 3),
         SlotSet("urgency", urgency),
         SlotSet("referral_reference", None),
-        SlotSet("form_failures", 0),
+        SlotSet(slots.FORM_FAILURES, 0),
     ]
     return events
 

@@ -12,6 +12,8 @@ from rasa_sdk.events import Restarted, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from frontdoor import slots
+
 MESSAGES_FILE = Path(__file__).with_name("messages.yml")
 
 # Form questions that need nothing but their words; the others have their own actions.
@@ -60,7 +62,7 @@ def _question(slot: str) -> type[Action]:
         async def run(
             self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
         ) -> list[dict[str, Any]]:
-            who = tracker.get_slot("for_whom")
+            who = tracker.get_slot(slots.FOR_WHOM)
             variant = f"ask_{slot}_for_other"
             if who and variant in messages():
                 say(dispatcher, variant, who=who)

@@ -10,11 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
-from frontdoor import contact
+from frontdoor import contact, slots
 from frontdoor.store.db import session_scope
 from frontdoor.store.referrals import erase_personal_data, personal_data_for
-
-ERASE_SLOT = "erase_conversation"
 
 
 def describe(kept: dict[str, Any]) -> str:
@@ -66,4 +64,4 @@ class ActionDeleteMyData(Action):
         with session_scope() as session:
             erase_personal_data(session, tracker.sender_id)
         say(dispatcher, "deleted")
-        return [AllSlotsReset(), SlotSet(ERASE_SLOT, True)]
+        return [AllSlotsReset(), SlotSet(slots.ERASE_CONVERSATION, True)]

@@ -25,9 +25,10 @@ from frontdoor.settings import get_settings
 from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import Service
+from frontdoor.when import DAYS
 
 PAUSABLE_FORMS = ("group_search_form", "what_matters_form")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_NAMES = tuple(day.capitalize() for day in DAYS)
 BRINGING_SOMEONE = re.compile(
     r"\b(carer|bring|friend|husband|wife|partner|someone with|come with|come too|support worker)",
     re.I,

@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.forms import FrontdoorFormValidation, said_since_start
 from actions.handover import REFERRAL_FORM_SLOTS
 from actions.messages import render, say
-from frontdoor import contact
+from frontdoor import contact, slots
 from frontdoor.redact import error_summary
 from frontdoor.settings import get_settings
 from frontdoor.sms import to_gsm7
@@ -231,7 +231,7 @@ class ActionAskReferralConfirmed(Action):
 def draft_from(tracker: Tracker, consent_wording: str) -> ReferralDraft:
     """Everything the link worker needs, from the conversation so far."""
     plan = tracker.get_slot("plan") or {}
-    level = tracker.get_slot("triage_level") or 3
+    level = tracker.get_slot(slots.TRIAGE_LEVEL) or 3
     urgency = tracker.get_slot("urgency") or "routine"
     return ReferralDraft(
         conversation_id=tracker.sender_id,
@@ -256,7 +256,7 @@ def draft_from(tracker: Tracker, consent_wording: str) -> ReferralDraft:
 def summary(tracker: Tracker, plan_text: str | None) -> str:
     """One or two lines for the console's queue: who it is for, and what the resident said
     they need, in their own words."""
-    who = tracker.get_slot("for_whom")
+    who = tracker.get_slot(slots.FOR_WHOM)
     lead = f"For their {who}. " if who else ""
     if tracker.get_slot("risk"):
         risk = tracker.get_slot("risk").replace("_", " ")
@@ -291,7 +291,7 @@ def first_request(tracker: Tracker) -> str | None:
 
 def consent_wording(tracker: Tracker | None = None) -> str:
     """The exact consent question the resident said yes to."""
-    who = tracker.get_slot("for_whom") if tracker is not None else None
+    who = tracker.get_slot(slots.FOR_WHOM) if tracker is not None else None
     if who:
         return render("ask_consent_share_for_other", who=who)["text"]
     return render("ask_consent_share")["text"]

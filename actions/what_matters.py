@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import FrontdoorFormValidation, answer_read_as_leaving
 from actions.messages import say
-from frontdoor import plan
+from frontdoor import plan, slots
 from frontdoor.sms import to_gsm7
 
 FREE_TEXT_SLOTS = (
@@ -58,7 +58,7 @@ def _answer_extractor(slot: str):
         answer = answer_read_as_leaving(tracker, slot, ("need_support",))
         if answer is None:
             return {}
-        return {slot: answer, "triage_level": 2}  # not the level 3 a request for a person sets
+        return {slot: answer, slots.TRIAGE_LEVEL: 2}  # not the level 3 a request for a person sets
 
     extract.__name__ = f"extract_{slot}"
     return extract
@@ -89,10 +89,10 @@ class ActionReadBackPlan(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         answers = plan.gather(tracker.current_slot_values())
-        who = tracker.get_slot("for_whom")
+        who = tracker.get_slot(slots.FOR_WHOM)
         text = plan.plan_text(answers, who)
         say(dispatcher, "plan", plan=text)
-        kept = {**answers.as_dict(), "for_whom": who}
+        kept = {**answers.as_dict(), slots.FOR_WHOM: who}
         return [
             SlotSet("plan", {"text": text, "answers": kept}),
             SlotSet("activity", None),

@@ -46,28 +46,16 @@ def rasa_arguments(settings: Settings, model: Path) -> list[str]:
     ]
 
 
-def shorten_action_timeout(seconds: int) -> None:
-    """Make Rasa give up on a call to the action server after `seconds` (Rasa's default: 300).
-
-    Rasa 3.6 has no setting for it: `RemoteAction.run` passes `timeout=DEFAULT_REQUEST_TIMEOUT`,
-    a name it imported from rasa.core.constants into rasa.core.actions.action and looks up in
-    that module's globals at every call. Rebinding that one name changes only the action
-    server's calls (not the NLG server's, the model server's or the client sessions').
-    Checked by tests/test_serve_timeout.py and, against a hanging server, tests/attacks/test_faults.py.
-    """
-    import rasa.core.actions.action as rasa_action
-
-    rasa_action.DEFAULT_REQUEST_TIMEOUT = seconds
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
     args = parser.parse_args(argv)
     from rasa.__main__ import main as rasa_main
 
+    from bot.rasa_overrides import install
+
     settings = get_settings()
-    shorten_action_timeout(settings.actions_timeout_seconds)
+    install(settings.actions_timeout_seconds)  # refuses a Rasa the overrides were not checked on
     sys.argv = ["rasa", *rasa_arguments(settings, args.model)]
     rasa_main()
 

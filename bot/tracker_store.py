@@ -21,12 +21,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.channels.limits import StoreUnavailable, in_turn
+from frontdoor import slots
 from frontdoor.settings import get_settings
 
 logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT_SECONDS = 5  # PostgreSQL: give up connecting after this, rather than hang
-
-ERASE_SLOT = "erase_conversation"  # set by action_delete_my_data
 
 
 def connection_arguments(database_url: str) -> dict[str, Any]:
@@ -68,7 +67,7 @@ class FrontdoorTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Keep the new events, or, when the resident asked us to, delete the whole chat."""
-        if tracker.get_slot(ERASE_SLOT):
+        if tracker.get_slot(slots.ERASE_CONVERSATION):
             self.erase(tracker.sender_id)
             return
         await super().save(tracker)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+# An email address: the one pattern, for residents' contact details, console accounts and
+# telling an address used as a conversation id.
+_EMAIL_BODY = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+_EMAIL = re.compile(rf"^{_EMAIL_BODY}$")
 _METHOD_WORDS = {
     "phone": ("call", "phone", "ring", "telephone", "landline", "speak", "talk", "voice"),
     "text": ("text", "txt", "sms", "message me", "texts"),
@@ -109,6 +112,11 @@ def email_address(text: str) -> str | None:
     return candidate.lower() if _EMAIL.match(candidate) else None
 
 
+def is_email(text: str) -> bool:
+    """Whether the whole text is one email address."""
+    return _EMAIL.match(text.strip()) is not None
+
+
 def _spaced(digits: str) -> str:
     """07700900123 -> 07700 900123; 01632960123 -> 01632 960123; 02079460000 -> 020 7946 0000."""
     if digits.startswith("02") and len(digits) == 11:
@@ -144,7 +152,7 @@ def is_a_contact_time(text: str) -> bool:
 
 # A correction at the read-back: "no, the number is wrong, it should be 07700 900582",
 # "please call me Bernie", "text me instead", "the email is wrong".
-_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL_IN_TEXT = re.compile(_EMAIL_BODY)
 _NUMBER_IN_TEXT = re.compile(r"(?:\+44|0044|\b0)[\d\s().-]{8,16}\d")
 _NAME_GIVEN = re.compile(
     r"\b(?:call me|my name is|my name's|name is|name should be|name's|it's|its|i'm|i am|"

@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from frontdoor.sms import to_gsm7
+from frontdoor.when import DAYS
 
 SKIP_WORDS = {
     "skip",
@@ -78,13 +79,12 @@ BARRIER_WORDS = {
     "health": "health",
 }
 # A time of day named in free text ("Tuesday mornings"); the search narrows by these too.
-TIMES_OF_DAY = {
+TIME_OF_DAY_CUES = {
     "morning": re.compile(r"\bmornings?\b", re.I),
     "afternoon": re.compile(r"\bafternoons?\b", re.I),
     "evening": re.compile(r"\b(evenings?|nights?|after work)\b", re.I),
 }
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAY_CUES = {d: (d, d[:3], d[:4]) for d in _DAYS}
+_DAY_CUES = {d: (d, d[:3], d[:4]) for d in DAYS}
 
 
 @dataclass
@@ -130,15 +130,15 @@ def days_from(text: str | None) -> list[str]:
     if "weekend" in lowered:
         days += ["saturday", "sunday"]
     if "weekday" in lowered or "week day" in lowered:
-        days += list(_DAYS[:5])
-    return sorted(set(days), key=_DAYS.index)
+        days += list(DAYS[:5])
+    return sorted(set(days), key=DAYS.index)
 
 
 def time_of_day_from(text: str | None) -> str | None:
     """'Tuesday mornings' -> 'morning'; nothing when none or several times are named."""
     if is_skip(text):
         return None
-    named = [name for name, pattern in TIMES_OF_DAY.items() if pattern.search(text)]
+    named = [name for name, pattern in TIME_OF_DAY_CUES.items() if pattern.search(text)]
     return named[0] if len(named) == 1 else None
 
 

@@ -1,38 +1,45 @@
-"""Settings from the environment, or from .env at the project root (python-dotenv)."""
+"""Settings from the environment, or from .env at the project root (python-dotenv), read and
+checked by pydantic's BaseSettings: each field from the variable of its name in capitals."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dotenv import load_dotenv
+from pydantic import BaseSettings, Field, root_validator, validator
+from pydantic.fields import ModelField
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything an operator can set; see .env.example for each one."""
+def default_database_url() -> str:
+    """A SQLite file at the project root."""
+    return f"sqlite:///{PROJECT_ROOT / 'frontdoor.db'}"
 
-    database_url: str
-    rasa_port: int
-    actions_port: int
-    console_port: int
-    rasa_api_token: str
-    rasa_url: str
-    privacy_notice_url: str
-    team_phone: str
-    routine_contact_promise: str
-    urgent_contact_promise: str
+
+class Settings(BaseSettings):
+    """Everything an operator can set; see .env.example for each one. An empty value means
+    the default; a yes-or-no setting is yes only for 1, true, yes or on."""
+
+    database_url: str = Field(default_factory=default_database_url)
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    console_port: int = 8000
+    rasa_api_token: str = "change-me-local-only"
+    rasa_url: str = ""  # default: the Rasa server on this machine, at rasa_port
+    privacy_notice_url: str = "www.example.org/privacy"
+    team_phone: str = "01632 960000"
+    routine_contact_promise: str = "2 working days"
+    urgent_contact_promise: str = "today"
     max_message_chars: int = 2000  # longer messages are cut before the assistant reads them
     actions_host: str = "127.0.0.1"  # the action server answers only on loopback by default
     actions_timeout_seconds: int = 20  # Rasa gives up on an action call after this (Rasa: 300)
     actions_token: str = ""  # the secret the Rasa server sends the action server
     adult_safeguarding_phone: str = "01632 960001"  # the council's adult safeguarding line
-    public_rasa_url: str = "http://127.0.0.1:5005"  # where residents' browsers reach Rasa
+    public_rasa_url: str = ""  # where residents' browsers reach Rasa (default: rasa_url's)
     console_secret_key: str = "dev-only-console-secret"  # keys the console's token hashes
     console_session_minutes: int = 480  # a console login lasts a working day
     console_token_minutes: int = 480  # an API token lasts as long
@@ -52,15 +59,66 @@ class Settings:
     webchat_secret: str = ""  # signs web chat session keys, so only the holder rejoins one
     rest_channel_enabled: bool = True  # Rasa's REST channel; production turns it off
     rasa_host: str = "127.0.0.1"  # where the Rasa server listens (0.0.0.0 behind a proxy)
-    chat_origins: tuple[str, ...] = ()  # the only sites whose pages may call Rasa (CORS)
+    # The only sites whose pages may call Rasa (CORS), comma or space separated; default:
+    # the console's own, which serves the chat.
+    chat_origins: tuple[str, ...] = ()
     retention_months: int = 24  # conversations and closed referrals older than this are erased
     outbox_dir: str = str(PROJECT_ROOT / "var" / "outbox")  # messages held while the store is down
     outbox_retry_seconds: float = 15.0  # how often held messages are tried again
 
+    class Config:
+        frozen = True  # one reading of the environment: read-only, and hashable
 
-def default_database_url() -> str:
-    """A SQLite file at the project root."""
-    return f"sqlite:///{PROJECT_ROOT / 'frontdoor.db'}"
+        @classmethod
+        def parse_env_var(cls, field_name: str, raw_val: str) -> Any:
+            """A list as people write it ("a, b c"), not as JSON."""
+            if field_name == "chat_origins":
+                return raw_val
+            return cls.json_loads(raw_val)  # type: ignore[attr-defined]
+
+    @validator("*", pre=True)
+    def _empty_means_default(cls, value: Any, field: ModelField) -> Any:  # noqa: N805
+        return field.get_default() if value == "" else value
+
+    @validator(
+        "console_secure_cookies",
+        "console_https",
+        "console_api_docs",
+        "rest_channel_enabled",
+        pre=True,
+    )
+    def _yes_or_no(cls, value: Any) -> Any:  # noqa: N805
+        return is_on(value) if isinstance(value, str) and value else value
+
+    @validator("chat_origins", pre=True)
+    def _origins(cls, value: Any) -> Any:  # noqa: N805
+        return split_origins(value) if isinstance(value, str) else value
+
+    @validator("sms_public_base_url")
+    def _no_trailing_slash(cls, value: str) -> str:  # noqa: N805
+        return value.rstrip("/")
+
+    @root_validator(skip_on_failure=True)
+    def _derived(cls, values: dict[str, Any]) -> dict[str, Any]:  # noqa: N805
+        """Defaults worked out from other settings: local addresses from the ports, and each
+        secret for one purpose from the Rasa API token when it is not set on its own."""
+        local_rasa = f"http://127.0.0.1:{values['rasa_port']}"
+        values["rasa_url"] = values["rasa_url"] or local_rasa
+        values["public_rasa_url"] = values["public_rasa_url"] or local_rasa
+        for name, purpose in DERIVED_SECRETS.items():
+            values[name] = values[name] or derived_secret(values["rasa_api_token"], purpose)
+        console = values["console_port"]
+        local_console = (f"http://127.0.0.1:{console}", f"http://localhost:{console}")
+        values["chat_origins"] = values["chat_origins"] or local_console
+        return values
+
+
+# Secrets derived from the Rasa API token when not set: setting -> purpose.
+DERIVED_SECRETS = {
+    "actions_token": "actions",
+    "sms_id_secret": "sms-conversation-ids",
+    "webchat_secret": "webchat-sessions",
+}
 
 
 def derived_secret(key: str, purpose: str) -> str:
@@ -71,57 +129,12 @@ def derived_secret(key: str, purpose: str) -> str:
 def get_settings() -> Settings:
     """Read the settings afresh (real environment variables win over .env)."""
     load_dotenv(PROJECT_ROOT / ".env", override=False)
-    env = os.environ.get
-    rasa_port = int(env("RASA_PORT", "5005"))
-    return Settings(
-        database_url=env("DATABASE_URL") or default_database_url(),
-        rasa_port=rasa_port,
-        actions_port=int(env("ACTIONS_PORT", "5055")),
-        console_port=int(env("CONSOLE_PORT", "8000")),
-        rasa_api_token=env("RASA_API_TOKEN", "change-me-local-only"),
-        rasa_url=env("RASA_URL") or f"http://127.0.0.1:{rasa_port}",
-        privacy_notice_url=env("PRIVACY_NOTICE_URL", "www.example.org/privacy"),
-        team_phone=env("TEAM_PHONE", "01632 960000"),
-        routine_contact_promise=env("ROUTINE_CONTACT_PROMISE", "2 working days"),
-        urgent_contact_promise=env("URGENT_CONTACT_PROMISE", "today"),
-        max_message_chars=int(env("MAX_MESSAGE_CHARS") or "2000"),
-        actions_host=env("ACTIONS_HOST") or "127.0.0.1",
-        actions_timeout_seconds=int(env("ACTIONS_TIMEOUT_SECONDS") or "20"),
-        actions_token=env("ACTIONS_TOKEN") or derived_secret(env("RASA_API_TOKEN", ""), "actions"),
-        adult_safeguarding_phone=env("ADULT_SAFEGUARDING_PHONE") or "01632 960001",
-        public_rasa_url=env("PUBLIC_RASA_URL") or f"http://127.0.0.1:{rasa_port}",
-        console_secret_key=env("CONSOLE_SECRET_KEY") or "dev-only-console-secret",
-        console_session_minutes=int(env("CONSOLE_SESSION_MINUTES", "480")),
-        console_token_minutes=int(env("CONSOLE_TOKEN_MINUTES", "480")),
-        console_secure_cookies=env("CONSOLE_SECURE_COOKIES", "false").lower() in ("1", "true"),
-        console_max_failed_logins=int(env("CONSOLE_MAX_FAILED_LOGINS", "5")),
-        console_lockout_minutes=int(env("CONSOLE_LOCKOUT_MINUTES", "15")),
-        console_https=env("CONSOLE_HTTPS", "false").lower() in ("1", "true"),
-        console_api_docs=env("CONSOLE_API_DOCS", "false").lower() in ("1", "true"),
-        twilio_account_sid=env("TWILIO_ACCOUNT_SID", ""),
-        twilio_auth_token=env("TWILIO_AUTH_TOKEN", ""),
-        twilio_number=env("TWILIO_NUMBER", ""),
-        twilio_api_base_url=env("TWILIO_API_BASE_URL") or "https://api.twilio.com",
-        sms_public_base_url=(env("SMS_PUBLIC_BASE_URL") or "").rstrip("/"),
-        sms_rate_limit=int(env("SMS_RATE_LIMIT", "30")),
-        sms_rate_window_minutes=int(env("SMS_RATE_WINDOW_MINUTES", "60")),
-        sms_id_secret=env("SMS_ID_SECRET")
-        or derived_secret(env("RASA_API_TOKEN", "change-me-local-only"), "sms-conversation-ids"),
-        webchat_secret=env("WEBCHAT_SECRET")
-        or derived_secret(env("RASA_API_TOKEN", "change-me-local-only"), "webchat-sessions"),
-        rest_channel_enabled=is_on(env("REST_CHANNEL_ENABLED") or "true"),
-        rasa_host=env("RASA_HOST") or "127.0.0.1",
-        chat_origins=origins(env("CHAT_ORIGINS"), int(env("CONSOLE_PORT", "8000"))),
-        retention_months=int(env("RETENTION_MONTHS") or "24"),
-        outbox_dir=env("OUTBOX_DIR") or str(PROJECT_ROOT / "var" / "outbox"),
-        outbox_retry_seconds=float(env("OUTBOX_RETRY_SECONDS") or "15"),
-    )
+    return Settings()
 
 
-def origins(value: str | None, console_port: int) -> tuple[str, ...]:
-    """CHAT_ORIGINS (comma or space separated), else the console's own, which serves the chat."""
-    given = tuple(o.rstrip("/") for o in (value or "").replace(",", " ").split() if o)
-    return given or (f"http://127.0.0.1:{console_port}", f"http://localhost:{console_port}")
+def split_origins(value: str) -> tuple[str, ...]:
+    """CHAT_ORIGINS as people write it: comma or space separated, no trailing slashes."""
+    return tuple(o.rstrip("/") for o in value.replace(",", " ").split() if o)
 
 
 def is_on(value: str) -> bool:

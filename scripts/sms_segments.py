@@ -16,8 +16,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.channels.fake_twilio import FakeTwilio, SmsClient
-from frontdoor.runner import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test double
+from fake_twilio import FakeTwilio, SmsClient  # noqa: E402
+
+from frontdoor.runner import (  # noqa: E402
     DEFAULT_MODEL,
     free_port,
     prepare_store,

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from fake_twilio import FakeTwilio, SmsClient
 
-from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from frontdoor.rasa_auth import bearer
 from frontdoor.runner import (
     DEFAULT_MODEL,

@@ -29,7 +29,6 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.safety_while_paused import answer_crisis_while_paused
 from frontdoor.embeddings import MODEL_SHA256
 from frontdoor.safety import Judgement, judge
 from frontdoor.safety import categories as categories_module
@@ -86,7 +85,6 @@ class SafetyNet(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
-        answer_crisis_while_paused()  # a link worker holding the chat must not hide a crisis
 
     @classmethod
     def create(

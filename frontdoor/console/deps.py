@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from frontdoor.console import security
 from frontdoor.console.rasa_client import RasaClient
 from frontdoor.settings import Settings
-from frontdoor.store.console import LinkWorker
+from frontdoor.store.casework import LinkWorker
 from frontdoor.store.db import session_scope
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

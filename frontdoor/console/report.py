@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from frontdoor.store.console import OUTCOME_LABELS, ReferralWork
+from frontdoor.store.casework import OUTCOME_LABELS, ReferralWork
 from frontdoor.store.link_worker import wait_for
 from frontdoor.store.models import Gap, Referral, RiskEvent, utcnow
 

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Outcome = Literal["connected_to_group", "referred_elsewhere", "declined", "could_not_contact"]
+from frontdoor.store.casework import OutcomeName as Outcome
+
 ContactHow = Literal["phone", "text", "email", "chat", "in_person"]
 RiskDecision = Literal["confirm", "clear"]
 RiskFlagStatus = Literal["open", "confirmed", "cleared"]

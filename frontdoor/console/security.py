@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from frontdoor.settings import Settings
-from frontdoor.store.console import ApiToken, AuditEvent, LinkWorker, LoginSession
+from frontdoor.store.casework import ApiToken, AuditEvent, LinkWorker, LoginSession
 from frontdoor.store.link_worker import audit, worker_by_email
 from frontdoor.store.models import utcnow
 

@@ -11,7 +11,7 @@ from frontdoor.console.deps import Actor
 from frontdoor.console.rasa_client import RasaClient, RasaError
 from frontdoor.store import link_worker as work
 from frontdoor.store import risk_flags as flags
-from frontdoor.store.console import OUTCOME_LABELS, LinkWorker
+from frontdoor.store.casework import OUTCOME_LABELS, LinkWorker
 from frontdoor.store.models import Referral, RiskEvent
 
 

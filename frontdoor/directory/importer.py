@@ -23,7 +23,7 @@ from frontdoor.store.models import (
     TaxonomyTerm,
 )
 
-STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 
 
 @dataclass
@@ -63,8 +63,8 @@ def problems(record: Any) -> list[str]:
         for key in ("id", "name", "description", "url", "email", "fees")
         if record.get(key) is not None and not isinstance(record[key], str)
     ]
-    if isinstance(record.get("status"), str) and record["status"] not in STATUSES:
-        found.append(f"status {record['status']!r} is not one of {', '.join(STATUSES)}")
+    if isinstance(record.get("status"), str) and record["status"] not in SERVICE_STATUSES:
+        found.append(f"status {record['status']!r} is not one of {', '.join(SERVICE_STATUSES)}")
     found += _age_problems(record)
     for key in NESTED:
         value = record.get(key)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from frontdoor.directory.places import MILES_PER_DEGREE
 from frontdoor.directory.vocabulary import TOPIC_WORDS, words
 from frontdoor.store.models import (
     Location,
@@ -80,8 +81,8 @@ class DirectoryIndex:
 
     def near(self, latitude: float, longitude: float, miles: float) -> set[str]:
         """Services with a place within roughly `miles` (a box of grid cells), and online ones."""
-        dlat = miles / 68.0
-        dlon = miles / (68.0 * max(0.1, math.cos(math.radians(latitude))))
+        dlat = miles / MILES_PER_DEGREE
+        dlon = miles / (MILES_PER_DEGREE * max(0.1, math.cos(math.radians(latitude))))
         low, high = cell(latitude - dlat, longitude - dlon), cell(latitude + dlat, longitude + dlon)
         found = set(self.online)
         for row in range(low[0], high[0] + 1):

@@ -13,6 +13,8 @@ from pathlib import Path
 PLACES_FILE = Path(__file__).with_name("data") / "places.csv"
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d{1,2}[A-Z]?)\s*(\d[A-Z]{2})?$")
 _EARTH_RADIUS_MILES = 3958.8
+# Miles along a meridian per degree of latitude (69.09), for boxes drawn around a place.
+MILES_PER_DEGREE = 2 * math.pi * _EARTH_RADIUS_MILES / 360
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def place_in(text: str) -> Place | None:
 
 
 def distance_miles(a: Place | tuple[float, float], b: Place | tuple[float, float]) -> float:
-    """Great-circle distance in miles."""
+    """Great-circle distance in miles: the one measure of how far, for every search."""
     lat1, lon1 = (a.latitude, a.longitude) if isinstance(a, Place) else a
     lat2, lon2 = (b.latitude, b.longitude) if isinstance(b, Place) else b
     p1, p2 = math.radians(lat1), math.radians(lat2)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,7 @@ from frontdoor.directory.index import (
     forget_index,
     still_active,
 )
-from frontdoor.directory.places import Place, resolve_place
+from frontdoor.directory.places import Place, distance_miles, resolve_place
 from frontdoor.directory.vocabulary import (
     FOR_A_SITUATION,
     POPULAR_TOPICS,
@@ -28,6 +27,7 @@ from frontdoor.directory.vocabulary import (
     words,
 )
 from frontdoor.sms import to_gsm7
+from frontdoor.when import DAY_CODES
 
 PRIMARY = 1.0  # extra weight when what a service is mainly for is what was asked for
 NEAR_MILES = 10.0
@@ -36,16 +36,8 @@ NAME_TOPIC_BONUS = 0.1  # each kind asked for that a group's name speaks of ("Cu
 WIDE_MILES = 25.0
 CLOSER_MILES = 5.0
 ADULT_AGE = 18
-DAY_CODES = {
-    "monday": "MO",
-    "tuesday": "TU",
-    "wednesday": "WE",
-    "thursday": "TH",
-    "friday": "FR",
-    "saturday": "SA",
-    "sunday": "SU",
-}
-TIMES_OF_DAY = {
+# The hours each time of day means, for opening times.
+TIME_OF_DAY_HOURS = {
     "morning": ("00:00", "12:00"),
     "afternoon": ("12:00", "17:00"),
     "evening": ("17:00", "24:00"),
@@ -248,7 +240,7 @@ class _Wanted:
             barriers=frozenset(request.barriers),
             anything=request.anything,
             days=frozenset(day_codes(request.day)) if request.day else None,
-            hours=TIMES_OF_DAY.get(request.time_of_day or ""),
+            hours=TIME_OF_DAY_HOURS.get(request.time_of_day or ""),
             either=request.either,
         )
 
@@ -353,21 +345,11 @@ def day_codes(day: str) -> set[str]:
     return {code for name, code in DAY_CODES.items() if name.startswith(day[:3])}
 
 
-MILES_PER_DEGREE = 69.09
-
-
 def _nearest(entry: Entry, place: Place | None) -> float | None:
-    """Miles to the nearest of its places (flat-earth sum: well within 1% at county scale)."""
+    """Miles to the nearest of its places."""
     if place is None or not entry.points:
         return None
-    shrink = math.cos(math.radians(place.latitude))
-    if len(entry.points) == 1:  # most groups meet in one place
-        lat, lon = entry.points[0]
-        return MILES_PER_DEGREE * math.hypot(lat - place.latitude, (lon - place.longitude) * shrink)
-    return MILES_PER_DEGREE * min(
-        math.hypot(lat - place.latitude, (lon - place.longitude) * shrink)
-        for lat, lon in entry.points
-    )
+    return min(distance_miles(place, point) for point in entry.points)
 
 
 def suggestion(
@@ -400,7 +382,7 @@ def why(entry: Entry, request: SearchRequest, place: Place | None, distance: flo
     on_the_day = bool(request.day) and not set(day_codes(request.day)).isdisjoint(entry.days)
     if request.day and (on_the_day or not request.either):
         reasons.append(_day_words(request.day))
-    hours = TIMES_OF_DAY.get(request.time_of_day or "")
+    hours = TIME_OF_DAY_HOURS.get(request.time_of_day or "")
     if hours and (_opens_within(entry, hours) or not request.either):
         reasons.append(f"in the {request.time_of_day}")
     if entry.online:

@@ -66,3 +66,11 @@ def init_db(url: str | None = None) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url or get_settings().database_url), "heads")
+
+
+def store_metadata() -> sa.MetaData:
+    """Every table the store owns (models, casework, messaging), as Alembic compares them."""
+    from frontdoor.store import casework, messaging  # noqa: F401  (their tables join Base's)
+    from frontdoor.store.models import Base
+
+    return Base.metadata

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from frontdoor.store.console import (
+from frontdoor.contact import is_email
+from frontdoor.store.casework import (
     OUTCOMES,
     ROLES,
     AuditEvent,
@@ -21,9 +22,9 @@ from frontdoor.store.console import (
     ReferralWork,
 )
 from frontdoor.store.models import (
+    REFERRAL_STATUSES,
     SNOMED_DECLINED,
     SNOMED_REFERRAL,
-    STATUSES,
     Referral,
     StatusChange,
     utcnow,
@@ -34,7 +35,6 @@ URGENCY_ORDER = sa.case(
     (Referral.urgency == "crisis", 0), (Referral.urgency == "urgent", 1), else_=2
 )
 SNOMED_PATTERN = re.compile(r"^[1-9][0-9]{5,17}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROUTINE_WORKING_DAYS = 2
 
 
@@ -57,7 +57,7 @@ def create_link_worker(
     name = name.strip()
     if not name or len(name) > 120:
         raise WorkError("a name of 1 to 120 characters is needed")
-    if not EMAIL_PATTERN.match(email) or len(email) > 120:
+    if not is_email(email) or len(email) > 120:
         raise WorkError(f"{email!r} is not an email address")
     if role not in ROLES:
         raise WorkError(f"role must be one of {', '.join(ROLES)}")
@@ -173,7 +173,7 @@ def queue(session: Session, wanted: QueueFilter | None = None) -> list[tuple[Ref
     query = sa.select(Referral, ReferralWork).outerjoin(
         ReferralWork, ReferralWork.referral_id == Referral.id
     )
-    if wanted.status in STATUSES:
+    if wanted.status in REFERRAL_STATUSES:
         query = query.where(Referral.status == wanted.status)
     elif wanted.status in (None, "open"):
         query = query.where(Referral.status != "closed")

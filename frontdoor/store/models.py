@@ -11,7 +11,7 @@ Base = declarative_base()
 
 SNOMED_REFERRAL = "871731000000106"  # Referral to social prescribing service
 SNOMED_DECLINED = "871711000000103"  # Social prescribing declined
-STATUSES = ("new", "claimed", "in_progress", "closed")
+REFERRAL_STATUSES = ("new", "claimed", "in_progress", "closed")
 URGENCIES = ("routine", "urgent", "crisis")
 RISK_FLAG_STATUSES = ("open", "confirmed", "cleared")
 RISK_WORDS_LENGTH = 200
@@ -43,7 +43,7 @@ class Referral(Base):
     __table_args__ = (
         sa.CheckConstraint("level in (1, 2, 3)", name="ck_referrals_level"),
         sa.CheckConstraint(f"urgency in {URGENCIES}", name="ck_referrals_urgency"),
-        sa.CheckConstraint(f"status in {STATUSES}", name="ck_referrals_status"),
+        sa.CheckConstraint(f"status in {REFERRAL_STATUSES}", name="ck_referrals_status"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)

@@ -235,14 +235,11 @@ ERASED_ID_PREFIX = "erased-"
 NUMBER_PATTERN = re.compile(r"^\+?[0-9][0-9 ()-]{6,}$")
 
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
-
-
 def erased_id(conversation_id: str) -> str:
     """The id the rows kept for the record carry after erasure: the same opaque id, or, when
     the id is itself a phone number or email address (older SMS conversations, a REST sender),
     a new one that links the erased referral to its flags but to no one."""
-    if NUMBER_PATTERN.match(conversation_id.strip()) or EMAIL_PATTERN.match(conversation_id):
+    if NUMBER_PATTERN.match(conversation_id.strip()) or "@" in conversation_id:
         return ERASED_ID_PREFIX + secrets.token_hex(8)
     return conversation_id
 

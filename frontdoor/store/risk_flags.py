@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from frontdoor.store.console import LinkWorker
+from frontdoor.store.casework import LinkWorker
 from frontdoor.store.link_worker import WorkError, audit, require_holder
 from frontdoor.store.models import Referral, RiskEvent, StatusChange, utcnow
 

@@ -5,7 +5,6 @@ passwords, NUL bytes on every route, notes on another's claim, expired logins, H
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import statistics
@@ -67,7 +66,7 @@ def served(app) -> Iterator[httpx.Client]:
 
 
 def console_app(url: str, **changes) -> object:
-    settings: Settings = dataclasses.replace(get_settings(), **changes)
+    settings: Settings = get_settings().copy(update=changes)
     return create_app(url, settings=settings, rasa=FakeRasa())
 
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 import socketio
 import sqlalchemy as sa
+from fake_twilio import FakeTwilio, SmsClient
 from web_pages import leave
 
-from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from bot.channels.limits import TURN_MARGIN_SECONDS
 from frontdoor.rasa_auth import bearer
 from frontdoor.runner import (

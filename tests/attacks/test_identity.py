@@ -24,8 +24,8 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 from assistant_servers import ACCOUNT, AUTH_TOKEN, OUR_NUMBER, Assistant
+from fake_twilio import FakeTwilio, SmsClient
 
-from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from bot.channels.signature import sign
 from frontdoor.console.rasa_client import RasaClient
 from frontdoor.rasa_auth import bearer

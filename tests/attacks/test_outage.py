@@ -30,10 +30,10 @@ import pytest
 import socketio
 import sqlalchemy as sa
 from assistant_servers import ACCOUNT, AUTH_TOKEN, OUR_NUMBER, running_assistant
+from fake_twilio import FakeTwilio, SmsClient
 from twilio.request_validator import RequestValidator
 from web_pages import leave
 
-from bot.channels.fake_twilio import FakeTwilio, SmsClient
 from frontdoor.rasa_auth import bearer
 from frontdoor.sms import sms_conversation_id
 

@@ -12,7 +12,7 @@ from console_helpers import PASSWORD, add_referral, token_for
 
 from frontdoor.console.security import refusal
 from frontdoor.settings import get_settings
-from frontdoor.store.console import LinkWorker
+from frontdoor.store.casework import LinkWorker
 from frontdoor.store.db import engine_for, session_scope
 from frontdoor.store.models import Gap, RiskEvent, utcnow
 

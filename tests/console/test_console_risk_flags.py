@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from console_helpers import add_referral, log_in, referral_row, token_for
 
 from frontdoor.console import schemas
-from frontdoor.store.console import AuditEvent
+from frontdoor.store.casework import AuditEvent
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import RiskEvent
 from frontdoor.store.referrals import record_risk

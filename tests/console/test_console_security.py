@@ -3,7 +3,6 @@ only by the claimant, expired logins cleared, HSTS and the API's docs page."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import threading
 from datetime import timedelta
@@ -19,7 +18,7 @@ from frontdoor.console.app import DOCS_CSP, HSTS, SWAGGER_JS, create_app
 from frontdoor.console.nul_guard import NUL_MESSAGE, body_has_nul
 from frontdoor.settings import get_settings
 from frontdoor.store import link_worker as work
-from frontdoor.store.console import ApiToken, AuditEvent, LoginSession
+from frontdoor.store.casework import ApiToken, AuditEvent, LoginSession
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import utcnow
 
@@ -273,7 +272,7 @@ def test_a_nul_byte_gets_a_kind_400_page_or_message(client) -> None:
 
 
 def app_with(url: str, **changes) -> TestClient:
-    settings = dataclasses.replace(get_settings(), **changes)
+    settings = get_settings().copy(update=changes)
     return TestClient(create_app(url, settings=settings, rasa=FakeRasa()))
 
 

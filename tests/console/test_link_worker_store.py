@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from console_helpers import add_referral, add_worker
 
 from frontdoor.store import link_worker as work
-from frontdoor.store.console import AuditEvent, Outcome
+from frontdoor.store.casework import AuditEvent, Outcome
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import SNOMED_DECLINED, SNOMED_REFERRAL, Referral
 

@@ -449,8 +449,8 @@ class Servers:
     rasa_url: str
     token: str
     database_url: str
-    sms_client: Any  # bot.channels.fake_twilio.SmsClient
-    fake_twilio: Any  # bot.channels.fake_twilio.FakeTwilio
+    sms_client: Any  # fake_twilio.SmsClient
+    fake_twilio: Any  # fake_twilio.FakeTwilio
     sms_id_secret: str
     _engine: sa.engine.Engine | None = None
 

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 import aiohttp
 import pytest
 import pytest_asyncio
+from fake_twilio import FakeTwilio
 from sms_harness import ACCOUNT, OUR_NUMBER, TOKEN, Bot, Harness, serve
 
-from bot.channels.fake_twilio import FakeTwilio
 from bot.channels.sender import TwilioSender
 from bot.channels.sms import SmsInput
 from frontdoor.settings import Settings, get_settings

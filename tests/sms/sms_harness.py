@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import aiohttp
+from fake_twilio import FakeTwilio
 from sanic import Sanic
 
-from bot.channels.fake_twilio import FakeTwilio
 from bot.channels.signature import sign
 from bot.channels.sms import SmsInput
 

@@ -14,7 +14,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from frontdoor.cli import main as frontdoor
 from frontdoor.store import link_worker as work
 from frontdoor.store import messaging, retention, risk_flags
-from frontdoor.store.console import AuditEvent, Note, Outcome
+from frontdoor.store.casework import AuditEvent, Note, Outcome
 from frontdoor.store.db import engine_for, session_scope
 from frontdoor.store.models import Base, Consent, Referral, RiskEvent, utcnow
 from frontdoor.store.referrals import (

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from frontdoor.store import link_worker as work
 from frontdoor.store import risk_flags
-from frontdoor.store.console import AuditEvent
+from frontdoor.store.casework import AuditEvent
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import RiskEvent
 from frontdoor.store.referrals import (

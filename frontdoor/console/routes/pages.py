@@ -18,8 +18,8 @@ from frontdoor.console.rasa_client import RasaError
 from frontdoor.console.report import build_report, report_csv
 from frontdoor.console.routes.api import clean
 from frontdoor.store import link_worker as work
-from frontdoor.store.console import OUTCOME_LABELS
-from frontdoor.store.models import STATUSES
+from frontdoor.store.casework import OUTCOME_LABELS
+from frontdoor.store.models import REFERRAL_STATUSES
 from frontdoor.store.risk_flags import category_label
 
 router = APIRouter(include_in_schema=False)
@@ -176,7 +176,7 @@ def queue_page(
     town: str = Query("", max_length=80),
     mine: str = Query("", max_length=5),
 ) -> Response:
-    if status not in (*STATUSES, "open", "all"):
+    if status not in (*REFERRAL_STATUSES, "open", "all"):
         status = "new"
     wanted = work.QueueFilter(
         status=status,

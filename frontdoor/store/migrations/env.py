@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
-from frontdoor.store.db import engine_for
-from frontdoor.store.models import Base
+from frontdoor.store.db import engine_for, store_metadata
 
-OWN_TABLES = set(Base.metadata.tables)
+METADATA = store_metadata()
+OWN_TABLES = set(METADATA.tables)
 
 
 def include_name(name, type_, parent_names) -> bool:
@@ -20,7 +20,7 @@ def run() -> None:
     with engine_for(url).connect() as connection:
         context.configure(
             connection=connection,
-            target_metadata=Base.metadata,
+            target_metadata=METADATA,
             include_name=include_name,
             render_as_batch=connection.dialect.name == "sqlite",
         )

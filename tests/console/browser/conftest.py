@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import threading
 import time
 from collections.abc import Iterator
@@ -78,12 +77,13 @@ def live_console(assistant, serve) -> Console:
     ):
         with contextlib.suppress(ValueError):  # added by an earlier test in this session
             add_worker(url, name, email, role)
-    settings = dataclasses.replace(
-        get_settings(),
-        database_url=url,
-        rasa_url=assistant.rasa_url,
-        rasa_api_token=assistant.token,
-        public_rasa_url=assistant.rasa_url,
+    settings = get_settings().copy(
+        update={
+            "database_url": url,
+            "rasa_url": assistant.rasa_url,
+            "rasa_api_token": assistant.token,
+            "public_rasa_url": assistant.rasa_url,
+        }
     )
     app = create_app(url, settings=settings, rasa=RasaClient(assistant.rasa_url, assistant.token))
     return Console(serve(app, assistant.console_port), url)  # the origin Rasa allows

@@ -1,6 +1,9 @@
-"""The link worker console's tables: accounts, logins, notes, outcomes and the audit trail."""
+"""The link workers' casework tables: accounts, logins, notes, outcomes and the audit trail
+(the web console that shows them is frontdoor/console/)."""
 
 from __future__ import annotations
+
+from typing import Literal, get_args
 
 import sqlalchemy as sa
 from sqlalchemy.orm import relationship
@@ -8,7 +11,9 @@ from sqlalchemy.orm import relationship
 from frontdoor.store.models import Base, Referral, utcnow
 
 ROLES = ("link_worker", "manager")
-OUTCOMES = ("connected_to_group", "referred_elsewhere", "declined", "could_not_contact")
+# How a referral ended: the one list, for the table's check, the API and the pages.
+OutcomeName = Literal["connected_to_group", "referred_elsewhere", "declined", "could_not_contact"]
+OUTCOMES: tuple[str, ...] = get_args(OutcomeName)
 OUTCOME_LABELS = {
     "connected_to_group": "Connected to a group",
     "referred_elsewhere": "Referred elsewhere",

@@ -1,6 +1,6 @@
 """A stand-in for Twilio's REST API that keeps what would have been sent (tests, local runs).
 
-python -m bot.channels.fake_twilio [--port 8765]   then TWILIO_API_BASE_URL=http://127.0.0.1:8765
+python tests/fake_twilio.py [--port 8765]   then TWILIO_API_BASE_URL=http://127.0.0.1:8765
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""bot/serve.py makes Rasa give up on a hanging action server after ACTIONS_TIMEOUT_SECONDS."""
+"""Rasa's own behaviour changed in one checked place (bot/rasa_overrides.py): the wait for a
+hanging action server, a crisis answered while paused, and a Rasa they were not checked on refused."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.serve import shorten_action_timeout
+from bot.rasa_overrides import check_rasa, shorten_action_timeout
 from frontdoor.runner import free_port
 from frontdoor.settings import get_settings
 
@@ -60,3 +61,24 @@ def test_rasa_reads_the_shortened_timeout_at_call_time(monkeypatch) -> None:
     shorten_action_timeout(1)
     waited = asyncio.run(_call_hanging_server(free_port()))
     assert 0.8 <= waited < 3
+
+
+def test_a_rasa_the_overrides_were_not_checked_on_is_refused() -> None:
+    check_rasa("3.6.21")
+    with pytest.raises(RuntimeError, match="3.7.0 is not one bot/rasa_overrides.py was checked"):
+        check_rasa("3.7.0")
+
+
+def test_internals_that_moved_are_refused(monkeypatch) -> None:
+    monkeypatch.delattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT")
+    with pytest.raises(RuntimeError, match="no longer has rasa.core.actions.action"):
+        check_rasa("3.6.21")
+
+
+def test_the_crisis_check_is_installed_only_by_the_server() -> None:
+    from rasa.core.processor import MessageProcessor
+
+    import bot.components.safety_net  # noqa: F401  (loading the model installs nothing)
+    from bot.safety_while_paused import should_handle_message
+
+    assert MessageProcessor._should_handle_message is not should_handle_message

@@ -8,10 +8,11 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handover import fresh_referral
 from actions.messages import say
 from actions.pause import PAUSED_SLOT
 from frontdoor.redact import error_summary
@@ -125,3 +126,50 @@ class ActionSafetyCleared(Action):
     ) -> list[dict[str, Any]]:
         say(dispatcher, "check_cleared")
         return [SlotSet(CHECK_SLOT, None)]
+
+
+# Entities of the checked message that a search keeps, when it asked for one.
+SEARCH_ENTITIES = ("activity", "town", "day")
+
+
+def checked_message(tracker: Tracker) -> dict[str, Any]:
+    """The parse of the message that raised the latest safety check ({} if none)."""
+    for event in reversed(tracker.events):
+        parsed = event.get("parse_data") or {}
+        if event.get("event") == "user" and (parsed.get("intent") or {}).get("name") == (
+            "safety_check"
+        ):
+            return parsed
+    return {}
+
+
+class ActionCarryOn(Action):
+    """After "No, I am safe" (or "you got the wrong idea"), what the checked message asked
+    for: a search (with the kind of group and place it named), help to choose, or a person.
+    A resident asked the safety question by mistake loses one turn, not what they came for.
+    With nothing asked for, the way back."""
+
+    def name(self) -> str:
+        return "action_carry_on"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        checked = checked_message(tracker)
+        request = (checked.get("safety") or {}).get("request")
+        if request == "need_support":
+            say(dispatcher, "link_worker_explain")
+            urgency = "urgent" if tracker.get_slot("risk") else "routine"
+            return [*fresh_referral(urgency), FollowupAction("referral_form")]
+        if request == "need_guidance":
+            dispatcher.utter_message(response="utter_what_matters_intro")
+            return [FollowupAction("what_matters_form")]
+        if request in ("find_group", "inform"):
+            named = {
+                e["entity"]: e["value"]
+                for e in checked.get("entities") or []
+                if e.get("entity") in SEARCH_ENTITIES and e.get("value")
+            }
+            return [*(SlotSet(k, v) for k, v in named.items()), FollowupAction("group_search_form")]
+        dispatcher.utter_message(response="utter_way_back")
+        return []

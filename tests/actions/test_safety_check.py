@@ -58,3 +58,47 @@ def test_a_crisis_said_outright_is_answered_for_itself_not_for_an_old_check() ->
     state.latest_message["safety"] = {"category": "danger_now", "source": "both"}
     messages, _ = run(ActionCrisisResponse(), state)
     assert messages[0]["text"].startswith("Please call 999 now")
+
+
+def after_a_check(request: str | None, entities: list[dict] | None = None):
+    """A tracker where a message raised the safety check and the resident said no."""
+    safety = {**FOUND, **({"request": request} if request else {})}
+    checked = {
+        "event": "user",
+        "text": "the message that was checked",
+        "parse_data": {
+            "intent": {"name": "safety_check", "confidence": 1.0},
+            "entities": entities or [],
+            "safety": safety,
+        },
+    }
+    state = tracker(text="no, I'm fine", intent="deny")
+    state.events = [checked, {"event": "action", "name": "action_check_safety"}]
+    return state
+
+
+def test_after_no_the_resident_gets_what_the_checked_message_asked_for() -> None:
+    from rasa_sdk.events import FollowupAction
+
+    from actions.safety import ActionCarryOn
+
+    messages, events = run(ActionCarryOn(), after_a_check("need_support"))
+    assert "friendly person from the council" in messages[0]["text"]
+    assert FollowupAction("referral_form") in events
+    assert slots_set(events)["triage_level"] == 3
+
+    places = [{"entity": "town", "value": "Skegness"}, {"entity": "activity", "value": "darts"}]
+    messages, events = run(ActionCarryOn(), after_a_check("find_group", places))
+    assert messages == [] and FollowupAction("group_search_form") in events
+    assert slots_set(events) == {"town": "Skegness", "activity": "darts"}
+
+    messages, events = run(ActionCarryOn(), after_a_check("need_guidance"))
+    assert messages[0]["response"] == "utter_what_matters_intro"
+    assert FollowupAction("what_matters_form") in events
+
+
+def test_after_no_with_nothing_asked_for_the_way_back() -> None:
+    from actions.safety import ActionCarryOn
+
+    messages, events = run(ActionCarryOn(), after_a_check(None))
+    assert [m["response"] for m in messages] == ["utter_way_back"] and events == []

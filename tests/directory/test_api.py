@@ -102,7 +102,7 @@ def test_filters(client: TestClient) -> None:
     found = client.get("/oruk/services", params={"search": "memory cafe"}).json()
     assert found["total_items"] and all("Memory" in s["name"] for s in found["contents"])
     young = client.get("/oruk/services", params={"maximum_age": 15, "per_page": 200}).json()
-    assert all(s.get("minimum_age", 0) <= 15 for s in young["contents"])
+    assert young["contents"] and all(s.get("minimum_age", 0) <= 15 for s in young["contents"])
 
 
 def test_bad_filters_get_a_clear_400(client: TestClient) -> None:

@@ -101,7 +101,8 @@ def test_fit_separates_risk_from_requests_and_round_trips(tmp_path) -> None:
     by_kind = model.figures["flagged_by_kind"]
     assert set(by_kind) == {e.kind for e in examples()}
     assert sum(total for _, total in by_kind.values()) == len(examples())
-    assert all(flagged == total for kind, (flagged, total) in by_kind.items() if "wish" in kind)
+    wishes = [counts for kind, counts in by_kind.items() if "wish" in kind]
+    assert wishes and all(flagged == total for flagged, total in wishes)
     crisis = model.score("I'm going to take every tablet in the house tonight")
     safe = model.score("do you have any gardening groups near Sleaford")
     assert crisis.probability > safe.probability

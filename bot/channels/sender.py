@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import aiohttp
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
@@ -62,6 +63,13 @@ def kind_of(body: str, kind: str) -> tuple[str, str | None, bool]:
     if CRISIS.search(body):
         return "crisis", None, True
     return kind, None, kind == "push"
+
+
+def worth_trying_again(problem: BaseException) -> bool:
+    """A network error, or Twilio busy (5xx) or asking us to slow down (429)."""
+    if isinstance(problem, TwilioRestException):
+        return problem.status >= 500 or problem.status == 429
+    return isinstance(problem, TimeoutError | aiohttp.ClientError | OSError)
 
 
 class TwilioSender:
@@ -134,28 +142,33 @@ class TwilioSender:
     async def _with_retries(
         self, outbound_id: int, outgoing: Outgoing, body: str, callback: str | None
     ) -> None:
-        """Network errors and Twilio's 5xx and 429 are tried again, waiting longer each time."""
-        error = ""
-        for attempt in range(1, self.attempts + 1):
-            try:
-                sent = await self._create(outgoing.number, body, callback)
-            except TwilioRestException as problem:
-                error = f"Twilio {problem.status} {problem.code or ''}: {problem.msg}"[:255]
-                if problem.status < 500 and problem.status != 429:
-                    break  # the request itself is wrong (such as an opted-out number)
-            except (TimeoutError, aiohttp.ClientError, OSError) as problem:
-                error = f"network: {problem!r}"[:255]
-            else:
-                await in_store(
-                    messaging.update_outbound,
-                    outbound_id,
-                    status="sent",
-                    twilio_sid=sent.sid,
-                    attempts=attempt,
-                )
-                return
-            if attempt < self.attempts:
-                await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+        """Network errors and Twilio's 5xx and 429 are tried again, waiting longer each time
+        (tenacity); any other refusal, such as an opted-out number, is final at once."""
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=wait_exponential(multiplier=self.backoff_seconds, exp_base=2),
+            retry=retry_if_exception(worth_trying_again),
+            reraise=True,
+        )
+        attempts, error = 0, ""
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    attempts = attempt.retry_state.attempt_number
+                    sent = await self._create(outgoing.number, body, callback)
+        except TwilioRestException as problem:
+            error = f"Twilio {problem.status} {problem.code or ''}: {problem.msg}"[:255]
+        except (TimeoutError, aiohttp.ClientError, OSError) as problem:
+            error = f"network: {problem!r}"[:255]
+        else:
+            await in_store(
+                messaging.update_outbound,
+                outbound_id,
+                status="sent",
+                twilio_sid=sent.sid,
+                attempts=attempts,
+            )
+            return
         logger.error(
             "text %s in %s failed for good: %s",
             outbound_id,
@@ -163,7 +176,7 @@ class TwilioSender:
             without_numbers(error),
         )
         await in_store(
-            messaging.update_outbound, outbound_id, status="failed", error=error, attempts=attempt
+            messaging.update_outbound, outbound_id, status="failed", error=error, attempts=attempts
         )
 
     async def _create(self, number: str, body: str, callback: str | None) -> Any:

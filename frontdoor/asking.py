@@ -46,7 +46,7 @@ MEET_PEOPLE = re.compile(
     re.IGNORECASE,
 )
 
-# A question about the service stands with a question mark, a question word at the start,
+# A question about the service stands with a question mark, a question word starting a clause,
 # "tell me" and the like, or a word of its own topic.
 _QUESTION_WORD = (
     r"(?:how|what|whats|what's|when|whens|where|who|why|which|is|isn't|are|do|does|did|can|"

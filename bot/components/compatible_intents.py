@@ -26,8 +26,8 @@ way.
 A question about the service read in a message that asks nothing (an answer about seeing
 friends read as asking the cost) is an answer: a form took it as the question each time it
 was typed, answered the cost again and asked its own question again, and a resident could
-not get past it. A question intent stands only with a question mark, a question word at the
-start, "tell me" and the like, or a word of its topic; otherwise it is `nlu_fallback`, the
+not get past it. A question intent stands only with a question mark, a question word starting
+a clause, "tell me" and the like, or a word of its topic; otherwise it is `nlu_fallback`, the
 answer typed.
 
 Help to choose that asks to be contacted ("I'm so tired of it all, can somebody ring me?")

@@ -186,6 +186,7 @@ class ActionSuggestGroups(Action):
         more = (tracker.latest_message.get("intent") or {}).get("name") == "more_groups"
         shown = list(tracker.get_slot("suggested_groups") or []) if more else []
         request = search_request(tracker, exclude=shown)
+        noted = bool(request.need or request.interests) and not request.anything  # a gap kept
         with session_scope() as session:
             groups = search_services(session, request)
             instead = not groups and not more and from_the_plan(tracker)
@@ -193,7 +194,11 @@ class ActionSuggestGroups(Action):
                 groups = other_groups(session, request)
         place = request.town or "you"
         if instead and groups:
-            say(dispatcher, "plan_groups_instead", place=place)
+            say(
+                dispatcher,
+                "plan_groups_instead" if noted else "plan_groups_other_times",
+                place=place,
+            )
         if not groups:
             say(dispatcher, "no_more_groups" if more else "no_groups", place=place)
             return [SlotSet("suggested_groups", shown), SlotSet("nothing_more", more)]

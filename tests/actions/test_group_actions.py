@@ -314,3 +314,28 @@ def test_a_word_that_names_no_kind_gives_way_to_the_whole_answer() -> None:
     assert result["activity"] == said
     named = form.validate_activity("choir", CollectingDispatcher(), state, {})
     assert named["activity"] == "choir"
+
+
+def test_a_plan_mix_with_nothing_at_that_time_shows_other_times_and_notes_no_gap(
+    directory_url: str,
+) -> None:
+    from frontdoor.store.db import session_scope
+    from frontdoor.store.models import Gap
+
+    skipped = {
+        "plan": {"text": "Here is your plan."},
+        "what_matters": "skip",
+        "getting_in_way": "skip",
+        "would_like_different": "skip",
+        "enjoys": "skip",
+        "barriers": "skip",
+        "town": "Tetney",
+        "free_when": "late at night",
+        "time_of_day": "evening",
+        "day": "sunday",
+    }
+    messages, _ = suggest(skipped, intent="inform")
+    assert messages[0]["text"].startswith("I could not find a group near Tetney at the times")
+    assert cards(messages[1:])
+    with session_scope(directory_url) as session:
+        assert session.query(Gap).count() == 0

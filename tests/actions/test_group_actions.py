@@ -240,20 +240,19 @@ def test_the_day_and_time_in_the_request_narrow_the_search() -> None:
     assert {e["name"]: e["value"] for e in events}["day"] == "weekday"  # not the entity's
 
 
+def skipped_plan(**answers: str) -> dict:
+    """A plan's slots with every answer skipped but those given."""
+    skipped = dict.fromkeys(
+        ("what_matters", "getting_in_way", "would_like_different", "enjoys", "barriers"), "skip"
+    )
+    return {"plan": {"text": "Here is your plan."}, **skipped, **answers}
+
+
 def test_a_plan_with_answers_skipped_shows_a_mix_and_records_no_gap(directory_url: str) -> None:
     from frontdoor.store.db import session_scope
     from frontdoor.store.models import Gap
 
-    skipped = {
-        "plan": {"text": "Here is your plan."},
-        "what_matters": "to feel a bit happier",
-        "getting_in_way": "skip",
-        "would_like_different": "skip",
-        "enjoys": "skip",
-        "barriers": "skip",
-        "town": "Louth",
-        "free_when": "skip",
-    }
+    skipped = skipped_plan(what_matters="to feel a bit happier", town="Louth", free_when="skip")
     assert search_request(tracker(skipped), exclude=[]).anything
     messages, _ = suggest(skipped, intent="affirm")
     groups = cards(messages)
@@ -273,17 +272,9 @@ def test_an_answer_read_as_asking_for_a_person_is_still_the_kind_of_group() -> N
 
 
 def test_a_plan_that_nothing_fits_shows_popular_groups_instead(directory_url: str) -> None:
-    plan = {
-        "plan": {"text": "Here is your plan."},
-        "what_matters": "skip",
-        "getting_in_way": "skip",
-        "would_like_different": "skip",
-        "enjoys": "football on the radio",
-        "barriers": "skip",
-        "town": "Sleaford",
-        "free_when": "evenings",
-        "time_of_day": "evening",
-    }
+    plan = skipped_plan(
+        enjoys="football on the radio", town="Sleaford", free_when="evenings", time_of_day="evening"
+    )
     messages, slots = suggest(plan, intent="inform")
     said, listed = messages
     assert "could not find a group for just what you said near Sleaford" in said["text"]
@@ -322,18 +313,9 @@ def test_a_plan_mix_with_nothing_at_that_time_shows_other_times_and_notes_no_gap
     from frontdoor.store.db import session_scope
     from frontdoor.store.models import Gap
 
-    skipped = {
-        "plan": {"text": "Here is your plan."},
-        "what_matters": "skip",
-        "getting_in_way": "skip",
-        "would_like_different": "skip",
-        "enjoys": "skip",
-        "barriers": "skip",
-        "town": "Tetney",
-        "free_when": "late at night",
-        "time_of_day": "evening",
-        "day": "sunday",
-    }
+    skipped = skipped_plan(
+        town="Tetney", free_when="late at night", time_of_day="evening", day="sunday"
+    )
     messages, _ = suggest(skipped, intent="inform")
     assert messages[0]["text"].startswith("I could not find a group near Tetney at the times")
     assert cards(messages[1:])

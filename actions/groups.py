@@ -186,9 +186,9 @@ class ActionSuggestGroups(Action):
         more = (tracker.latest_message.get("intent") or {}).get("name") == "more_groups"
         shown = list(tracker.get_slot("suggested_groups") or []) if more else []
         request = search_request(tracker, exclude=shown)
-        noted = bool(request.need or request.interests) and not request.anything  # a gap kept
         with session_scope() as session:
             groups = search_services(session, request)
+            noted = bool(request.need or request.interests)  # as the search left it: a gap kept
             instead = not groups and not more and from_the_plan(tracker)
             if instead:
                 groups = other_groups(session, request)

@@ -61,7 +61,7 @@ _QUESTION = re.compile(
 )
 _TOPIC_WORDS = {
     "ask_cost": r"cost|costs|price|pay|paying|free|charge|charges|money|afford|pounds?|fees?|"
-    r"expensive|cheap",
+    r"expensive|cheap|£",
     "ask_transport": r"transport|bus|buses|drive|driving|lift|lifts|taxi|get there|getting there|"
     r"dial.a.ride|car|travel",
     "ask_times": r"times?|open|opening|hours|start|starts|finish|finishes|o'?clock",
@@ -75,9 +75,7 @@ _TOPIC_WORDS = {
     "ask_data_kept": r"data|details|keep|kept|stored|store|records?|information|delete",
 }
 _TOPICS = {
-    intent: re.compile(rf"(?:\b(?:{words})(?!\w))|£", re.IGNORECASE)
-    if intent == "ask_cost"
-    else re.compile(rf"\b(?:{words})(?!\w)", re.IGNORECASE)
+    intent: re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
     for intent, words in _TOPIC_WORDS.items()
 }
 SERVICE_QUESTIONS = tuple(_TOPICS)

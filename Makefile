@@ -27,7 +27,7 @@ RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu data/ru
 ACTIONS_PORT ?= 5055
 export ACTIONS_PORT
 
-.PHONY: help run test install train lint validate check pytest browser nlu-eval test-conversations shell requirements
+.PHONY: help run test install train lint typecheck validate check pytest browser nlu-eval test-conversations shell requirements
 
 help:
 	@echo "make run    set up, train if needed, and start the assistant on SQLite"
@@ -56,6 +56,10 @@ train: $(MODEL)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Types, strict on frontdoor/, actions/ and bot/ (settings in pyproject.toml).
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 validate: $(STAMP)
 	$(RASA) data validate $(RASA_DATA) --fail-on-warnings

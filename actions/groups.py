@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from actions.forms import LEAVING, FrontdoorFormValidation, answer_read_as_leaving
 from actions.messages import say
 from frontdoor import plan, slots
-from frontdoor.directory.search import SearchRequest, search_services
+from frontdoor.directory.search import NEAR_WORDING_MILES, SearchRequest, search_services
 from frontdoor.directory.vocabulary import (
     WORD_TO_TOPIC,
     asking_part,
@@ -25,8 +25,8 @@ from frontdoor.directory.vocabulary import (
     words,
 )
 from frontdoor.for_whom import age_in
-from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
+from frontdoor.text import has_words, tidy
 from frontdoor.when import when_from
 
 SUGGESTIONS = 3
@@ -87,12 +87,12 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         """Any few words will do; the search makes sense of them. A word the entity extractor
         took that names no kind ("club" of "a youth club or something for teenagers") gives
         way to the whole answer."""
-        text = to_gsm7(str(slot_value or "")).strip(" .!?")
+        text = tidy(slot_value).strip(" .!?")
         said = str((tracker.latest_message or {}).get("text") or "")
         asked = tracker.get_slot("requested_slot") == "activity"
         if asked and not words(text) and words(said) and text.lower() in said.lower():
-            text = to_gsm7(said).strip(" .!?")
-        if len(text) < 2:
+            text = tidy(said).strip(" .!?")
+        if not has_words(text):
             return self.reject("activity", "activity_too_short", dispatcher, tracker)
         result = self.accept("activity", text)
         if tracker.get_slot(slots.TRIAGE_LEVEL) is None:
@@ -160,20 +160,6 @@ def age_said(tracker: Tracker) -> int | None:
     return age_in(tracker.latest_message.get("text"))
 
 
-def _how_far(group: dict[str, Any]) -> str:
-    miles = group.get("miles")
-    return f" ({miles:.0f} miles away)" if miles and miles > NEAR_WORDING_MILES else ""
-
-
-def short_text(groups: list[dict[str, Any]]) -> str:
-    """The groups as compact lines that read well without the cards."""
-    lines = [
-        f"{n}. {g['name']}: {g['when']}, {g['where']}{_how_far(g)}. {g['cost']}. {g['contact']}"
-        for n, g in enumerate(groups, start=1)
-    ]
-    return to_gsm7("\n".join(lines))
-
-
 class ActionSuggestGroups(Action):
     """Search the directory and send up to three groups, as cards and as text."""
 
@@ -211,7 +197,6 @@ class ActionSuggestGroups(Action):
             count=len(groups),
             place=place,
             furthest=f"{furthest:.0f}",
-            groups=short_text(groups),
             json_message={"type": "groups", "groups": groups},
         )
         return [
@@ -241,8 +226,6 @@ FREE = re.compile(
     r"(?<!i'm )(?<!i am )\bfree\b(?! (in|on|at|after|during|most|every)\b)|\bno cost\b|\bnot? (have to )?pay|afford|cost(s)? nothing|don'?t cost",
     re.I,
 )
-# Groups further than this are not called "near": the reply says how far each one is.
-NEAR_WORDING_MILES = 5.0
 CLOSER = re.compile(r"\b(closer|nearer|nearby|near me|too far|not so far|close to home)\b", re.I)
 
 

@@ -14,13 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.messages import say
-from frontdoor.sms import to_gsm7
+from frontdoor.text import tidy
 
 DEFAULT_NAME = "A link worker"
 
 
 def worker_name(tracker: Tracker) -> str:
-    return to_gsm7(str(tracker.get_slot("link_worker_name") or "")).strip() or DEFAULT_NAME
+    return tidy(tracker.get_slot("link_worker_name")) or DEFAULT_NAME
 
 
 class ActionLinkWorkerJoined(Action):
@@ -45,7 +45,7 @@ class ActionLinkWorkerMessage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        message = to_gsm7(str(tracker.get_slot("link_worker_message") or "")).strip()
+        message = tidy(tracker.get_slot("link_worker_message"))
         if message:
             say(dispatcher, "link_worker_message", name=worker_name(tracker), message=message)
         return [SlotSet("link_worker_message", None)]

@@ -1,20 +1,17 @@
-"""The words the action server sends, from actions/messages.yml, and the form questions."""
+"""Sending the assistant's words from custom actions: each is a domain response (bot/domain),
+which Rasa fills in and renders for the channel; and the form questions."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import Restarted, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from frontdoor import slots
-
-MESSAGES_FILE = Path(__file__).with_name("messages.yml")
+from frontdoor.responses import responses
 
 # Form questions that need nothing but their words; the others have their own actions.
 SIMPLE_QUESTIONS = (
@@ -34,22 +31,24 @@ SIMPLE_QUESTIONS = (
 )
 
 
-@lru_cache(maxsize=1)
-def messages() -> dict[str, dict[str, Any]]:
-    return yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+def response_name(key: str) -> str:
+    """The domain response a key names ("greet" -> "utter_greet"); a key with no response
+    is a mistake in the code, so it fails here and not as a silent turn in Rasa."""
+    name = f"utter_{key}"
+    if name not in responses():
+        raise KeyError(f"no response {name} in bot/domain")
+    return name
 
 
-def render(key: str, **values: Any) -> dict[str, Any]:
-    """The message as text (placeholders filled) and buttons."""
-    entry = messages()[key]
-    return {"text": entry["text"].format(**values), "buttons": entry.get("buttons", [])}
+def exists(key: str) -> bool:
+    return f"utter_{key}" in responses()
 
 
 def say(dispatcher: CollectingDispatcher, key: str, **values: Any) -> None:
-    """Send one message from the catalogue; extra keyword json_message adds a payload."""
+    """Send one response, its {placeholders} filled from values (Rasa fills them in and picks
+    the channel's variant); extra keyword json_message adds a structured payload."""
     payload = values.pop("json_message", None)
-    message = render(key, **values)
-    dispatcher.utter_message(text=message["text"], buttons=message["buttons"], json_message=payload)
+    dispatcher.utter_message(response=response_name(key), json_message=payload, **values)
 
 
 def _question(slot: str) -> type[Action]:
@@ -64,7 +63,7 @@ def _question(slot: str) -> type[Action]:
         ) -> list[dict[str, Any]]:
             who = tracker.get_slot(slots.FOR_WHOM)
             variant = f"ask_{slot}_for_other"
-            if who and variant in messages():
+            if who and exists(variant):
                 say(dispatcher, variant, who=who)
             else:
                 say(dispatcher, f"ask_{slot}")

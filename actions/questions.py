@@ -22,9 +22,9 @@ from actions.groups import SUGGESTIONS
 from actions.messages import say
 from actions.pause import PAUSED_SLOT, pause
 from frontdoor.settings import get_settings
-from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import Service
+from frontdoor.text import tidy
 from frontdoor.when import DAYS
 
 PAUSABLE_FORMS = ("group_search_form", "what_matters_form")
@@ -75,7 +75,7 @@ def facts_of(service: Service) -> GroupFacts:
         parts = [place.address_1, " ".join(p for p in (place.city, place.postal_code) if p)]
         address = ", ".join(p for p in parts if p) or None
     return GroupFacts(
-        name=to_gsm7(service.name),
+        name=tidy(service.name),
         when=_text(schedule.description if schedule else None),
         fees=_text(service.fees_description),
         free=bool(service.is_free),
@@ -89,8 +89,8 @@ def facts_of(service: Service) -> GroupFacts:
 
 
 def _text(value: str | None) -> str | None:
-    """The value as plain GSM-7 text, or None when empty."""
-    text = to_gsm7(" ".join((value or "").split()))
+    """The value as one tidy line, or None when empty."""
+    text = tidy(value)
     return text or None
 
 
@@ -165,7 +165,7 @@ class Question:
     """How to answer one kind of question about groups."""
 
     line: Callable[[GroupFacts], str]
-    general: str  # the message (actions/messages.yml) when no groups are on offer
+    general: str  # the response (bot/domain/questions.yml) when no groups are on offer
 
 
 QUESTIONS = {
@@ -187,7 +187,7 @@ def answer(kind: str, groups: list[GroupFacts], asked: str = "") -> str:
         lines.append(BRINGING_SOMEONE_LINE)
     if kind in CLOSING:
         lines.append(CLOSING[kind])
-    return to_gsm7("\n".join(lines))
+    return "\n".join(lines)
 
 
 class GroupQuestionAction(Action, ABC):

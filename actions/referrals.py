@@ -13,14 +13,15 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import FrontdoorFormValidation, said_since_start
 from actions.handover import REFERRAL_FORM_SLOTS
-from actions.messages import render, say
+from actions.messages import say
 from frontdoor import contact, slots
 from frontdoor.redact import error_summary
+from frontdoor.responses import filled
 from frontdoor.settings import get_settings
-from frontdoor.sms import to_gsm7
 from frontdoor.store.db import session_scope
 from frontdoor.store.messaging import number_for_conversation
 from frontdoor.store.referrals import ReferralDraft, create_referral
+from frontdoor.text import tidy
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ class ValidateReferralForm(FrontdoorFormValidation):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """Any words about when suit them ("when he is at work" too), not a town or a question."""
-        text = to_gsm7(" ".join(str(slot_value or "").split())).strip(" .")
+        text = tidy(slot_value).strip(" .")
         if not contact.is_a_contact_time(text):
             return self.reject("contact_time", "time_unclear", dispatcher, tracker)
         return self.accept("contact_time", text[:120] or "any time")
@@ -282,10 +283,10 @@ _NOT_A_REQUEST = {"greet", "affirm", "deny", "thank", "goodbye", "restart", "hel
 def first_request(tracker: Tracker) -> str | None:
     """The first thing the resident asked for in this conversation, in their own words."""
     for event in said_since_start(tracker):
-        text = " ".join(str(event.get("text") or "").split())
+        text = tidy(event.get("text"))
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         if len(text.split()) >= 3 and not text.startswith("/") and intent not in _NOT_A_REQUEST:
-            return to_gsm7(text)[:200]
+            return text[:200]
     return None
 
 
@@ -293,8 +294,8 @@ def consent_wording(tracker: Tracker | None = None) -> str:
     """The exact consent question the resident said yes to."""
     who = tracker.get_slot(slots.FOR_WHOM) if tracker is not None else None
     if who:
-        return render("ask_consent_share_for_other", who=who)["text"]
-    return render("ask_consent_share")["text"]
+        return filled("utter_ask_consent_share_for_other", who=who)
+    return filled("utter_ask_consent_share")
 
 
 class ActionCreateReferral(Action):

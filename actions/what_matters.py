@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.forms import FrontdoorFormValidation, answer_read_as_leaving
 from actions.messages import say
 from frontdoor import plan, slots
-from frontdoor.sms import to_gsm7
+from frontdoor.text import has_words, tidy
 
 FREE_TEXT_SLOTS = (
     "what_matters",
@@ -34,10 +34,10 @@ def _free_text_validator(slot: str):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        text = to_gsm7(" ".join(str(slot_value or "").split()))
+        text = tidy(slot_value)
         if plan.is_skip(text):
             return self.accept(slot, "skip")
-        if len(text) < 2:
+        if not has_words(text):
             return self.reject(slot, "answer_too_short", dispatcher, tracker)
         return self.accept(slot, text[:500])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from frontdoor.sms import to_gsm7
+from frontdoor.text import tidy
 from frontdoor.when import DAYS
 
 SKIP_WORDS = {
@@ -255,5 +255,5 @@ def _has(text: str, cue: str) -> bool:
 
 
 def _clean(text: str) -> str:
-    """One line of GSM-7 text without a trailing full stop."""
-    return to_gsm7(" ".join(str(text).split())).rstrip(" .")
+    """One tidy line without a trailing full stop."""
+    return tidy(text).rstrip(" .")

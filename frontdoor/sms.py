@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from frontdoor.directory.search import NEAR_WORDING_MILES, GroupCard
+
 # An SMS resident's conversation id: never the phone number itself (it shows in logs, in
 # Rasa's tracker store and in URLs, and anyone who could name a conversation by a number could
 # read it). HMAC-SHA256 of the number under a secret, so it cannot be guessed from the number.
@@ -137,8 +139,6 @@ OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "Q
 OPT_IN_WORDS = frozenset({"START", "UNSTOP", "YES"})  # YES only counts for an opted-out number
 HELP_WORDS = frozenset({"HELP", "INFO"})
 
-# Sentences written for screens, which make no sense in a text message.
-_SCREEN_ONLY = re.compile(r"\s*You can tap a choice or type\.", re.I)
 # The closing sentence that says what to type ("Reply yes or no."): numbers replace it.
 _REPLY_SENTENCE = re.compile(r"\s*Reply [^.?!]*[.?!]?\s*$")
 
@@ -187,7 +187,7 @@ def numbered(text: str, options: list[Option]) -> str:
     """The text with its choices as a numbered list inside the same message."""
     if not options:
         return text
-    body = _REPLY_SENTENCE.sub("", _SCREEN_ONLY.sub("", text)).rstrip()
+    body = _REPLY_SENTENCE.sub("", text).rstrip()
     lines = [f"{body} {reply_hint(len(options))}".strip()]
     lines += [f"{n} {option.title}" for n, option in enumerate(options, start=1)]
     return "\n".join(lines)
@@ -210,19 +210,22 @@ def choose_option(reply: str | None, options: list[Option]) -> Option | None:
     return None
 
 
-def compact_groups(groups: list[dict[str, Any]]) -> str:
+def compact_groups(groups: list[GroupCard]) -> str:
     """Group suggestions as one short line each: "- name: when, where, cost, contact".
 
     Lines start with a dash, not a number, so "Reply 1" only ever means the choices below
-    them. A place's town is left off when its venue already names it.
+    them. A place's town is left off when its venue already names it; a group further away
+    than "near" says how far.
     """
     lines = []
     for group in groups:
         name = _tidy(group.get("name"))
         where = _without_repeated_town(_tidy(group.get("where")))
+        miles = group.get("miles")
         details = (
             _tidy(group.get("when")),
             where,
+            f"{miles:.0f} miles away" if miles and miles > NEAR_WORDING_MILES else "",
             _tidy(group.get("cost")),
             _tidy(group.get("contact")),
         )

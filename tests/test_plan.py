@@ -1,6 +1,6 @@
 from frontdoor import plan
 from frontdoor.plan import WhatMatters, about_someone_else, plan_text
-from frontdoor.sms import is_gsm7
+from frontdoor.sms import is_gsm7, message_text
 
 ANSWERS = {
     "what_matters": "seeing people",
@@ -35,7 +35,9 @@ def test_plan_reads_back_in_their_words_and_the_next_step() -> None:
     assert "You enjoy: gardening and singing." in text
     assert "free or cheap near Spalding on Tuesdays, Saturdays or Sundays" in text
     assert "easy to get to" in text
-    assert is_gsm7(text)
+    assert "I don\u2019t know anyone" in text  # their words, as typed, for the web chat
+    sms, _ = message_text({"text": text})
+    assert is_gsm7(sms) and "I don't know anyone" in sms
 
 
 def test_the_time_of_day_they_are_free_is_in_the_plan() -> None:

@@ -13,7 +13,6 @@ from frontdoor.sms import is_gsm7, non_gsm7_characters
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = ROOT / "bot" / "domain"
-MESSAGES = ROOT / "actions" / "messages.yml"
 
 # What the placeholders look like in a real conversation.
 SAMPLE_VALUES = {
@@ -22,7 +21,6 @@ SAMPLE_VALUES = {
     "place": "Boston",
     "furthest": "14",
     "who": "mum",
-    "groups": "1. Boston Striders: Tuesdays 10am, Central Park gates. Free. 01632 960123",
     "plan": "What matters most: seeing people. You enjoy: gardening. "
     "Next, I will look for groups near Boston on Tuesdays.",
     "name": "Margaret",
@@ -38,12 +36,10 @@ SAMPLE_VALUES = {
 
 
 def responses() -> dict[str, list[dict]]:
-    """Every response in the split domain and every message the action server sends."""
+    """Every response in the split domain: the rules' steps and the action server's words."""
     found: dict[str, list[dict]] = {}
     for path in sorted(DOMAIN.glob("*.yml")):
         found.update((yaml.safe_load(path.read_text()) or {}).get("responses", {}))
-    for key, entry in yaml.safe_load(MESSAGES.read_text()).items():
-        found[key] = [entry]
     return found
 
 

@@ -1,3 +1,4 @@
+from frontdoor.responses import responses
 from frontdoor.sms import is_gsm7, non_gsm7_characters, segments, to_gsm7
 
 
@@ -53,13 +54,22 @@ def test_options_become_a_numbered_list_in_the_same_message() -> None:
     assert reply_hint(3) == "Reply 1, 2 or 3."
     text = "Is that OK? Reply yes or no."
     assert numbered(text, YES_NO) == "Is that OK? Reply 1 or 2.\n1 Yes, that is OK\n2 No"
-    screen = "What would you like to do? You can tap a choice or type."
     three = [
         Option("Find a group", "/find_group"),
         Option("Help me choose", "/x"),
         Option("Talk", "/y"),
     ]
-    assert numbered(screen, three).splitlines()[0] == "What would you like to do? Reply 1, 2 or 3."
+    asked = "What would you like to do? Reply a, b or c."
+    assert numbered(asked, three).splitlines()[0] == "What would you like to do? Reply 1, 2 or 3."
+
+
+def test_words_written_for_screens_have_sms_words_of_their_own() -> None:
+    """A response that speaks of tapping has an SMS variant that does not."""
+    for name, variants in responses().items():
+        screens = [v for v in variants if "tap" in v["text"] and "channel" not in v]
+        sms = [v for v in variants if v.get("channel") == "sms"]
+        if screens:
+            assert sms and not any("tap" in v["text"] for v in sms), name
     assert numbered("Plain.", []) == "Plain."
 
 

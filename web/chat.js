@@ -76,12 +76,10 @@
     item.appendChild(cards);
   }
 
-  // The groups also come as text, for SMS and other channels without cards. Here the cards
-  // take the place of that list: its first line stays as the heading.
+  // The groups come after the words that introduce them ("Here are 3 groups ..."), as a
+  // message of their own: the cards go under those words.
   function cardsGoUnder(last) {
-    var text = last && last.classList.contains("from-assistant") && last.querySelector(".text");
-    if (text && text.textContent.indexOf("\n") > 0) {
-      text.textContent = text.textContent.split("\n")[0];
+    if (last && last.classList.contains("from-assistant") && last.querySelector(".text")) {
       return last;
     }
     return add("assistant", "Assistant", "Groups you might like:");

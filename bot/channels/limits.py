@@ -40,14 +40,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from frontdoor.outbox import Held, Outbox, store_reachable
+from frontdoor.responses import button_payloads
 from frontdoor.settings import Settings, get_settings
 
 CUT_NOTE = "Your message was very long, so I have read the first part of it."
@@ -64,7 +62,6 @@ TURN_MARGIN_SECONDS = 5.0
 STORE_CHECK_SECONDS = 3.0  # the store must answer SELECT 1 within this, or it counts as down
 # What rasa.core.processor logs (with the exception) when an action's call fails: Rasa 3.6.
 ACTION_FAILED = "Encountered an exception while running action"
-ROOT = Path(__file__).resolve().parents[2]
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 Replayer = Callable[[Held], Awaitable[bool]]  # True once the held message's turn is done
@@ -93,27 +90,6 @@ def cut(text: str | None, limit: int) -> tuple[str | None, bool]:
     if text is None or len(text) <= limit:
         return text, False
     return text[:limit], True
-
-
-@lru_cache(maxsize=1)
-def button_payloads() -> frozenset[str]:
-    """Every payload the assistant's buttons send (domain responses and action messages)."""
-    found: set[str] = set()
-    sources = [*sorted((ROOT / "bot" / "domain").glob("*.yml")), ROOT / "actions" / "messages.yml"]
-    for path in sources:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        entries = (
-            data.get("responses", {}).values()
-            if "responses" in data
-            else [[v] for v in data.values()]
-        )
-        for variants in entries:
-            for variant in variants or []:
-                for button in (
-                    (variant or {}).get("buttons", []) if isinstance(variant, dict) else []
-                ):
-                    found.add(str(button.get("payload", "")).strip())
-    return frozenset(p for p in found if p.startswith("/"))
 
 
 def as_words(text: str | None) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,6 @@ from frontdoor.directory.vocabulary import (
     topics,
     words,
 )
-from frontdoor.sms import to_gsm7
 from frontdoor.when import DAY_CODES
 
 PRIMARY = 1.0  # extra weight when what a service is mainly for is what was asked for
@@ -34,6 +33,8 @@ NEAR_MILES = 10.0
 NAME_BONUS = 0.2  # each word asked for that is in a group's name
 NAME_TOPIC_BONUS = 0.1  # each kind asked for that a group's name speaks of ("Cuppa" for coffee)
 WIDE_MILES = 25.0
+# Groups further than this are not called "near": the reply says how far each one is.
+NEAR_WORDING_MILES = 5.0
 CLOSER_MILES = 5.0
 ADULT_AGE = 18
 # The hours each time of day means, for opening times.
@@ -77,7 +78,7 @@ def asks_for_young_people(request: SearchRequest) -> bool:
 
 def search_services(
     session: Session, request: SearchRequest, record_gaps: bool = True
-) -> list[dict[str, Any]]:
+) -> list[GroupCard]:
     """Up to request.limit suggestions, best first, each with a short reason.
 
     A resident's search that finds nothing is kept as a gap in provision (no personal data).
@@ -352,20 +353,34 @@ def _nearest(entry: Entry, place: Place | None) -> float | None:
     return min(distance_miles(place, point) for point in entry.points)
 
 
+class GroupCard(TypedDict):
+    """One group suggested, as every channel gets it: the web chat draws a card, SMS a line."""
+
+    id: str
+    name: str
+    summary: str
+    when: str
+    where: str
+    cost: str
+    contact: str
+    why: str
+    miles: float | None
+
+
 def suggestion(
     entry: Entry, request: SearchRequest, place: Place | None, distance: float | None
-) -> dict[str, Any]:
-    """The card a resident sees, in GSM-7 plain English."""
+) -> GroupCard:
+    """The card a resident sees, in plain English."""
     cost = "Free" if entry.free else (entry.fees or "Ask about cost")
     return {
         "id": entry.id,
-        "name": to_gsm7(entry.name),
-        "summary": to_gsm7(_first_sentence(entry.description)),
-        "when": to_gsm7(entry.when or "Ask for times"),
-        "where": to_gsm7(entry.where),
-        "cost": to_gsm7(cost),
-        "contact": to_gsm7(entry.contact),
-        "why": to_gsm7(why(entry, request, place, distance)),
+        "name": entry.name,
+        "summary": _first_sentence(entry.description),
+        "when": entry.when or "Ask for times",
+        "where": entry.where,
+        "cost": cost,
+        "contact": entry.contact,
+        "why": why(entry, request, place, distance),
         "miles": None if distance is None or entry.online else round(distance, 1),
     }
 

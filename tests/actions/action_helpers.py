@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+DOMAIN = Path(__file__).resolve().parents[2] / "bot" / "domain"
 
 
 def tracker(
@@ -33,11 +39,35 @@ def tracker(
     )
 
 
-def run(action: Action, state: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(messages sent, events returned)."""
+@lru_cache(maxsize=1)
+def words() -> TemplatedNaturalLanguageGenerator:
+    """Rasa's own response generator over the domain, as the Rasa server fills responses in."""
+    return TemplatedNaturalLanguageGenerator(Domain.load(str(DOMAIN)).responses)
+
+
+def rendered(
+    message: dict[str, Any], slots: dict[str, Any], channel: str | None = None
+) -> dict[str, Any]:
+    """A message as the channel receives it: a response named by the action is filled in
+    from the slots and the values sent with it, in the channel's own variant."""
+    values = dict(message)
+    name = values.pop("response", None)
+    if not name:
+        return message
+    draft = words().generate_from_slots(name, slots, channel, **values)
+    assert draft is not None, f"{name} has no variant for {channel}"
+    draft.update({key: value for key, value in values.items() if value})
+    return {**draft, "response": name}
+
+
+def run(
+    action: Action, state: Tracker, channel: str | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(messages as the channel gets them, events returned)."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, state, {}))
-    return dispatcher.messages, events
+    slots = state.current_slot_values()
+    return [rendered(m, slots, channel) for m in dispatcher.messages], events
 
 
 def slots_set(events: list[dict[str, Any]]) -> dict[str, Any]:

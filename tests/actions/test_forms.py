@@ -6,6 +6,7 @@ import asyncio
 from functools import lru_cache
 from typing import Any
 
+from action_helpers import rendered
 from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -37,7 +38,8 @@ def validate(
     )
     dispatcher = CollectingDispatcher()
     returned = asyncio.run(ValidateReferralForm().run(dispatcher, state, domain()))
-    return dispatcher.messages, {e["name"]: e["value"] for e in returned if e["event"] == "slot"}
+    sent = [rendered(m, state.current_slot_values()) for m in dispatcher.messages]
+    return sent, {e["name"]: e["value"] for e in returned if e["event"] == "slot"}
 
 
 def test_slots_cleared_when_a_referral_starts_are_not_checked_as_answers() -> None:

@@ -15,7 +15,7 @@ from actions.groups import (
     search_request,
 )
 from frontdoor.directory.vocabulary import topics
-from frontdoor.sms import is_gsm7
+from frontdoor.sms import is_gsm7, message_text
 
 
 def suggest(slots: dict, intent: str = "find_group") -> tuple[list[dict], dict]:
@@ -29,14 +29,16 @@ def cards(messages: list[dict]) -> list[dict]:
     return message["custom"]["groups"]
 
 
-def test_suggestions_are_cards_and_text_that_reads_alone(directory_url: str) -> None:
+def test_suggestions_are_words_and_cards_that_each_channel_renders(directory_url: str) -> None:
     messages, slots = suggest({"activity": "walking", "town": "Boston"})
     groups = cards(messages)
     assert len(groups) == 3
     text = messages[0]["text"]
-    assert is_gsm7(text) and "Boston" in text
-    for n, group in enumerate(groups, start=1):
-        assert f"{n}. {group['name']}" in text and group["contact"] in text
+    assert "\n" not in text and "Boston" in text  # the words; the groups are the cards
+    sms, _ = message_text(messages[0])
+    assert is_gsm7(sms) and sms.splitlines()[0] == text
+    for line, group in zip(sms.splitlines()[1:], groups, strict=True):
+        assert line.startswith(f"- {group['name']}: ") and group["contact"] in line
     assert slots["suggested_groups"] == [g["id"] for g in groups]
 
 
@@ -58,7 +60,8 @@ def test_one_group_left_is_worded_as_one(directory_url: str) -> None:
         messages, set_now = suggest(slots, intent="more_groups")
     text = messages[0]["text"]
     assert text.startswith("Here is a group that might suit you."), text
-    assert "longer trip, 21 miles from Louth" in text and "miles away" in text  # not "near"
+    assert "longer trip, 21 miles from Louth" in text  # not "near"
+    assert "21 miles away" in message_text(messages[0])[0]
 
 
 def test_groups_close_by_are_called_near_and_far_ones_are_not(directory_url: str) -> None:
@@ -67,7 +70,7 @@ def test_groups_close_by_are_called_near_and_far_ones_are_not(directory_url: str
     assert cards(messages)[2]["miles"] > 10  # the third choir is in Market Rasen
     assert "near Lincoln" not in text, text
     assert "longer trip, up to 14 miles from Lincoln" in text.splitlines()[0], text
-    assert "(14 miles away)" in text
+    assert "14 miles away" in message_text(messages[0])[0].splitlines()[3]
     close, _ = suggest({"activity": "walking", "town": "Boston", "suggested_groups": []})
     assert close[0]["text"].startswith("Here are 3 groups near Boston"), close[0]["text"]
 

@@ -13,7 +13,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import ActionExecutor
 
 from actions.groups import ActionSuggestGroups
-from actions.messages import render
 from actions.questions import (
     ActionAnswerAccess,
     ActionAnswerCost,
@@ -26,6 +25,7 @@ from actions.questions import (
 )
 from frontdoor.cli import SAMPLE_DIRECTORY
 from frontdoor.directory.importer import import_services
+from frontdoor.responses import filled
 from frontdoor.sms import is_gsm7
 from frontdoor.store.db import session_scope
 
@@ -173,7 +173,7 @@ def test_with_no_groups_shown_the_answer_is_general(
     directory_url: str, action: Any, message: str
 ) -> None:
     [sent] = run(action, asked({"suggested_groups": []}, "how much"))[0]
-    assert sent["text"] == render(message)["text"]
+    assert sent["text"] == filled(f"utter_{message}")
 
 
 def test_cost_in_general_says_a_link_worker_is_free(directory_url: str) -> None:
@@ -203,7 +203,7 @@ def test_what_next_after_a_referral_gives_the_reference_and_when(directory_url: 
 )
 def test_what_next_fits_where_the_resident_is(slots: dict, loop: str | None, message: str) -> None:
     [sent] = run(ActionAnswerWhatNext(), asked(slots, "what now", active_loop=loop))[0]
-    assert sent["text"] == render(message)["text"]
+    assert sent["text"] == filled(f"utter_{message}")
 
 
 def test_a_phone_call_offer_sets_a_search_aside() -> None:
@@ -222,7 +222,7 @@ def test_no_phone_call_goes_back_to_the_form_set_aside() -> None:
     messages, events = run(
         ActionPhoneCallDeclined(), asked({"paused_form": "what_matters_form"}, "no thanks")
     )
-    assert messages[0]["text"] == render("phone_call_declined")["text"]
+    assert messages[0]["text"] == filled("utter_phone_call_declined")
     assert ("followup", "what_matters_form") in kinds(events)
     assert slots_set(events) == {"paused_form": None}
     messages, events = run(ActionPhoneCallDeclined(), asked({}, "no"))

@@ -62,7 +62,8 @@ def shorten_action_timeout(seconds: int) -> None:
     every call. Rebinding that one name changes only the action server's calls (not the NLG
     server's, the model server's or the client sessions').
     """
-    rasa_action.DEFAULT_REQUEST_TIMEOUT = seconds
+    # Rasa imports the name without re-exporting it; rebinding it in that module is the point.
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = seconds  # type: ignore[attr-defined]
 
 
 def install(actions_timeout_seconds: int) -> None:

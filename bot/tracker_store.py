@@ -94,4 +94,5 @@ def checked_engine(engine: sa.engine.Engine) -> sa.engine.Engine:
         }
         kwargs["connect_args"] = connect_args
     engine.dispose()
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    checked: sa.engine.Engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    return checked

@@ -18,11 +18,14 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from frontdoor.settings import PROJECT_ROOT, Settings, get_settings
 
 BIN = Path(sys.executable).parent
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "frontdoor.tar.gz"
+Server = subprocess.Popen[bytes]
+Log = IO[bytes] | IO[str] | int | None  # a file, subprocess.DEVNULL, or this terminal
 
 
 def service_env(settings: Settings) -> dict[str, str]:
@@ -43,7 +46,7 @@ def service_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def start_actions(settings: Settings, env: dict[str, str], log=None) -> subprocess.Popen:
+def start_actions(settings: Settings, env: dict[str, str], log: Log = None) -> Server:
     return subprocess.Popen(
         [str(BIN / "python"), "-m", "actions.server"],
         cwd=PROJECT_ROOT,
@@ -53,7 +56,7 @@ def start_actions(settings: Settings, env: dict[str, str], log=None) -> subproce
     )
 
 
-def start_rasa(settings: Settings, model: Path, env: dict[str, str], log=None) -> subprocess.Popen:
+def start_rasa(settings: Settings, model: Path, env: dict[str, str], log: Log = None) -> Server:
     """The Rasa server (bot/serve.py: its token and origins come from the settings, unseen)."""
     return subprocess.Popen(
         [str(BIN / "python"), "-m", "bot.serve", "--model", str(model)],
@@ -64,7 +67,7 @@ def start_rasa(settings: Settings, model: Path, env: dict[str, str], log=None) -
     )
 
 
-def start_console(settings: Settings, env: dict[str, str], log=None) -> subprocess.Popen:
+def start_console(settings: Settings, env: dict[str, str], log: Log = None) -> Server:
     """The link worker console, the residents' chat page and the directory API (uvicorn)."""
     return subprocess.Popen(
         [
@@ -95,10 +98,11 @@ def prepare_store(env: dict[str, str]) -> None:
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
-def wait_until_up(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
+def wait_until_up(url: str, timeout: float, process: Server | None = None) -> None:
     """Poll url until it answers 200; fail early if the process dies."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -114,7 +118,7 @@ def wait_until_up(url: str, timeout: float, process: subprocess.Popen | None = N
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
-def stop(*processes: subprocess.Popen) -> None:
+def stop(*processes: Server) -> None:
     """Ask politely, then insist."""
     for process in processes:
         if process.poll() is None:
@@ -131,11 +135,11 @@ class Part:
     """One server the runner keeps running: how to start it and how often it has restarted."""
 
     name: str
-    start: Callable[[], subprocess.Popen]
-    process: subprocess.Popen | None = None
+    start: Callable[[], Server]
+    process: Server | None = None
     restarts: list[float] = field(default_factory=list)
 
-    def run(self) -> subprocess.Popen:
+    def run(self) -> Server:
         self.process = self.start()
         return self.process
 

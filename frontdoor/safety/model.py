@@ -22,10 +22,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
-from frontdoor.embeddings import Encoder, encoder
+from frontdoor.embeddings import Encoder, Vectors, encoder
 from frontdoor.safety.categories import CATEGORIES
 from frontdoor.safety.lexicon import assess
 from frontdoor.safety.ngrams import SparseColumns, TextFeatures, Vocabulary
@@ -39,6 +41,9 @@ _SPLIT = re.compile(
     re.IGNORECASE,
 )
 _LEADING = re.compile(r"^(?:and|but|also|anyway|btw|tbh|plus|oh and|so)\b[\s,]*", re.IGNORECASE)
+Floats = NDArray[np.float64]
+Flags = NDArray[np.bool_]  # one a message: is it a crisis, did the lexicon match, ...
+Rows = list[int] | NDArray[np.int64]  # which of the examples
 
 
 def pieces(text: str) -> list[str]:
@@ -57,17 +62,43 @@ class RiskScore:
     category: str
 
 
+class Figures(TypedDict, total=False):
+    """What cross-validation found when the model was fitted (none for a model made by hand)."""
+
+    cv_recall: float
+    cv_false_alarm_rate: float
+    cv_alarm_recall: float
+    cv_alarm_false_alarm_rate: float
+    crisis_examples: int
+    other_examples: int
+    folds: int
+    c: float
+    target_recall: float
+    alarm_false_alarms: float
+    flagged_by_kind: dict[str, list[int]]  # kind -> [flagged, examples]
+    alarmed_by_kind: dict[str, list[int]]  # kind -> [alarmed, examples]
+
+
+class CrossValidation(TypedDict):
+    """Out-of-fold findings, one a training example."""
+
+    decisions: Floats  # the highest decision value over the message's pieces
+    labels: Flags  # crisis or not
+    kinds: NDArray[np.str_]
+    lexicon: Flags  # the lexicon matched
+
+
 @dataclass
 class RiskModel:
     """The two heads (risk, and which reply) and the thresholds chosen by cross-validation."""
 
-    support_vectors: np.ndarray  # (n, d) unit vectors
-    dual_coef: np.ndarray  # (n,)
+    support_vectors: Vectors  # (n, d) unit vectors
+    dual_coef: Floats  # (n,)
     intercept: float
     gamma: float
     platt: tuple[float, float]  # decision value -> probability
-    category_weights: np.ndarray
-    category_bias: np.ndarray
+    category_weights: Floats
+    category_bias: Floats
     text: TextFeatures | None = None  # the n-gram features, when the kernel has them
     text_support: SparseColumns | None = None  # the support vectors' n-grams
     text_weight: float = TEXT_WEIGHT
@@ -76,22 +107,24 @@ class RiskModel:
     lexicon_floor: float = 0.05
     alarm_threshold: float = 0.5
     alarm_floor: float = 0.05
-    figures: dict[str, float] = field(default_factory=dict)
+    figures: Figures = field(default_factory=Figures)
 
-    def decisions(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    def decisions(self, texts: list[str], vectors: Vectors) -> Floats:
         """The support vector machine's raw decision values (above 0: risk)."""
         distances = np.clip(2.0 - 2.0 * vectors @ self.support_vectors.T, 0.0, None)
         kernel = np.exp(-self.gamma * distances)
         if self.text is not None and self.text_support is not None:
             similar = [self.text_support.similarity(*self.text.vector(t)) for t in texts]
             kernel = kernel + self.text_weight * np.vstack(similar)
-        return kernel @ self.dual_coef + self.intercept
+        values: Floats = kernel @ self.dual_coef + self.intercept
+        return values
 
-    def probabilities(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    def probabilities(self, texts: list[str], vectors: Vectors) -> Floats:
         slope, offset = self.platt
-        return 1.0 / (1.0 + np.exp(-(slope * self.decisions(texts, vectors) + offset)))
+        risk: Floats = 1.0 / (1.0 + np.exp(-(slope * self.decisions(texts, vectors) + offset)))
+        return risk
 
-    def category(self, vector: np.ndarray) -> str:
+    def category(self, vector: Vectors) -> str:
         return self.categories[int(np.argmax(self.category_weights @ vector + self.category_bias))]
 
     def score(self, text: str, enc: Encoder | None = None) -> RiskScore:
@@ -102,7 +135,7 @@ class RiskModel:
         return RiskScore(float(probs[best]), parts[best], self.category(vectors[best]))
 
     def save(self, folder: Path) -> None:
-        arrays = {
+        arrays: dict[str, NDArray[np.generic]] = {
             "support_vectors": self.support_vectors,
             "dual_coef": self.dual_coef,
             "category_weights": self.category_weights,
@@ -166,12 +199,12 @@ class RiskModel:
             lexicon_floor=float(meta["lexicon_floor"]),
             alarm_threshold=float(meta.get("alarm_threshold", meta["threshold"])),
             alarm_floor=float(meta.get("alarm_floor", meta["lexicon_floor"])),
-            figures=dict(meta.get("figures") or {}),
+            figures=cast(Figures, dict(meta.get("figures") or {})),
         )
 
 
 def _fit(
-    texts: list[str], vectors: np.ndarray, labels: np.ndarray, examples: list[Example], c: float
+    texts: list[str], vectors: Vectors, labels: Flags, examples: list[Example], c: float
 ) -> RiskModel:
     """Both heads: risk on every text given (whole messages, and the pieces of messages of
     no risk), the reply category on the whole messages of risk (the first rows); Platt
@@ -188,10 +221,11 @@ def _fit(
     risk = SVC(C=c, kernel="precomputed", class_weight="balanced").fit(kernel, labels)
     sign = 1.0 if risk.classes_[1] else -1.0  # decision > 0 means the second class
     support = risk.support_
-    known = [i for i, e in enumerate(examples) if e.category]
-    names = tuple(sorted({examples[i].category for i in known}))
+    known = [(i, e.category) for i, e in enumerate(examples) if e.category]
+    names = tuple(sorted({category for _, category in known}))
+    rows, targets = [i for i, _ in known], [names.index(category) for _, category in known]
     kinds = LogisticRegression(C=16.0, class_weight="balanced", max_iter=5000)
-    kinds.fit(vectors[known], [names.index(examples[i].category) for i in known])
+    kinds.fit(vectors[rows], targets)
     return RiskModel(
         support_vectors=vectors[support].astype(np.float32),
         dual_coef=sign * risk.dual_coef_[0],
@@ -217,15 +251,16 @@ class Bank:
         self._row = {t: i for i, t in enumerate(texts)}
         self._vectors = vectors
 
-    def vectors(self, texts: list[str]) -> np.ndarray:
-        return self._vectors[[self._row[t] for t in texts]]
+    def vectors(self, texts: list[str]) -> Vectors:
+        vectors: Vectors = self._vectors[[self._row[t] for t in texts]]
+        return vectors
 
-    def negative_parts(self, rows: list[int] | np.ndarray) -> list[str]:
+    def negative_parts(self, rows: Rows) -> list[str]:
         """The sentences and clauses of the messages of no risk among these rows: none of
         them is risk either, and the classifier scores pieces when it runs."""
         return [t for i in rows if not self.examples[i].crisis for t in self.pieces[i][1:]]
 
-    def fit(self, rows: list[int] | np.ndarray, c: float) -> RiskModel:
+    def fit(self, rows: Rows, c: float) -> RiskModel:
         examples = [self.examples[i] for i in rows]
         parts = self.negative_parts(rows)
         texts = [e.text for e in examples] + parts
@@ -248,16 +283,15 @@ class Calibration:
     lexicon_floor: float
     alarm_threshold: float
     alarm_floor: float
-    flagged: np.ndarray
-    alarmed: np.ndarray
+    flagged: Flags
+    alarmed: Flags
 
 
-def calibrate(
-    cv: dict[str, np.ndarray], target_recall: float, alarm_false_alarms: float
-) -> Calibration:
+def calibrate(cv: CrossValidation, target_recall: float, alarm_false_alarms: float) -> Calibration:
     from sklearn.linear_model import LogisticRegression
 
-    platt = LogisticRegression(C=1e4).fit(cv["decisions"][:, None], cv["labels"])
+    platt = LogisticRegression(C=1e4)
+    platt.fit(cv["decisions"][:, None], cv["labels"])
     slope, offset = float(platt.coef_[0][0]), float(platt.intercept_[0])
     probabilities = 1.0 / (1.0 + np.exp(-(slope * cv["decisions"] + offset)))
     labels, lexicon = cv["labels"], cv["lexicon"]
@@ -275,7 +309,7 @@ def calibrate(
     )
 
 
-def by_kind(kinds: np.ndarray, hits: np.ndarray) -> dict[str, list[int]]:
+def by_kind(kinds: NDArray[np.str_], hits: Flags) -> dict[str, list[int]]:
     """kind -> [hits, examples]."""
     counts: dict[str, list[int]] = {}
     for kind, hit in zip(kinds, hits, strict=True):
@@ -318,7 +352,7 @@ def fit(
     return model
 
 
-def cross_validate(bank: Bank, c: float = 10.0, folds: int = 5) -> dict[str, np.ndarray]:
+def cross_validate(bank: Bank, c: float = 10.0, folds: int = 5) -> CrossValidation:
     """Out-of-fold decision values (highest over each message's pieces), stratified by kind."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -327,7 +361,8 @@ def cross_validate(bank: Bank, c: float = 10.0, folds: int = 5) -> dict[str, np.
     kinds = [e.kind for e in examples]
     decisions = np.zeros(len(examples))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=42)
-    for train, test in splitter.split(np.zeros(len(kinds)), kinds):
+    blank = np.zeros(len(kinds))  # the split reads the kinds alone
+    for train, test in splitter.split(blank, kinds):
         model = bank.fit(train, c)
         for i in test:
             decisions[i] = bank.decision(model, i)
@@ -335,7 +370,7 @@ def cross_validate(bank: Bank, c: float = 10.0, folds: int = 5) -> dict[str, np.
     return {"decisions": decisions, "labels": labels, "kinds": np.array(kinds), "lexicon": lexicon}
 
 
-def threshold_for_recall(scores: np.ndarray, labels: np.ndarray, recall: float) -> float:
+def threshold_for_recall(scores: Floats, labels: Flags, recall: float) -> float:
     """The highest threshold that still catches `recall` of the crisis examples."""
     positives = np.sort(scores[labels])
     missed = int(np.floor((1.0 - recall) * len(positives)))
@@ -343,7 +378,7 @@ def threshold_for_recall(scores: np.ndarray, labels: np.ndarray, recall: float) 
 
 
 def thresholds(
-    probabilities: np.ndarray, labels: np.ndarray, lexicon: np.ndarray, recall: float
+    probabilities: Floats, labels: Flags, lexicon: Flags, recall: float
 ) -> tuple[float, float]:
     """(alone, with the lexicon): the pair reaching `recall` with the fewest false alarms."""
     candidates = np.unique(np.quantile(probabilities, np.linspace(0, 1, 401)))
@@ -361,16 +396,17 @@ def thresholds(
 
 
 def alarm_thresholds(
-    probabilities: np.ndarray, labels: np.ndarray, lexicon: np.ndarray, false_alarms: float
+    probabilities: Floats, labels: Flags, lexicon: Flags, false_alarms: float
 ) -> tuple[float, float]:
     """(alone, with the lexicon): the pair with the most recall whose false alarms stay at or
     under the rate given."""
     candidates = np.unique(np.quantile(probabilities, np.linspace(0, 1, 401)))
 
-    def at_or_above(mask: np.ndarray) -> np.ndarray:
+    def at_or_above(mask: Flags) -> NDArray[np.int64]:
         """For each candidate threshold, how many of these examples reach it."""
         ordered = np.sort(probabilities[mask])
-        return len(ordered) - np.searchsorted(ordered, candidates, side="left")
+        counts: NDArray[np.int64] = len(ordered) - np.searchsorted(ordered, candidates, side="left")
+        return counts
 
     negatives_alone, negatives_lexicon = (
         at_or_above(~labels & ~lexicon),

@@ -8,11 +8,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 TOKEN = re.compile(r"(?u)\b\w+\b")
 CHAR_RANGE = (2, 5)
+Columns = NDArray[np.int64]  # the features a message has, by column
+Weights = NDArray[np.float64]  # and their values
 
 
 def char_grams(text: str, low: int = CHAR_RANGE[0], high: int = CHAR_RANGE[1]) -> list[str]:
@@ -38,20 +45,20 @@ class Vocabulary:
     """One block of features: its n-grams (in column order) and their idf weights."""
 
     grams: list[str]
-    idf: np.ndarray
+    idf: Weights
 
     def __post_init__(self) -> None:
         self.index = {g: i for i, g in enumerate(self.grams)}
 
-    def vector(self, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def vector(self, grams: list[str]) -> tuple[Columns, Weights]:
         """(columns, values): sublinear tf times idf, L2-normalised."""
         counts = Counter(g for g in grams if g in self.index)
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         columns = np.fromiter((self.index[g] for g in counts), np.int64, len(counts))
-        values = (1.0 + np.log(np.fromiter(counts.values(), float, len(counts)))) * self.idf[
-            columns
-        ]
+        values: Weights = (
+            1.0 + np.log(np.fromiter(counts.values(), float, len(counts)))
+        ) * self.idf[columns]
         return columns, values / np.linalg.norm(values)
 
 
@@ -80,15 +87,16 @@ class TextFeatures:
     def width(self) -> int:
         return len(self.chars.grams) + len(self.words.grams)
 
-    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def vector(self, text: str) -> tuple[Columns, Weights]:
         """One message's sparse features (columns, values), scaled so that the dot product
         of two messages is their text similarity."""
         chars = self.chars.vector(char_grams(text))
         words = self.words.vector(word_grams(text))
-        columns = np.concatenate([chars[0], words[0] + len(self.chars.grams)])
-        return columns, np.concatenate([chars[1], words[1]]) * np.sqrt(0.5)
+        columns: Columns = np.concatenate([chars[0], words[0] + len(self.chars.grams)])
+        values: Weights = np.concatenate([chars[1], words[1]]) * np.sqrt(0.5)
+        return columns, values
 
-    def matrix(self, texts: list[str]):
+    def matrix(self, texts: list[str]) -> csr_matrix:
         """Every message's features as a scipy CSR matrix (for fitting)."""
         from scipy.sparse import csr_matrix
 
@@ -96,7 +104,9 @@ class TextFeatures:
         pointers = np.cumsum([0] + [len(c) for c, _ in rows])
         columns = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int64)
         values = np.concatenate([v for _, v in rows]) if rows else np.zeros(0)
-        return csr_matrix((values, columns, pointers), shape=(len(texts), self.width))
+        shape = (len(texts), self.width)
+        # scipy: no types
+        return csr_matrix((values, columns, pointers), shape=shape)
 
 
 @dataclass
@@ -104,13 +114,13 @@ class SparseColumns:
     """The support vectors' text features, stored by column, for fast similarity to one
     message without scipy."""
 
-    pointers: np.ndarray  # (width + 1,)
-    rows: np.ndarray
-    values: np.ndarray
+    pointers: Columns  # (width + 1,)
+    rows: NDArray[np.int32]
+    values: Weights
     count: int  # how many support vectors
 
     @classmethod
-    def of(cls, matrix) -> SparseColumns:
+    def of(cls, matrix: csr_matrix) -> SparseColumns:
         by_column = matrix.tocsc()
         by_column.sort_indices()
         return cls(
@@ -120,7 +130,7 @@ class SparseColumns:
             matrix.shape[0],
         )
 
-    def similarity(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+    def similarity(self, columns: Columns, values: Weights) -> Weights:
         """Dot product of one sparse vector with every stored row."""
         if len(columns) == 0:
             return np.zeros(self.count)
@@ -130,4 +140,5 @@ class SparseColumns:
             lengths.sum()
         )
         weights = self.values[positions] * np.repeat(values, lengths)
-        return np.bincount(self.rows[positions], weights=weights, minlength=self.count)
+        sums = np.bincount(self.rows[positions], weights=weights, minlength=self.count)
+        return cast(Weights, sums)  # with weights, the sums are floats (numpy's types say int)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.safety_net import SafetyNet
@@ -177,3 +180,18 @@ def test_the_classifier_sure_of_risk_gives_the_crisis_reply_at_once() -> None:
     net_with(constant_model(0.85, "domestic_abuse", alarm=0.8)).process([msg])
     assert msg.get("intent")["name"] == "crisis_domestic_abuse"
     assert output(msg)["safety"]["sure"] is True
+
+
+def test_rasa_creates_the_net_untrained_and_loads_what_training_stored(tmp_path) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("safety_net")
+    context = ExecutionContext(graph_schema=None, node_name="safety_net")  # type: ignore[arg-type]
+    created = SafetyNet.create({"fallback_threshold": 0.9}, storage, resource, context)
+    assert created.model is None
+    assert created.config["fallback_threshold"] == 0.9
+    assert created.config["target_recall"] == 0.97
+    with storage.write_to(resource) as folder:
+        constant_model(0.95, "danger_now").save(folder)
+    loaded = SafetyNet.load({}, storage, resource, context)
+    msg = message("everything is a bit grey", [("need_guidance", 0.55)])
+    loaded.process([msg])
+    assert msg.get("intent")["name"] == "crisis_danger_now"

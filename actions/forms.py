@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
-from rasa_sdk import Tracker, utils
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
-from rasa_sdk.interfaces import ActionExecutionRejection
+from rasa_sdk.interfaces import ActionExecutionRejection, Tracker
 from rasa_sdk.types import DomainDict
 
-from actions.messages import say
+from actions.base import Turn
 from frontdoor.asking import ASKS_TO_CHOOSE, SERVICE_REQUEST
 from frontdoor.directory.places import place_in
 from frontdoor.for_whom import for_whom
@@ -61,8 +61,17 @@ PATH_CHOICES = {
 }
 
 
+# What a form keeps of one answer: slots and their values ({} keeps nothing).
+SlotValues = dict[str, Any]
+# A form's check of one answer (validate_<slot>), as FrontdoorFormValidation calls it.
+Validator = Callable[[Any, Turn], SlotValues]
+
+
 class FrontdoorFormValidation(FormValidationAction, ABC):
-    """A form that says kindly what was wrong and, after repeated failures, how to get out."""
+    """A form that says kindly what was wrong and, after repeated failures, how to get out.
+
+    Each answer given is checked by the form's `validate_<slot>(value, turn)`, which returns
+    the slots to set (`accept`, or `reject` to ask again)."""
 
     level: int | None = None  # the care navigation level this form belongs to
     path_intent: str | None = None  # the welcome choice that leads to this form
@@ -101,19 +110,19 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
         starting a referral does) is not an answer: it is not checked, and the form asks for
         it in turn, instead of a burst of "Sorry, I did not get that" for every question."""
         wanted = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        turn = Turn(dispatcher, tracker, domain)
         given = tracker.slots_to_validate()
         slots = {k: v for k, v in given.items() if k in wanted}
         # Slots this form keeps beside its questions (who it is for, the day asked for) are
         # returned as they were found: rasa_sdk returns only the validated ones.
         beside = {k: v for k, v in given.items() if k not in wanted}
         for name, value in list(slots.items()):
-            check = getattr(self, f"validate_{name}", None)
+            check: Validator | None = getattr(self, f"validate_{name}", None)
             if value is None or check is None:
                 continue
-            output = await utils.call_potential_coroutine(check(value, dispatcher, tracker, domain))
-            if isinstance(output, dict):
-                slots.update(output)
-                tracker.slots.update(output)  # later checks see this answer
+            output = check(value, turn)
+            slots.update(output)
+            tracker.slots.update(output)  # later checks see this answer
         kept = {**beside, **slots}
         return [SlotSet(slot, value) for slot, value in kept.items()] + self._level(tracker)
 
@@ -128,34 +137,29 @@ class FrontdoorFormValidation(FormValidationAction, ABC):
             return []
         return [SlotSet(LEVEL_SLOT, self.level)]
 
-    def accept(self, slot: str, value: Any) -> dict[str, Any]:
+    def accept(self, slot: str, value: Any) -> SlotValues:
         """Keep the answer and forget earlier failures."""
         return {slot: value, FAILURES_SLOT: 0}
 
-    def reject(
-        self, slot: str, response: str, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> dict[str, Any]:
+    def reject(self, slot: str, response: str, turn: Turn) -> SlotValues:
         """Say what was wrong, ask again, and offer a way out when it keeps failing; a
         question typed instead of an answer is answered, and the form asks again."""
         from actions.questions import answer_in_passing  # it imports the group actions
 
-        if answer_in_passing(dispatcher, tracker):
+        if answer_in_passing(turn):
             return {slot: None}
-        failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
-        say(dispatcher, response)
+        failures = int(turn.slot(FAILURES_SLOT) or 0) + 1
+        turn.say(response)
         if failures >= WAY_OUT_AFTER:
-            say(dispatcher, "form_way_out")
+            turn.say("form_way_out")
         return {slot: None, FAILURES_SLOT: failures}
 
-    def validate_town(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
+    def checked(self, slot: str, value: Any, response: str, turn: Turn) -> SlotValues:
+        """Accept the value a check made of the answer, or, when it made none (None), reject
+        the answer with that response."""
+        return self.reject(slot, response, turn) if value is None else self.accept(slot, value)
+
+    def validate_town(self, slot_value: Any, turn: Turn) -> SlotValues:
         """A Lincolnshire town, village or postcode, stored by its usual name."""
         place = place_in(str(slot_value or ""))
-        if place is None:
-            return self.reject("town", "unknown_place", dispatcher, tracker)
-        return self.accept("town", place.name)
+        return self.checked("town", None if place is None else place.name, "unknown_place", turn)

@@ -6,16 +6,21 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.forms import LEAVING, FrontdoorFormValidation, answer_read_as_leaving
-from actions.messages import say
+from actions.base import FrontdoorAction, Turn
+from actions.forms import LEAVING, FrontdoorFormValidation, SlotValues, answer_read_as_leaving
 from frontdoor import plan, slots
-from frontdoor.directory.search import NEAR_WORDING_MILES, SearchRequest, search_services
+from frontdoor.directory.search import (
+    NEAR_WORDING_MILES,
+    GroupCard,
+    SearchRequest,
+    search_services,
+)
 from frontdoor.directory.vocabulary import (
     WORD_TO_TOPIC,
     asking_part,
@@ -43,7 +48,7 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
 
     async def extract_activity(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    ) -> SlotValues:
         """The kind of group named in the request itself ("Is there a men's shed in
         Sleaford?") when the entity extractor missed it: the directory's own words for kinds
         of group, found in the message, so the resident is not asked what they just said."""
@@ -72,30 +77,24 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    ) -> list[EventType]:
         """Also the day and time of day said in the request or an answer ("on a sat")."""
         events = await super().get_extraction_events(dispatcher, tracker, domain)
         return events + when_events(tracker.latest_message.get("text"))
 
-    def validate_activity(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
+    def validate_activity(self, slot_value: Any, turn: Turn) -> SlotValues:
         """Any few words will do; the search makes sense of them. A word the entity extractor
         took that names no kind ("club" of "a youth club or something for teenagers") gives
         way to the whole answer."""
         text = tidy(slot_value).strip(" .!?")
-        said = str((tracker.latest_message or {}).get("text") or "")
-        asked = tracker.get_slot("requested_slot") == "activity"
+        said = turn.text
+        asked = turn.slot("requested_slot") == "activity"
         if asked and not words(text) and words(said) and text.lower() in said.lower():
             text = tidy(said).strip(" .!?")
         if not has_words(text):
-            return self.reject("activity", "activity_too_short", dispatcher, tracker)
+            return self.reject("activity", "activity_too_short", turn)
         result = self.accept("activity", text)
-        if tracker.get_slot(slots.TRIAGE_LEVEL) is None:
+        if turn.slot(slots.TRIAGE_LEVEL) is None:
             result[slots.TRIAGE_LEVEL] = 1
         return result
 
@@ -109,7 +108,7 @@ def from_the_plan(tracker: Tracker) -> bool:
     return not tracker.get_slot("activity") and tracker.get_slot("plan") is not None
 
 
-def other_groups(session: Session, request: SearchRequest) -> list[dict[str, Any]]:
+def other_groups(session: Session, request: SearchRequest) -> list[GroupCard]:
     """Popular groups near them, when nothing fits the plan: at the day and time asked for
     if any, else at any time. No gap is recorded for these."""
     mix = replace(request, anything=True, need=None, interests=[])
@@ -160,39 +159,31 @@ def age_said(tracker: Tracker) -> int | None:
     return age_in(tracker.latest_message.get("text"))
 
 
-class ActionSuggestGroups(Action):
+class ActionSuggestGroups(FrontdoorAction):
     """Search the directory and send up to three groups, as cards and as text."""
 
-    def name(self) -> str:
-        return "action_suggest_groups"
+    action_name = "action_suggest_groups"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        more = (tracker.latest_message.get("intent") or {}).get("name") == "more_groups"
-        shown = list(tracker.get_slot("suggested_groups") or []) if more else []
-        request = search_request(tracker, exclude=shown)
+    def act(self, turn: Turn) -> list[EventType]:
+        more = turn.intent == "more_groups"
+        shown = list(turn.slot("suggested_groups") or []) if more else []
+        request = search_request(turn.tracker, exclude=shown)
         with session_scope() as session:
             groups = search_services(session, request)
             noted = bool(request.need or request.interests)  # as the search left it: a gap kept
-            instead = not groups and not more and from_the_plan(tracker)
+            instead = not groups and not more and from_the_plan(turn.tracker)
             if instead:
                 groups = other_groups(session, request)
         place = request.town or "you"
         if instead and groups:
-            say(
-                dispatcher,
-                "plan_groups_instead" if noted else "plan_groups_other_times",
-                place=place,
-            )
+            turn.say("plan_groups_instead" if noted else "plan_groups_other_times", place=place)
         if not groups:
-            say(dispatcher, "no_more_groups" if more else "no_groups", place=place)
+            turn.say("no_more_groups" if more else "no_groups", place=place)
             return [SlotSet("suggested_groups", shown), SlotSet("nothing_more", more)]
-        furthest = max((g.get("miles") or 0) for g in groups)
+        furthest = max((g["miles"] or 0) for g in groups)
         far = furthest > NEAR_WORDING_MILES
         found = "groups_found" if len(groups) > 1 else "group_found"
-        say(
-            dispatcher,
+        turn.say(
             f"{found}_further" if far and request.town else found,
             count=len(groups),
             place=place,
@@ -205,16 +196,13 @@ class ActionSuggestGroups(Action):
         ]
 
 
-class ActionNewSearch(Action):
+class ActionNewSearch(FrontdoorAction):
     """Start a new search, keeping the place and anything just said."""
 
-    def name(self) -> str:
-        return "action_new_search"
+    action_name = "action_new_search"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        said = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+    def act(self, turn: Turn) -> list[EventType]:
+        said = {e.get("entity") for e in turn.message.get("entities", [])}
         events = [SlotSet("suggested_groups", [])]
         events += [SlotSet(slot, None) for slot in ("activity", "day") if slot not in said]
         events += [SlotSet(slot, None) for slot in NARROWING]
@@ -240,7 +228,7 @@ def narrowing(text: str) -> dict[str, Any]:
     return found
 
 
-def when_events(text: str | None) -> list[dict[str, Any]]:
+def when_events(text: str | None) -> list[EventType]:
     """The day and time of day a resident's words ask for, as slots ("not weekends":
     weekdays, whatever a day entity said)."""
     when = when_from(text)
@@ -254,18 +242,15 @@ def when_events(text: str | None) -> list[dict[str, Any]]:
     return events
 
 
-class ActionNarrowSearch(Action):
+class ActionNarrowSearch(FrontdoorAction):
     """Narrow the suggestions: only free ones, closer, another day or time of day."""
 
-    def name(self) -> str:
-        return "action_narrow_search"
+    action_name = "action_narrow_search"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        found = narrowing(tracker.latest_message.get("text") or "")
-        events: list[dict[str, Any]] = [SlotSet(slot, value) for slot, value in found.items()]
+    def act(self, turn: Turn) -> list[EventType]:
+        found = narrowing(turn.text)
+        events = [SlotSet(slot, value) for slot, value in found.items()]
         events.append(SlotSet("suggested_groups", []))
-        if not tracker.get_slot("activity") and tracker.get_slot("plan") is None:
+        if not turn.slot("activity") and turn.slot("plan") is None:
             return [*events, FollowupAction("group_search_form")]  # nothing to narrow yet
         return events

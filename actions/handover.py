@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions.messages import say
+from actions.base import FrontdoorAction, Turn
 from frontdoor import slots
 
 REFERRAL_FORM_SLOTS = (
@@ -35,27 +30,25 @@ def fresh_referral(urgency: str) -> list[EventType]:
     return events
 
 
-class ActionStartHandover(Action):
+def start_handover(turn: Turn) -> list[EventType]:
+    """Explain what a link worker does, and start a referral (urgent after a risk)."""
+    turn.say("link_worker_explain")
+    return fresh_referral("urgent" if turn.slot("risk") else "routine")
+
+
+class ActionStartHandover(FrontdoorAction):
     """Explain what a link worker does before asking for consent."""
 
-    def name(self) -> str:
-        return "action_start_handover"
+    action_name = "action_start_handover"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        say(dispatcher, "link_worker_explain")
-        urgency = "urgent" if tracker.get_slot("risk") else "routine"
-        return fresh_referral(urgency)
+    def act(self, turn: Turn) -> list[EventType]:
+        return start_handover(turn)
 
 
-class ActionStartUrgentHandover(Action):
+class ActionStartUrgentHandover(FrontdoorAction):
     """After a crisis reply, a referral the console puts above everything else."""
 
-    def name(self) -> str:
-        return "action_start_urgent_handover"
+    action_name = "action_start_urgent_handover"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    def act(self, turn: Turn) -> list[EventType]:
         return fresh_referral("crisis")

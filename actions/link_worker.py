@@ -6,59 +6,45 @@ The console pauses the conversation and runs these actions through Rasa's HTTP A
 
 from __future__ import annotations
 
-from typing import Any
+from rasa_sdk.events import EventType, SlotSet
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
-
-from actions.messages import say
+from actions.base import FrontdoorAction, Turn
 from frontdoor.text import tidy
 
 DEFAULT_NAME = "A link worker"
 
 
-def worker_name(tracker: Tracker) -> str:
-    return tidy(tracker.get_slot("link_worker_name")) or DEFAULT_NAME
+def worker_name(turn: Turn) -> str:
+    return tidy(turn.slot("link_worker_name")) or DEFAULT_NAME
 
 
-class ActionLinkWorkerJoined(Action):
+class ActionLinkWorkerJoined(FrontdoorAction):
     """Tell the resident a person has joined the chat."""
 
-    def name(self) -> str:
-        return "action_link_worker_joined"
+    action_name = "action_link_worker_joined"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        say(dispatcher, "link_worker_joined", name=worker_name(tracker))
+    def act(self, turn: Turn) -> list[EventType]:
+        turn.say("link_worker_joined", name=worker_name(turn))
         return []
 
 
-class ActionLinkWorkerMessage(Action):
+class ActionLinkWorkerMessage(FrontdoorAction):
     """Pass on what the link worker wrote, with their name in front."""
 
-    def name(self) -> str:
-        return "action_link_worker_message"
+    action_name = "action_link_worker_message"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        message = tidy(tracker.get_slot("link_worker_message"))
+    def act(self, turn: Turn) -> list[EventType]:
+        message = tidy(turn.slot("link_worker_message"))
         if message:
-            say(dispatcher, "link_worker_message", name=worker_name(tracker), message=message)
+            turn.say("link_worker_message", name=worker_name(turn), message=message)
         return [SlotSet("link_worker_message", None)]
 
 
-class ActionLinkWorkerLeft(Action):
+class ActionLinkWorkerLeft(FrontdoorAction):
     """Tell the resident the assistant is back."""
 
-    def name(self) -> str:
-        return "action_link_worker_left"
+    action_name = "action_link_worker_left"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        say(dispatcher, "link_worker_left", name=worker_name(tracker))
+    def act(self, turn: Turn) -> list[EventType]:
+        turn.say("link_worker_left", name=worker_name(turn))
         return [SlotSet("link_worker_name", None)]

@@ -3,18 +3,16 @@ call) and back into it."""
 
 from __future__ import annotations
 
-from typing import Any
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.interfaces import Tracker
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
+from actions.base import FrontdoorAction, Turn
 
 PAUSED_SLOT = "paused_form"
 FORMS = ("group_search_form", "what_matters_form", "referral_form")
 
 
-def pause(tracker: Tracker, forms: tuple[str, ...] = FORMS) -> list[dict[str, Any]] | None:
+def pause(tracker: Tracker, forms: tuple[str, ...] = FORMS) -> list[EventType] | None:
     """The events that leave the running form and remember it; None when none of these
     forms is running."""
     form = tracker.active_loop.get("name")
@@ -23,26 +21,20 @@ def pause(tracker: Tracker, forms: tuple[str, ...] = FORMS) -> list[dict[str, An
     return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(PAUSED_SLOT, form)]
 
 
-class ActionPauseForm(Action):
+class ActionPauseForm(FrontdoorAction):
     """Leave the form that is running, remembering it, so the next answer is not taken for
     the question it was asking."""
 
-    def name(self) -> str:
-        return "action_pause_form"
+    action_name = "action_pause_form"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        return pause(tracker) or []
+    def act(self, turn: Turn) -> list[EventType]:
+        return pause(turn.tracker) or []
 
 
-class ActionResumeForm(Action):
+class ActionResumeForm(FrontdoorAction):
     """Forget which form was paused: the rules start it again, at the question it asked."""
 
-    def name(self) -> str:
-        return "action_resume_form"
+    action_name = "action_resume_form"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    def act(self, turn: Turn) -> list[EventType]:
         return [SlotSet(PAUSED_SLOT, None)]

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
+from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
 
-from actions.messages import say
+from actions.base import FrontdoorAction, Turn
 from frontdoor import contact, slots
 from frontdoor.store.db import session_scope
 from frontdoor.store.referrals import erase_personal_data, personal_data_for
@@ -33,35 +30,29 @@ def describe(kept: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
-class ActionTellDataKept(Action):
-    """Tell the resident what the service keeps about them."""
-
-    def name(self) -> str:
-        return "action_tell_data_kept"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        with session_scope() as session:
-            kept = personal_data_for(session, tracker.sender_id)
-        details = describe(kept)
-        if details:
-            say(dispatcher, "data_kept", details=details)
-        else:
-            say(dispatcher, "data_kept_none")
-        return []
-
-
-class ActionDeleteMyData(Action):
+class ActionDeleteMyData(FrontdoorAction):
     """Erase the resident's personal details; the tracker store then drops the chat."""
 
-    def name(self) -> str:
-        return "action_delete_my_data"
+    action_name = "action_delete_my_data"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    def act(self, turn: Turn) -> list[EventType]:
         with session_scope() as session:
-            erase_personal_data(session, tracker.sender_id)
-        say(dispatcher, "deleted")
+            erase_personal_data(session, turn.tracker.sender_id)
+        turn.say("deleted")
         return [AllSlotsReset(), SlotSet(slots.ERASE_CONVERSATION, True)]
+
+
+class ActionTellDataKept(FrontdoorAction):
+    """Tell the resident what the service keeps about them."""
+
+    action_name = "action_tell_data_kept"
+
+    def act(self, turn: Turn) -> list[EventType]:
+        with session_scope() as session:
+            kept = personal_data_for(session, turn.tracker.sender_id)
+        details = describe(kept)
+        if details:
+            turn.say("data_kept", details=details)
+        else:
+            turn.say("data_kept_none")
+        return []

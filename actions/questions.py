@@ -7,21 +7,17 @@ fact the directory does not hold is left to the group, with its phone number."""
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
-from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
+from rasa_sdk.interfaces import Tracker
 
+from actions.base import FrontdoorAction, Turn
 from actions.groups import SUGGESTIONS
-from actions.messages import say
 from actions.pause import PAUSED_SLOT, pause
-from frontdoor.settings import get_settings
+from actions.referrals import contact_promise
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import Service
 from frontdoor.text import tidy
@@ -190,30 +186,13 @@ def answer(kind: str, groups: list[GroupFacts], asked: str = "") -> str:
     return "\n".join(lines)
 
 
-class GroupQuestionAction(Action, ABC):
-    """Answer about the groups just shown, or in general when none are."""
-
-    kind: str  # a key of QUESTIONS
-
-    @abstractmethod
-    def name(self) -> str:
-        """action_answer_<kind>."""
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        """Send the answer."""
-        answer_about_groups(self.kind, dispatcher, tracker)
-        return []
-
-
-def answer_about_groups(kind: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+def answer_about_groups(kind: str, turn: Turn) -> None:
     """The answer from the groups just shown, or the general one when none are."""
-    groups = load_groups(shown_group_ids(tracker))
+    groups = load_groups(shown_group_ids(turn.tracker))
     if not groups:
-        say(dispatcher, QUESTIONS[kind].general)
+        turn.say(QUESTIONS[kind].general)
         return
-    dispatcher.utter_message(text=answer(kind, groups, tracker.latest_message.get("text") or ""))
+    turn.dispatcher.utter_message(text=answer(kind, groups, turn.text))
 
 
 # Questions a form's check can answer when the words it was given are not an answer.
@@ -230,67 +209,38 @@ IN_PASSING_RESPONSES = {
 IN_PASSING_CONFIDENCE = 0.8  # below this, a name or a place the model misread stays a wrong answer
 
 
-def answer_in_passing(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+def answer_in_passing(turn: Turn) -> bool:
     """Answer a question typed where a form wanted an answer; False when it was not one."""
-    intent = tracker.latest_message.get("intent") or {}
+    intent = turn.message.get("intent") or {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
     if confidence < IN_PASSING_CONFIDENCE:
         return False
     if name in IN_PASSING_KINDS:
-        answer_about_groups(IN_PASSING_KINDS[name], dispatcher, tracker)
+        answer_about_groups(IN_PASSING_KINDS[name], turn)
         return True
     if name in IN_PASSING_RESPONSES:
-        dispatcher.utter_message(response=IN_PASSING_RESPONSES[name])
+        turn.dispatcher.utter_message(response=IN_PASSING_RESPONSES[name])
         return True
     return False
 
 
-class ActionAnswerCost(GroupQuestionAction):
-    """What the groups just shown cost."""
+def _group_question(kind: str) -> type[FrontdoorAction]:
+    """An action_answer_<kind> that answers about the groups just shown, or in general when
+    none are."""
 
-    kind = "cost"
+    class AnswerQuestion(FrontdoorAction):
+        action_name = f"action_answer_{kind}"
 
-    def name(self) -> str:
-        """action_answer_cost."""
-        return "action_answer_cost"
+        def act(self, turn: Turn) -> list[EventType]:
+            answer_about_groups(kind, turn)
+            return []
 
-
-class ActionAnswerTimes(GroupQuestionAction):
-    """When the groups just shown meet."""
-
-    kind = "times"
-
-    def name(self) -> str:
-        """action_answer_times."""
-        return "action_answer_times"
+    AnswerQuestion.__name__ = AnswerQuestion.__qualname__ = f"Answer_{kind}"
+    return AnswerQuestion
 
 
-class ActionAnswerAccess(GroupQuestionAction):
-    """Access at the groups just shown (steps, toilets, hearing loops)."""
-
-    kind = "access"
-
-    def name(self) -> str:
-        """action_answer_access."""
-        return "action_answer_access"
-
-
-class ActionAnswerTransport(GroupQuestionAction):
-    """Where the groups just shown meet and how to get there."""
-
-    kind = "transport"
-
-    def name(self) -> str:
-        """action_answer_transport."""
-        return "action_answer_transport"
-
-
-def contact_promise(tracker: Tracker) -> str:
-    """When a link worker will be in touch, as the referral message promised."""
-    settings = get_settings()
-    if tracker.get_slot("urgency") in ("urgent", "crisis"):
-        return settings.urgent_contact_promise
-    return f"within {settings.routine_contact_promise}"
+# action_answer_cost, _times, _access and _transport, by kind of question.
+ANSWERS = {kind: _group_question(kind) for kind in QUESTIONS}
 
 
 FORM_NEXT = {
@@ -300,63 +250,51 @@ FORM_NEXT = {
 }
 
 
-class ActionAnswerWhatNext(Action):
+class ActionAnswerWhatNext(FrontdoorAction):
     """What happens next: in a form, after a referral, after groups, or in general."""
 
-    def name(self) -> str:
-        """action_answer_what_next."""
-        return "action_answer_what_next"
+    action_name = "action_answer_what_next"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    def act(self, turn: Turn) -> list[EventType]:
         """Send the answer that fits where the resident is."""
-        reference = tracker.get_slot("referral_reference")
-        if tracker.active_loop_name in FORM_NEXT:
-            say(dispatcher, FORM_NEXT[tracker.active_loop_name])
+        form = turn.tracker.active_loop_name
+        reference = turn.slot("referral_reference")
+        if form in FORM_NEXT:
+            turn.say(FORM_NEXT[form])
         elif reference:
-            say(
-                dispatcher,
+            turn.say(
                 "what_next_referral_made",
                 reference=reference,
-                promise=contact_promise(tracker),
+                promise=contact_promise(turn.tracker),
             )
-        elif shown_group_ids(tracker):
-            say(dispatcher, "what_next_groups")
+        elif shown_group_ids(turn.tracker):
+            turn.say("what_next_groups")
         else:
-            say(dispatcher, "what_next_general")
+            turn.say("what_next_general")
         return []
 
 
-class ActionOfferPhoneCall(Action):
+class ActionOfferPhoneCall(FrontdoorAction):
     """Offer a link worker's phone call; a search or what-matters form waits meanwhile."""
 
-    def name(self) -> str:
-        """action_offer_phone_call."""
-        return "action_offer_phone_call"
+    action_name = "action_offer_phone_call"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def act(self, turn: Turn) -> list[EventType]:
         """Ask, and set the form aside so a yes or no is not taken as its answer."""
-        say(dispatcher, "offer_phone_call")
-        return pause(tracker, PAUSABLE_FORMS) or [SlotSet(PAUSED_SLOT, None)]
+        turn.say("offer_phone_call")
+        return pause(turn.tracker, PAUSABLE_FORMS) or [SlotSet(PAUSED_SLOT, None)]
 
 
-class ActionPhoneCallDeclined(Action):
+class ActionPhoneCallDeclined(FrontdoorAction):
     """No phone call: say that is fine, and go back to the form set aside, if any."""
 
-    def name(self) -> str:
-        """action_phone_call_declined."""
-        return "action_phone_call_declined"
+    action_name = "action_phone_call_declined"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def act(self, turn: Turn) -> list[EventType]:
         """Reassure, then resume the form (it asks its question again) or offer the paths."""
-        say(dispatcher, "phone_call_declined")
-        form = tracker.get_slot(PAUSED_SLOT)
+        turn.say("phone_call_declined")
+        form = turn.slot(PAUSED_SLOT)
         if form in PAUSABLE_FORMS:
             return [SlotSet(PAUSED_SLOT, None), FollowupAction(form)]
-        dispatcher.utter_message(response="utter_way_back")
+        turn.dispatcher.utter_message(response="utter_way_back")
         return []

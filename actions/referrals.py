@@ -6,14 +6,14 @@ import logging
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions.forms import FrontdoorFormValidation, said_since_start
+from actions.base import FrontdoorAction, Turn
+from actions.forms import FrontdoorFormValidation, SlotValues, said_since_start
 from actions.handover import REFERRAL_FORM_SLOTS
-from actions.messages import say
 from frontdoor import contact, slots
 from frontdoor.redact import error_summary
 from frontdoor.responses import filled
@@ -73,84 +73,48 @@ class ValidateReferralForm(FrontdoorFormValidation):
             return ["consent_share"]
         return domain_slots
 
-    def validate_consent_share(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
+    def validate_consent_share(self, slot_value: Any, turn: Turn) -> SlotValues:
         return self.accept("consent_share", bool(slot_value))
 
-    def validate_contact_name(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
+    def validate_contact_name(self, slot_value: Any, turn: Turn) -> SlotValues:
         """A name in any script, kept as typed (a text message spells it in SMS letters only
         when sent); "yes", "skip" or a number is not a name."""
         name = " ".join("".join(ch for ch in str(slot_value or "") if ch.isprintable()).split())
         name = name.strip(" .!")
         name = _NAME_LEAD.sub("", name) or name
-        if len(name) > 60 or not contact.is_a_name(name):
-            return self.reject("contact_name", "name_unclear", dispatcher, tracker)
-        return self.accept("contact_name", name)
+        named = name if len(name) <= 60 and contact.is_a_name(name) else None
+        return self.checked("contact_name", named, "name_unclear", turn)
 
-    def validate_contact_method(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
+    def validate_contact_method(self, slot_value: Any, turn: Turn) -> SlotValues:
         method = contact.contact_method(str(slot_value or ""))
-        if method is None:
-            return self.reject("contact_method", "contact_method_unclear", dispatcher, tracker)
-        return self.accept("contact_method", method)
+        return self.checked("contact_method", method, "contact_method_unclear", turn)
 
-    def validate_contact_detail(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
+    def validate_contact_detail(self, slot_value: Any, turn: Turn) -> SlotValues:
         """The number or address for the chosen way; "this number" over SMS is the number
         they are texting from; a landline given for texts means we call it instead."""
-        method = tracker.get_slot("contact_method") or "phone"
+        method = turn.slot("contact_method") or "phone"
         typed = str(slot_value or "")
         if method != "email" and contact.means_same_number(typed):
-            number = texting_number(tracker)
+            number = texting_number(turn.tracker)
             if number is None:
-                return self.reject("contact_detail", "type_the_number", dispatcher, tracker)
+                return self.reject("contact_detail", "type_the_number", turn)
             typed = number
         check, complaint = _DETAIL_CHECKS[method]
         detail = check(typed)
         if detail is None and method == "text" and contact.uk_phone(typed):
-            say(dispatcher, "landline_will_call")
+            turn.say("landline_will_call")
             return {**self.accept("contact_detail", contact.uk_phone(typed)), **PHONE}
-        if detail is None:
-            return self.reject("contact_detail", complaint, dispatcher, tracker)
-        return self.accept("contact_detail", detail)
+        return self.checked("contact_detail", detail, complaint, turn)
 
-    def validate_contact_time(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
+    def validate_contact_time(self, slot_value: Any, turn: Turn) -> SlotValues:
         """Any words about when suit them ("when he is at work" too), not a town or a question."""
         text = tidy(slot_value).strip(" .")
-        if not contact.is_a_contact_time(text):
-            return self.reject("contact_time", "time_unclear", dispatcher, tracker)
-        return self.accept("contact_time", text[:120] or "any time")
+        given = (text[:120] or "any time") if contact.is_a_contact_time(text) else None
+        return self.checked("contact_time", given, "time_unclear", turn)
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    ) -> list[EventType]:
         """When the form starts, the contact details already given in the request ("ring me
         on 07700 900845, my name is Alan Webb") are kept, so they are not asked for again."""
         events = await super().get_extraction_events(dispatcher, tracker, domain)
@@ -164,67 +128,53 @@ class ValidateReferralForm(FrontdoorFormValidation):
 
     async def extract_referral_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
+    ) -> SlotValues:
         """A correction at the read-back ("it should be 07700 900582", "call me Bernie")
         changes only what it corrects; the details are then read back again."""
         if tracker.get_slot("requested_slot") != "referral_confirmed":
             return {}
         return _correction(tracker)
 
-    def validate_referral_confirmed(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
+    def validate_referral_confirmed(self, slot_value: Any, turn: Turn) -> SlotValues:
         """A correction is not a yes; a plain no clears the contact details so the form asks
         for them again."""
-        if _correction(tracker):
+        if _correction(turn.tracker):
             return {"referral_confirmed": None}  # the corrected details are read back again
         if slot_value:
             return self.accept("referral_confirmed", True)
-        say(dispatcher, "lets_change")
-        cleared = {slot: None for slot in REFERRAL_FORM_SLOTS if slot != "consent_share"}
-        return cleared
+        turn.say("lets_change")
+        return {slot: None for slot in REFERRAL_FORM_SLOTS if slot != "consent_share"}
 
 
-def _correction(tracker: Tracker) -> dict[str, Any]:
+def _correction(tracker: Tracker) -> SlotValues:
     """What the latest message corrects in the contact details read back."""
     text = str((tracker.latest_message or {}).get("text") or "")
     return contact.corrections(text, tracker.get_slot("contact_method"))
 
 
-class ActionAskContactDetail(Action):
+class ActionAskContactDetail(FrontdoorAction):
     """Ask for the number or address that fits the chosen way of contact."""
 
-    def name(self) -> str:
-        return "action_ask_contact_detail"
+    action_name = "action_ask_contact_detail"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        method = tracker.get_slot("contact_method") or "phone"
-        say(dispatcher, f"ask_contact_detail_{method}")
+    def act(self, turn: Turn) -> list[EventType]:
+        method = turn.slot("contact_method") or "phone"
+        turn.say(f"ask_contact_detail_{method}")
         return []
 
 
-class ActionAskReferralConfirmed(Action):
+class ActionAskReferralConfirmed(FrontdoorAction):
     """Read the contact details back before anything is stored."""
 
-    def name(self) -> str:
-        return "action_ask_referral_confirmed"
+    action_name = "action_ask_referral_confirmed"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        say(
-            dispatcher,
+    def act(self, turn: Turn) -> list[EventType]:
+        turn.say(
             "ask_referral_confirmed",
-            name=tracker.get_slot("contact_name"),
-            method=contact.METHOD_NAMES.get(tracker.get_slot("contact_method"), "phone call"),
-            detail=tracker.get_slot("contact_detail"),
-            time=tracker.get_slot("contact_time"),
+            name=turn.slot("contact_name"),
+            method=contact.METHOD_NAMES.get(str(turn.slot("contact_method")), "phone call"),
+            detail=turn.slot("contact_detail"),
+            time=turn.slot("contact_time"),
         )
         return []
 
@@ -259,9 +209,8 @@ def summary(tracker: Tracker, plan_text: str | None) -> str:
     they need, in their own words."""
     who = tracker.get_slot(slots.FOR_WHOM)
     lead = f"For their {who}. " if who else ""
-    if tracker.get_slot("risk"):
-        risk = tracker.get_slot("risk").replace("_", " ")
-        return f"{lead}Safety concern ({risk}). Asked for contact."
+    if risk := tracker.get_slot("risk"):
+        return f"{lead}Safety concern ({str(risk).replace('_', ' ')}). Asked for contact."
     if plan_text:
         return f"{lead}{plan_text}"[:240]
     parts = []
@@ -290,6 +239,14 @@ def first_request(tracker: Tracker) -> str | None:
     return None
 
 
+def contact_promise(tracker: Tracker) -> str:
+    """When a link worker will be in touch, as the referral message promised."""
+    settings = get_settings()
+    if tracker.get_slot("urgency") in ("urgent", "crisis"):
+        return settings.urgent_contact_promise
+    return f"within {settings.routine_contact_promise}"
+
+
 def consent_wording(tracker: Tracker | None = None) -> str:
     """The exact consent question the resident said yes to."""
     who = tracker.get_slot(slots.FOR_WHOM) if tracker is not None else None
@@ -298,37 +255,26 @@ def consent_wording(tracker: Tracker | None = None) -> str:
     return filled("utter_ask_consent_share")
 
 
-class ActionCreateReferral(Action):
+class ActionCreateReferral(FrontdoorAction):
     """Store the referral, or say plainly that it was not stored and offer to try again."""
 
-    def name(self) -> str:
-        return "action_create_referral"
+    action_name = "action_create_referral"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        if not tracker.get_slot("consent_share"):
-            say(dispatcher, "no_consent")
+    def act(self, turn: Turn) -> list[EventType]:
+        if not turn.slot("consent_share"):
+            turn.say("no_consent")
             return [SlotSet("consent_share", None)]
         try:
             with session_scope() as session:
-                referral = create_referral(session, draft_from(tracker, consent_wording(tracker)))
-                reference = referral.reference
+                draft = draft_from(turn.tracker, consent_wording(turn.tracker))
+                reference = create_referral(session, draft).reference
         except Exception as error:  # the resident must hear that nothing was sent, whatever
             logger.error("a referral was not stored: %s", error_summary(error))  # no details
             return [FollowupAction("utter_referral_failed")]
-        settings = get_settings()
-        urgent = tracker.get_slot("urgency") in ("urgent", "crisis")
-        promise = (
-            settings.urgent_contact_promise
-            if urgent
-            else (f"within {settings.routine_contact_promise}")
-        )
-        say(
-            dispatcher,
+        turn.say(
             "referral_created",
-            name=tracker.get_slot("contact_name"),
+            name=turn.slot("contact_name"),
             reference=reference,
-            promise=promise,
+            promise=contact_promise(turn.tracker),
         )
         return [SlotSet("referral_reference", reference)]

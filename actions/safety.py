@@ -7,13 +7,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
+from rasa_sdk.interfaces import Tracker
 
-from actions.handover import fresh_referral
-from actions.messages import say
+from actions.base import FrontdoorAction, Turn
+from actions.handover import start_handover
 from actions.pause import PAUSED_SLOT
 from frontdoor.redact import error_summary
 from frontdoor.safety.categories import CATEGORIES, category_of_intent
@@ -52,28 +50,21 @@ def assessment(tracker: Tracker) -> dict[str, Any]:
     return safety
 
 
-class ActionCrisisResponse(Action):
+class ActionCrisisResponse(FrontdoorAction):
     """Give the right numbers at once, record the risk, and leave any form."""
 
-    def name(self) -> str:
-        return "action_crisis_response"
+    action_name = "action_crisis_response"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        found = assessment(tracker)
+    def act(self, turn: Turn) -> list[EventType]:
+        found = assessment(turn.tracker)
         category = found["category"]
-        say(
-            dispatcher,
-            f"crisis_{category}",
-            safeguarding_phone=get_settings().adult_safeguarding_phone,
-        )
+        turn.say(f"crisis_{category}", safeguarding_phone=get_settings().adult_safeguarding_phone)
         if found.get("under_19") and category not in NO_CHILDLINE_NOTE:
-            say(dispatcher, "crisis_childline")
+            turn.say("crisis_childline")
         if category not in NO_CLINICIAN_NOTE:
-            say(dispatcher, "not_a_clinician")
-        say(dispatcher, SAFETY_QUESTION[category])
-        self._record(tracker, found)
+            turn.say("not_a_clinician")
+        turn.say(SAFETY_QUESTION[category])
+        self._record(turn.tracker, found)
         return [
             ActiveLoop(None),
             SlotSet("requested_slot", None),
@@ -99,32 +90,26 @@ class ActionCrisisResponse(Action):
             logger.error("could not record a risk: %s", error_summary(error))  # no words, no id
 
 
-class ActionCheckSafety(Action):
+class ActionCheckSafety(FrontdoorAction):
     """Possible risk, not sure: 999 first, then one question about the risk found (a form
     that was running is paused first by action_pause_form, so the answer is not taken for
     its question)."""
 
-    def name(self) -> str:
-        return "action_check_safety"
+    action_name = "action_check_safety"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        found = assessment(tracker)
-        say(dispatcher, f"check_{found['category']}")
+    def act(self, turn: Turn) -> list[EventType]:
+        found = assessment(turn.tracker)
+        turn.say(f"check_{found['category']}")
         return [SlotSet(CHECK_SLOT, found)]
 
 
-class ActionSafetyCleared(Action):
+class ActionSafetyCleared(FrontdoorAction):
     """They said they are safe: thank them, keep a number with them, and forget the check."""
 
-    def name(self) -> str:
-        return "action_safety_cleared"
+    action_name = "action_safety_cleared"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        say(dispatcher, "check_cleared")
+    def act(self, turn: Turn) -> list[EventType]:
+        turn.say("check_cleared")
         return [SlotSet(CHECK_SLOT, None)]
 
 
@@ -135,7 +120,7 @@ SEARCH_ENTITIES = ("activity", "town", "day")
 def checked_message(tracker: Tracker) -> dict[str, Any]:
     """The parse of the message that raised the latest safety check ({} if none)."""
     for event in reversed(tracker.events):
-        parsed = event.get("parse_data") or {}
+        parsed: dict[str, Any] = event.get("parse_data") or {}
         if event.get("event") == "user" and (parsed.get("intent") or {}).get("name") == (
             "safety_check"
         ):
@@ -143,26 +128,21 @@ def checked_message(tracker: Tracker) -> dict[str, Any]:
     return {}
 
 
-class ActionCarryOn(Action):
+class ActionCarryOn(FrontdoorAction):
     """After "No, I am safe" (or "you got the wrong idea"), what the checked message asked
     for: a search (with the kind of group and place it named), help to choose, or a person.
     A resident asked the safety question by mistake loses one turn, not what they came for.
     With nothing asked for, the way back."""
 
-    def name(self) -> str:
-        return "action_carry_on"
+    action_name = "action_carry_on"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        checked = checked_message(tracker)
+    def act(self, turn: Turn) -> list[EventType]:
+        checked = checked_message(turn.tracker)
         request = (checked.get("safety") or {}).get("request")
         if request == "need_support":
-            say(dispatcher, "link_worker_explain")
-            urgency = "urgent" if tracker.get_slot("risk") else "routine"
-            return [*fresh_referral(urgency), FollowupAction("referral_form")]
+            return [*start_handover(turn), FollowupAction("referral_form")]
         if request == "need_guidance":
-            dispatcher.utter_message(response="utter_what_matters_intro")
+            turn.dispatcher.utter_message(response="utter_what_matters_intro")
             return [FollowupAction("what_matters_form")]
         if request in ("find_group", "inform"):
             named = {
@@ -171,5 +151,5 @@ class ActionCarryOn(Action):
                 if e.get("entity") in SEARCH_ENTITIES and e.get("value")
             }
             return [*(SlotSet(k, v) for k, v in named.items()), FollowupAction("group_search_form")]
-        dispatcher.utter_message(response="utter_way_back")
+        turn.dispatcher.utter_message(response="utter_way_back")
         return []

@@ -38,12 +38,13 @@ def create_app(token: str) -> Sanic:
     """rasa-sdk's app with the actions package, the secret checked before every call."""
     app = create_sdk_app("actions", cors_origins=None)
 
-    @app.middleware("request")
     async def require_token(request: Request) -> HTTPResponse | None:
         if request.path in OPEN_PATHS or allowed(request, token):
             return None
         logger.warning("refused a call to %s without the actions token", request.path)
         return response.json({"error": "not allowed"}, status=401)
+
+    app.register_middleware(require_token, "request")
 
     async def failed(request: Request, exception: Exception) -> HTTPResponse:
         logger.error("action call failed on %s: %s", request.path, error_summary(exception))

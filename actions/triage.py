@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from rasa_sdk.events import EventType
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
-
-from actions.messages import say
+from actions.base import FrontdoorAction, Turn
 from frontdoor.settings import get_settings
 
 
-class ActionGreet(Action):
+class ActionGreet(FrontdoorAction):
     """Say hello with the three paths as choices."""
 
-    def name(self) -> str:
-        return "action_greet"
+    action_name = "action_greet"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        say(dispatcher, "greet", privacy_notice_url=get_settings().privacy_notice_url)
+    def act(self, turn: Turn) -> list[EventType]:
+        turn.say("greet", privacy_notice_url=get_settings().privacy_notice_url)
         return []

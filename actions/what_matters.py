@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions.forms import FrontdoorFormValidation, answer_read_as_leaving
-from actions.messages import say
+from actions.base import FrontdoorAction, Turn
+from actions.forms import FrontdoorFormValidation, SlotValues, answer_read_as_leaving
 from frontdoor import plan, slots
 from frontdoor.text import has_words, tidy
 
@@ -24,28 +25,29 @@ FREE_TEXT_SLOTS = (
 )
 
 
-def _free_text_validator(slot: str):
+# A form method as the class holds it (self first): validate_<slot>, extract_<slot>.
+FreeTextValidator = Callable[[FrontdoorFormValidation, Any, Turn], SlotValues]
+AnswerExtractor = Callable[
+    [FrontdoorFormValidation, CollectingDispatcher, Tracker, DomainDict], SlotValues
+]
+
+
+def _free_text_validator(slot: str) -> FreeTextValidator:
     """A validator that keeps the resident's own words, or 'skip'."""
 
-    def validate(
-        self: FrontdoorFormValidation,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
+    def validate(self: FrontdoorFormValidation, slot_value: Any, turn: Turn) -> SlotValues:
         text = tidy(slot_value)
         if plan.is_skip(text):
             return self.accept(slot, "skip")
         if not has_words(text):
-            return self.reject(slot, "answer_too_short", dispatcher, tracker)
+            return self.reject(slot, "answer_too_short", turn)
         return self.accept(slot, text[:500])
 
     validate.__name__ = f"validate_{slot}"
     return validate
 
 
-def _answer_extractor(slot: str):
+def _answer_extractor(slot: str) -> AnswerExtractor:
     """An extract_<slot> that keeps an answer the intent model read as asking for a person,
     when it is not a request to the service: the form goes on instead of a referral."""
 
@@ -54,7 +56,7 @@ def _answer_extractor(slot: str):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> dict[str, Any]:
+    ) -> SlotValues:
         answer = answer_read_as_leaving(tracker, slot, ("need_support",))
         if answer is None:
             return {}
@@ -79,19 +81,16 @@ for _slot in FREE_TEXT_SLOTS:
     setattr(ValidateWhatMattersForm, f"extract_{_slot}", _answer_extractor(_slot))
 
 
-class ActionReadBackPlan(Action):
+class ActionReadBackPlan(FrontdoorAction):
     """Read the answers back as a short plan and keep it for the referral."""
 
-    def name(self) -> str:
-        return "action_read_back_plan"
+    action_name = "action_read_back_plan"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        answers = plan.gather(tracker.current_slot_values())
-        who = tracker.get_slot(slots.FOR_WHOM)
+    def act(self, turn: Turn) -> list[EventType]:
+        answers = plan.gather(turn.tracker.current_slot_values())
+        who = turn.slot(slots.FOR_WHOM)
         text = plan.plan_text(answers, who)
-        say(dispatcher, "plan", plan=text)
+        turn.say("plan", plan=text)
         kept = {**answers.as_dict(), slots.FOR_WHOM: who}
         return [
             SlotSet("plan", {"text": text, "answers": kept}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from frontdoor.text import tidy
 from frontdoor.when import DAYS
@@ -102,7 +103,7 @@ class WhatMatters:
     days: list[str] = field(default_factory=list)
     time_of_day: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -113,7 +114,7 @@ def is_skip(text: str | None) -> bool:
 
 def barriers_from(text: str | None) -> list[str]:
     """Practical barriers named in free text: transport, cost, confidence, mobility, caring, health."""
-    if is_skip(text):
+    if text is None or is_skip(text):
         return []
     lowered = text.lower()
     return [name for name, cues in _BARRIER_CUES.items() if any(_has(lowered, c) for c in cues)]
@@ -121,7 +122,7 @@ def barriers_from(text: str | None) -> list[str]:
 
 def days_from(text: str | None) -> list[str]:
     """Days of the week named in free text; weekends and weekdays expand to their days."""
-    if is_skip(text):
+    if text is None or is_skip(text):
         return []
     lowered = text.lower()
     if "any" in lowered.split() or "anytime" in lowered or "any time" in lowered:
@@ -136,18 +137,18 @@ def days_from(text: str | None) -> list[str]:
 
 def time_of_day_from(text: str | None) -> str | None:
     """'Tuesday mornings' -> 'morning'; nothing when none or several times are named."""
-    if is_skip(text):
+    if text is None or is_skip(text):
         return None
     named = [name for name, pattern in TIME_OF_DAY_CUES.items() if pattern.search(text)]
     return named[0] if len(named) == 1 else None
 
 
-def gather(slots: dict) -> WhatMatters:
+def gather(slots: dict[str, Any]) -> WhatMatters:
     """Build the answers from the form's slots, leaving skipped answers out."""
 
     def answer(name: str) -> str | None:
         value = slots.get(name)
-        return None if is_skip(value) else _clean(value)
+        return None if value is None or is_skip(value) else _clean(value)
 
     return WhatMatters(
         what_matters=answer("what_matters"),

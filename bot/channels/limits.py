@@ -69,7 +69,7 @@ OutputFor = Callable[[], OutputChannel | None]
 
 logger = logging.getLogger(__name__)
 _turn_failures: ContextVar[list[str] | None] = ContextVar("turn_failures", default=None)
-_unfinished: set[asyncio.Future] = set()  # turns answered early, left to finish
+_unfinished: set[asyncio.Future[Any]] = set()  # turns answered early, left to finish
 _replaying: ContextVar[bool] = ContextVar("replaying", default=False)
 
 
@@ -115,7 +115,9 @@ def watch_action_failures() -> None:
         processor_log.addHandler(ActionFailures(logging.ERROR))
 
 
-def start_turn(on_new_message: OnNewMessage, message: UserMessage) -> tuple[asyncio.Future, list]:
+def start_turn(
+    on_new_message: OnNewMessage, message: UserMessage
+) -> tuple[asyncio.Future[Any], list[str]]:
     """Rasa's turn as a task, and the list its failed actions are noted in."""
     failures: list[str] = []
     token = _turn_failures.set(failures)
@@ -159,7 +161,7 @@ class Holding:
         self.live_outputs: dict[str, OutputChannel] = {}  # a held message's own, while here
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock: asyncio.Lock | None = None
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     def know(self, channel: str, handler: OnNewMessage, output: OutputFor | None) -> None:
         """How to replay a channel's messages: Rasa's handler, and an output for a resident."""

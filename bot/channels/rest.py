@@ -60,21 +60,21 @@ class LimitedRestInput(RestInput):
         )
         blueprint = super().blueprint(limited_handler)
 
-        @blueprint.listener("after_server_start")
         async def replay_held(*_: Any) -> None:
             holding().ensure_replaying()  # messages held before a restart are not left waiting
 
+        blueprint.listener(replay_held, "after_server_start")  # Sanic's decorators carry no types
         return blueprint
 
     def _switched_off(self) -> Blueprint:
         """The channel's addresses, each answering 404 (as if nothing were there)."""
         off = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
-        @off.route("/", methods=["GET", "POST"])
-        @off.route("/webhook", methods=["GET", "POST"])
         async def not_found(_: Request) -> HTTPResponse:
             return response.json({"error": "Not found"}, status=404)
 
+        for uri in ("/", "/webhook"):  # Sanic's registering call: its decorators carry no types
+            off.add_route(not_found, uri, methods=["GET", "POST"])
         return off
 
     async def _extract_sender(self, req: Request) -> str | None:

@@ -68,7 +68,8 @@ def kind_of(body: str, kind: str) -> tuple[str, str | None, bool]:
 def worth_trying_again(problem: BaseException) -> bool:
     """A network error, or Twilio busy (5xx) or asking us to slow down (429)."""
     if isinstance(problem, TwilioRestException):
-        return problem.status >= 500 or problem.status == 429
+        status: int = problem.status  # an HTTP status (twilio has no type annotations)
+        return status >= 500 or status == 429
     return isinstance(problem, TimeoutError | aiohttp.ClientError | OSError)
 
 
@@ -88,7 +89,7 @@ class TwilioSender:
         self.timeout_seconds = timeout_seconds
         self._client: Client | None = None
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def client(self) -> Client:
         """Twilio's client over aiohttp, made inside the running loop; its base URL is a setting."""
@@ -101,7 +102,7 @@ class TwilioSender:
             self._client = client
         return self._client
 
-    def send(self, outgoing: Outgoing) -> asyncio.Task:
+    def send(self, outgoing: Outgoing) -> asyncio.Task[None]:
         """Queue a text; it goes after earlier texts to the same number."""
         task = asyncio.get_running_loop().create_task(self._deliver(outgoing))
         self._tasks.add(task)

@@ -29,7 +29,8 @@ import asyncio
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
@@ -40,7 +41,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.limits import SORRY_TEXT as LOST_TURN_TEXT
-from bot.channels.limits import Holding, holding, limited
+from bot.channels.limits import Holding, OnNewMessage, holding, limited
 from bot.channels.sender import Outgoing, TwilioSender, in_store
 from bot.channels.signature import called_url, form_params, is_signed
 from frontdoor.outbox import Held
@@ -58,7 +59,6 @@ from frontdoor.store.models import utcnow
 
 logger = logging.getLogger(__name__)
 
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 HELD_TEXT = "sms_webhook"  # the outbox's name for a text held before it could be recorded
 
@@ -134,6 +134,17 @@ class SmsOutput(OutputChannel):
         return number
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """A resident's text: the number it came from, its words, Twilio's MessageSid (None when
+    only an idempotency token names it) and where the delivery reports of replies go."""
+
+    number: str
+    text: str
+    sid: str | None
+    callback: str | None
+
+
 def _as_dicts(options: list[Option]) -> list[dict[str, str]]:
     return [{"title": o.title, "payload": o.payload} for o in options]
 
@@ -161,7 +172,7 @@ class SmsInput(InputChannel):
             else None
         )
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Future[None]] = set()
         self.started_at = utcnow()
         self._on_new_message: OnNewMessage | None = None
 
@@ -186,7 +197,6 @@ class SmsInput(InputChannel):
         self._on_new_message = on_new_message
         holding().replayers[HELD_TEXT] = self.replay_held
 
-        @hook.listener("after_server_start")
         async def recover(*_: Any) -> None:
             holding().ensure_replaying()  # texts held before a restart are not left waiting
             try:
@@ -194,18 +204,20 @@ class SmsInput(InputChannel):
             except Exception:  # the store may be down: start anyway, the rows wait
                 logger.exception("SMS: could not close texts left by an earlier run")
 
-        @hook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             return await self._receive(request, on_new_message)
 
-        @hook.route("/status", methods=["POST"])
         async def status(request: Request) -> HTTPResponse:
             return await self._status(request)
 
+        # Sanic's registering calls, not its decorators (which carry no types).
+        hook.listener(recover, "after_server_start")
+        hook.add_route(health, "/", methods=["GET"])
+        hook.add_route(receive, "/webhook", methods=["POST"])
+        hook.add_route(status, "/status", methods=["POST"])
         return hook
 
     async def recover_interrupted(self, before: datetime | None = None) -> list[str]:
@@ -249,7 +261,8 @@ class SmsInput(InputChannel):
             logger.warning("SMS: a text in %s could not be recorded", self.conversation_id(number))
             return await self._hold(box, number, text, held, failed=True)
         if inbound is not None:
-            self._in_background(self._handle(inbound, number, text, sid, callback, on_new_message))
+            incoming = Incoming(number, text, sid, callback)
+            self._in_background(self._handle(inbound, incoming, on_new_message))
         return _twiml()
 
     async def _hold(
@@ -277,10 +290,8 @@ class SmsInput(InputChannel):
         sid, token = meta.get("message_sid"), meta.get("idempotency_token")
         inbound = await in_store(messaging.claim_inbound, held.sender_id, sid, token)
         if inbound is not None:
-            callback = meta.get("status_callback")
-            await self._handle(
-                inbound, held.sender_id, held.text or "", sid, callback, self._on_new_message
-            )
+            incoming = Incoming(held.sender_id, held.text or "", sid, meta.get("status_callback"))
+            await self._handle(inbound, incoming, self._on_new_message)
         return True
 
     async def _status(self, request: Request) -> HTTPResponse:
@@ -299,32 +310,21 @@ class SmsInput(InputChannel):
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(
-        self,
-        inbound_id: int,
-        number: str,
-        text: str,
-        sid: str | None,
-        callback: str | None,
-        on_new_message: OnNewMessage,
+        self, inbound_id: int, incoming: Incoming, on_new_message: OnNewMessage
     ) -> None:
         """One text: STOP first, then the flood limit, START and HELP, then the assistant."""
+        number, callback = incoming.number, incoming.callback
         async with self._locks[number]:
             try:
-                outcome = await self._route(number, text, sid, callback, on_new_message)
+                outcome = await self._route(incoming, on_new_message)
             except Exception:  # the resident must not be left without an answer
                 logger.exception("SMS turn in %s failed", self.conversation_id(number))
                 self._say(number, SORRY_TEXT, "notice", callback)
                 outcome = "error"
             await in_store(messaging.set_outcome, inbound_id, outcome)
 
-    async def _route(
-        self,
-        number: str,
-        text: str,
-        sid: str | None,
-        callback: str | None,
-        on_new_message: OnNewMessage,
-    ) -> str:
+    async def _route(self, incoming: Incoming, on_new_message: OnNewMessage) -> str:
+        number, text, callback = incoming.number, incoming.text, incoming.callback
         word = keyword(text)
         if word == "stop":
             await in_store(messaging.opt_out, number)
@@ -342,7 +342,7 @@ class SmsInput(InputChannel):
             return "help"
         if opted_out:
             return "opted_out"  # nothing goes to a number that said STOP until START
-        await self._turn(number, await self._chosen(number, text), sid, callback, on_new_message)
+        await self._turn(incoming, await self._chosen(number, text), on_new_message)
         return "turn"
 
     def _say(
@@ -371,14 +371,10 @@ class SmsInput(InputChannel):
         option = choose_option(text, [Option(o["title"], o["payload"]) for o in offered])
         return option.payload if option else text
 
-    async def _turn(
-        self,
-        number: str,
-        text: str,
-        sid: str | None,
-        callback: str | None,
-        on_new_message: OnNewMessage,
-    ) -> None:
+    async def _turn(self, incoming: Incoming, text: str, on_new_message: OnNewMessage) -> None:
+        """The assistant's turn on `text` (the words, or the payload of an option chosen),
+        its answer sent as few texts as it can be."""
+        number, sid, callback = incoming.number, incoming.sid, incoming.callback
         collector = TurnOutput()
         conversation = self.conversation_id(number)
         await in_store(messaging.link_conversation, conversation, number)

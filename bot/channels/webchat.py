@@ -24,13 +24,14 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+from socketio import AsyncServer
 
-from bot.channels.limits import limited
+from bot.channels.limits import OnNewMessage, limited
 from frontdoor.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,24 @@ def holds(session_id: Any, key: Any, secret: str) -> bool:
     )
 
 
+Handler = Callable[[str, Any], Awaitable[None]]
+
+
+class SocketServer(Protocol):
+    """What the web chat uses of python-socketio's AsyncServer, typed (socketio's own code
+    has no annotations)."""
+
+    def on(self, event: str, handler: Handler, namespace: str | None = None) -> object: ...
+
+    async def enter_room(self, sid: str, room: str, namespace: str | None = None) -> None: ...
+
+    async def emit(
+        self, event: str, data: object, *, room: str | None = None, namespace: str | None = None
+    ) -> None: ...
+
+    def rooms(self, sid: str, namespace: str | None = None) -> list[str]: ...
+
+
 class WebChatOutput(SocketIOOutput):
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
@@ -70,16 +89,27 @@ class WebChatInput(SocketIOInput):
         """The output for messages pushed outside a turn (a link worker's reply)."""
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         on_new_message = limited(
             on_new_message, channel=self.name(), output=self.get_output_channel
         )
         blueprint = super().blueprint(on_new_message)
         self._on_new_message = on_new_message
         # python-socketio keeps one handler an event: these replace Rasa's.
-        self.sio.on("session_request", namespace=self.namespace)(self.session_request)
-        self.sio.on(self.user_message_evt, namespace=self.namespace)(self.user_uttered)
+        self.sockets().on("session_request", self.session_request, namespace=self.namespace)
+        self.sockets().on(self.user_message_evt, self.user_uttered, namespace=self.namespace)
         return blueprint
+
+    def server(self) -> AsyncServer:
+        """The socket.io server Rasa's blueprint made (the events come through it)."""
+        if self.sio is None:
+            raise RuntimeError("the web chat has no socket.io server before its blueprint")
+        return self.sio
+
+    def sockets(self) -> SocketServer:
+        """The socket.io server, typed as far as this channel uses it."""
+        server: SocketServer = self.server()
+        return server
 
     async def session_request(self, sid: str, data: Any) -> None:
         """Join the session the page had (when it shows the key issued with it) or a new one,
@@ -94,15 +124,15 @@ class WebChatInput(SocketIOInput):
                 logger.warning("web chat: a session asked for without its key; a new one given")
             session_id = uuid.uuid4().hex
         confirmed = {"session_id": session_id, "session_key": session_key(session_id, secret)}
-        await self.sio.enter_room(sid, session_id, namespace=self.namespace)
-        await self.sio.emit("session_confirm", confirmed, room=sid, namespace=self.namespace)
+        await self.sockets().enter_room(sid, session_id, namespace=self.namespace)
+        await self.sockets().emit("session_confirm", confirmed, room=sid, namespace=self.namespace)
 
     async def user_uttered(self, sid: str, data: Any) -> None:
         """Pass on a resident's message, only for the session this connection joined."""
         if not isinstance(data, dict):
             return
         session_id = data.get("session_id")
-        if not is_session_id(session_id) or session_id not in self.sio.rooms(
+        if not is_session_id(session_id) or session_id not in self.sockets().rooms(
             sid, namespace=self.namespace
         ):
             logger.warning("web chat: a message for a session this connection has not joined")
@@ -110,7 +140,7 @@ class WebChatInput(SocketIOInput):
         metadata = data.get(self.metadata_key)
         message = UserMessage(
             str(data.get("message") or ""),
-            WebChatOutput(self.sio, self.bot_message_evt),
+            WebChatOutput(self.server(), self.bot_message_evt),
             session_id,
             input_channel=self.name(),
             metadata=metadata if isinstance(metadata, dict) else None,

@@ -125,7 +125,9 @@ def _covers(match: Match, asked: set[str]) -> bool:
 
 def _varied(ranked: list[Match], kinds_wanted: Collection[str]) -> list[Match]:
     """The best of each kind first, so "anything" (or two things) shows different groups."""
-    first, rest, kinds = [], [], set()
+    first: list[Match] = []
+    rest: list[Match] = []
+    kinds: set[str] = set()
     for match in ranked:
         kind = (match.entry.primary_topics or match.entry.label_topics) & set(kinds_wanted)
         (rest if kind & kinds else first).append(match)
@@ -394,7 +396,7 @@ def why(entry: Entry, request: SearchRequest, place: Place | None, distance: flo
     reasons = []
     if entry.free:
         reasons.append("free")
-    on_the_day = bool(request.day) and not set(day_codes(request.day)).isdisjoint(entry.days)
+    on_the_day = bool(request.day and not set(day_codes(request.day)).isdisjoint(entry.days))
     if request.day and (on_the_day or not request.either):
         reasons.append(_day_words(request.day))
     hours = TIME_OF_DAY_HOURS.get(request.time_of_day or "")

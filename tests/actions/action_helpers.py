@@ -12,7 +12,21 @@ from rasa.shared.core.domain import Domain
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import Turn
+
 DOMAIN = Path(__file__).resolve().parents[2] / "bot" / "domain"
+# The slots of a referral form filled in and read back, ready to be stored.
+READY = {
+    "consent_share": True,
+    "contact_name": "Margaret",
+    "contact_method": "phone",
+    "contact_detail": "07700 900123",
+    "contact_time": "weekday mornings",
+    "triage_level": 3,
+    "urgency": "routine",
+    "town": "Boston",
+    "referral_confirmed": True,
+}
 
 
 def tracker(
@@ -37,6 +51,11 @@ def tracker(
         active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
+
+
+def turn(state: Tracker) -> Turn:
+    """A turn on this tracker, its words collected (for a form's checks)."""
+    return Turn(CollectingDispatcher(), state, {})
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from action_helpers import run, slots_set, tracker
+from action_helpers import run, slots_set, tracker, turn
 
 from actions.groups import (
     ActionNarrowSearch,
@@ -302,11 +302,9 @@ def test_a_word_that_names_no_kind_gives_way_to_the_whole_answer() -> None:
     said = "a youth club or something for teenagers"
     state = tracker({"requested_slot": "activity"}, text=said)
     form = ValidateGroupSearchForm()
-    from rasa_sdk.executor import CollectingDispatcher
-
-    result = form.validate_activity("club", CollectingDispatcher(), state, {})
+    result = form.validate_activity("club", turn(state))
     assert result["activity"] == said
-    named = form.validate_activity("choir", CollectingDispatcher(), state, {})
+    named = form.validate_activity("choir", turn(state))
     assert named["activity"] == "choir"
 
 

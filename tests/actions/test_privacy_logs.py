@@ -8,7 +8,7 @@ import logging
 
 import pytest
 import sqlalchemy as sa
-from action_helpers import run, tracker
+from action_helpers import READY, run, tracker
 
 from actions.privacy import ActionDeleteMyData
 from actions.referrals import ActionCreateReferral
@@ -21,17 +21,6 @@ from frontdoor.store.referrals import record_risk
 NUMBER = "+447700900123"
 WORDS = "I took all my tablets an hour ago"
 PERSONAL = (NUMBER, "7700900123", "07700 900123", "Margaret", "tablets", "hour ago")
-READY = {
-    "consent_share": True,
-    "contact_name": "Margaret",
-    "contact_method": "phone",
-    "contact_detail": "07700 900123",
-    "contact_time": "weekday mornings",
-    "triage_level": 3,
-    "urgency": "routine",
-    "town": "Boston",
-    "referral_confirmed": True,
-}
 
 
 def drop(url: str, table: str) -> None:

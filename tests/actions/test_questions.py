@@ -14,10 +14,7 @@ from rasa_sdk.executor import ActionExecutor
 
 from actions.groups import ActionSuggestGroups
 from actions.questions import (
-    ActionAnswerAccess,
-    ActionAnswerCost,
-    ActionAnswerTimes,
-    ActionAnswerTransport,
+    ANSWERS,
     ActionAnswerWhatNext,
     ActionOfferPhoneCall,
     ActionPhoneCallDeclined,
@@ -67,7 +64,7 @@ def test_times_after_a_search_are_those_of_the_groups_shown(directory_url: str) 
     offered = slots_set(events)["suggested_groups"]
     bot = {"event": "bot", "text": messages[0]["text"], "data": {"custom": messages[0]["custom"]}}
     state = asked({**slots, "suggested_groups": offered}, "what time does it start", [bot])
-    text = answer_text(ActionAnswerTimes(), state)
+    text = answer_text(ANSWERS["times"](), state)
     assert KNIT["id"] in offered
     assert "Bourne Knit and Natter meets Fridays, 1.30pm to 3.30pm." in text.splitlines()
     for group_id in offered:
@@ -87,7 +84,7 @@ def test_the_groups_of_the_latest_message_are_the_ones_asked_about() -> None:
 
 
 def test_cost_is_the_directory_fee(directory_url: str) -> None:
-    text = answer_text(ActionAnswerCost(), asked(shown(KNIT, PAID), "how much is it"))
+    text = answer_text(ANSWERS["cost"](), asked(shown(KNIT, PAID), "how much is it"))
     assert text.splitlines() == [
         "Bourne Knit and Natter is free.",
         f"{PAID['name']}: 3 pounds a session.",
@@ -95,7 +92,7 @@ def test_cost_is_the_directory_fee(directory_url: str) -> None:
 
 
 def test_transport_gives_the_address_and_the_bus_route(directory_url: str) -> None:
-    text = answer_text(ActionAnswerTransport(), asked(shown(KNIT), "how do I get there"))
+    text = answer_text(ANSWERS["transport"](), asked(shown(KNIT), "how do I get there"))
     assert only_line(text, "Bourne Knit and Natter") == (
         "Bourne Knit and Natter meets at Bourne Methodist Church Hall, 109 Queen Street, "
         "Bourne PE10 4ZZ. It is on a bus route."
@@ -106,21 +103,21 @@ def test_transport_gives_the_address_and_the_bus_route(directory_url: str) -> No
 def test_access_is_the_directory_wording_and_a_carer_is_for_the_group_to_say(
     directory_url: str,
 ) -> None:
-    plain = answer_text(ActionAnswerAccess(), asked(shown(KNIT), "is it wheelchair accessible"))
+    plain = answer_text(ANSWERS["access"](), asked(shown(KNIT), "is it wheelchair accessible"))
     assert plain == (
         "Bourne Knit and Natter: Some steps at the entrance; please ask for help. "
         "Also: on a bus route."
     )
-    carer = answer_text(ActionAnswerAccess(), asked(shown(KNIT), "can I bring my carer"))
+    carer = answer_text(ANSWERS["access"](), asked(shown(KNIT), "can I bring my carer"))
     assert carer.splitlines()[-1] == "Each group can tell you about bringing a carer or a friend."
 
 
 def test_an_online_group_needs_no_journey(directory_url: str) -> None:
     state = asked(shown(ONLINE), "how do I get there")
-    assert only_line(answer_text(ActionAnswerTransport(), state), ONLINE["name"]) == (
+    assert only_line(answer_text(ANSWERS["transport"](), state), ONLINE["name"]) == (
         "Lincs Online Chat Cafe is online, so there is no journey."
     )
-    times = answer_text(ActionAnswerTimes(), asked(shown(ONLINE), "when is it"))
+    times = answer_text(ANSWERS["times"](), asked(shown(ONLINE), "when is it"))
     assert times == "Lincs Online Chat Cafe runs online Wednesdays, 2pm to 3pm."
 
 
@@ -144,11 +141,11 @@ def sparse_group(directory_url: str) -> dict:
 @pytest.mark.parametrize(
     ("action", "expected"),
     [
-        (ActionAnswerTimes(), "the group can tell you when it meets. Call them on 01632 960999."),
-        (ActionAnswerCost(), "the group can tell you the cost. Call them on 01632 960999."),
-        (ActionAnswerAccess(), "the group can tell you about access. Call them on 01632 960999."),
+        (ANSWERS["times"](), "the group can tell you when it meets. Call them on 01632 960999."),
+        (ANSWERS["cost"](), "the group can tell you the cost. Call them on 01632 960999."),
+        (ANSWERS["access"](), "the group can tell you about access. Call them on 01632 960999."),
         (
-            ActionAnswerTransport(),
+            ANSWERS["transport"](),
             "the group can tell you where it meets. Call them on 01632 960999.",
         ),
     ],
@@ -163,10 +160,10 @@ def test_what_the_directory_does_not_say_is_left_to_the_group(
 @pytest.mark.parametrize(
     ("action", "message"),
     [
-        (ActionAnswerCost(), "cost_general"),
-        (ActionAnswerTimes(), "times_general"),
-        (ActionAnswerAccess(), "access_general"),
-        (ActionAnswerTransport(), "transport_general"),
+        (ANSWERS["cost"](), "cost_general"),
+        (ANSWERS["times"](), "times_general"),
+        (ANSWERS["access"](), "access_general"),
+        (ANSWERS["transport"](), "transport_general"),
     ],
 )
 def test_with_no_groups_shown_the_answer_is_general(
@@ -177,7 +174,7 @@ def test_with_no_groups_shown_the_answer_is_general(
 
 
 def test_cost_in_general_says_a_link_worker_is_free(directory_url: str) -> None:
-    [sent] = run(ActionAnswerCost(), asked({}, "do I pay for the link worker"))[0]
+    [sent] = run(ANSWERS["cost"](), asked({}, "do I pay for the link worker"))[0]
     assert sent["text"].startswith("Talking to a link worker is free.")
 
 
@@ -246,15 +243,15 @@ def test_the_answers_are_registered_with_the_action_server() -> None:
 
 def test_every_answer_about_groups_is_gsm7_with_no_question(directory_url: str) -> None:
     groups = shown(KNIT, PAID, ONLINE)
-    for action in (ActionAnswerCost(), ActionAnswerTimes(), ActionAnswerAccess()):
+    for action in (ANSWERS["cost"](), ANSWERS["times"](), ANSWERS["access"]()):
         text = answer_text(action, asked(groups, "can I bring my carer"))
         assert is_gsm7(text) and "?" not in text
-    text = answer_text(ActionAnswerTransport(), asked(groups, "how do I get there"))
+    text = answer_text(ANSWERS["transport"](), asked(groups, "how do I get there"))
     assert is_gsm7(text) and "?" not in text
 
 
 def test_questions_are_worded_for_the_person_asked_for() -> None:
-    from actions.messages import QUESTIONS
+    from actions.conversation import QUESTIONS
 
     asks = {cls().name(): cls() for cls in QUESTIONS}
     for name, expected in [

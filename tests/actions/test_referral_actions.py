@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from action_helpers import run, slots_set, tracker
+from action_helpers import READY, run, slots_set, tracker
 
 import actions.referrals as referral_actions
 from actions.referrals import ActionCreateReferral
 from frontdoor.sms import is_gsm7
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import Consent, Referral
-
-READY = {
-    "consent_share": True,
-    "contact_name": "Margaret",
-    "contact_method": "phone",
-    "contact_detail": "07700 900123",
-    "contact_time": "weekday mornings",
-    "triage_level": 3,
-    "urgency": "routine",
-    "town": "Boston",
-    "referral_confirmed": True,
-}
 
 
 def stored(url: str) -> tuple[int, int]:

@@ -46,6 +46,11 @@ def default_variant(name: str) -> Variant:
     return plain[0]
 
 
+def words(name: str) -> str:
+    """A response's default words, {placeholders} and all."""
+    return default_variant(name)["text"]
+
+
 def filled(name: str, **values: Any) -> str:
     """A response's default words with its {placeholders} filled."""
     return default_variant(name)["text"].format(**values)

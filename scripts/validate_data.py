@@ -1,10 +1,11 @@
 """`rasa data validate --fail-on-warnings`, where a response counts as used when a rule takes
-it as a step or a custom action sends it: the domain is the one catalogue of the assistant's
-words, and most of them are sent by actions (actions/messages.py `say`), not by rules.
+it as a step, a custom action sends it, or a channel says it: the domain is the one catalogue
+of the assistant's words, and most of them are sent by actions (`say` in actions/base.py), not
+by rules; the channels' own notices (bot/domain/channels.yml) by the channels.
 
-Rasa's own check would call every response an action sends "not used in any story or rule";
-this one instead fails on a response that neither a rule nor any action can send, and on a
-rule step that names a response the domain does not have."""
+Rasa's own check would call every such response "not used in any story or rule"; this one
+instead fails on a response that no rule, action or channel can send, and on a rule step that
+names a response the domain does not have."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.validator import Validator
 
 ROOT = Path(__file__).resolve().parents[1]
-ACTIONS = ROOT / "actions"
+SENDERS = (ROOT / "actions", ROOT / "bot" / "channels")  # custom actions; the channels' notices
 
 
 def key_patterns(source: str) -> list[re.Pattern[str]]:
@@ -40,15 +41,19 @@ def key_patterns(source: str) -> list[re.Pattern[str]]:
     return patterns
 
 
-def sent_by_actions(names: set[str], folder: Path = ACTIONS) -> set[str]:
-    """The responses (utter_<key>) whose key a custom action's code names."""
-    patterns = [p for path in sorted(folder.glob("*.py")) for p in key_patterns(path.read_text())]
-    keys = {name: name.removeprefix("utter_") for name in names}
-    return {name for name, key in keys.items() if any(p.fullmatch(key) for p in patterns)}
+def sent_by_actions(names: set[str], folders: tuple[Path, ...] = SENDERS) -> set[str]:
+    """The responses whose name, or key (utter_<key>), the code of an action or channel names."""
+    files = sorted(path for folder in folders for path in folder.glob("*.py"))
+    patterns = [p for path in files for p in key_patterns(path.read_text())]
+    return {
+        name
+        for name in names
+        if any(p.fullmatch(name) or p.fullmatch(name.removeprefix("utter_")) for p in patterns)
+    }
 
 
 class FrontdoorValidator(Validator):
-    """Rasa's validator, with responses that actions send counted as used."""
+    """Rasa's validator, with responses that actions and channels send counted as used."""
 
     def verify_utterances_in_stories(self, ignore_warnings: bool = True) -> bool:
         steps = {
@@ -66,7 +71,7 @@ class FrontdoorValidator(Validator):
             alright = False
         for name in sorted(names - steps - sent_by_actions(names)):
             rasa.shared.utils.io.raise_warning(
-                f"The response '{name}' is used by no rule and sent by no action."
+                f"The response '{name}' is used by no rule and sent by no action or channel."
             )
             alright = False
         return alright or ignore_warnings

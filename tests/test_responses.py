@@ -31,6 +31,7 @@ SAMPLE_VALUES = {
     "reference": "FD-7K3Q9M",
     "promise": "within 2 working days",
     "safeguarding_phone": "01632 960001",
+    "team_phone": "01632 960000",
     "details": "Referral FD-7K3Q9M: your name, Margaret, and your phone call details.",
 }
 

@@ -16,9 +16,9 @@ def test_a_response_is_sent_when_an_action_names_its_key(tmp_path: Path) -> None
         'say(dispatcher, "greet")\nsay(dispatcher, f"check_{kind}")\nQUESTION = "ask_safe_self"\n'
     )
     names = {"utter_greet", "utter_check_medical", "utter_ask_safe_self", "utter_forgotten"}
-    assert sent_by_actions(names, tmp_path) == names - {"utter_forgotten"}
+    assert sent_by_actions(names, (tmp_path,)) == names - {"utter_forgotten"}
 
 
 def test_a_key_inside_longer_words_does_not_count(tmp_path: Path) -> None:
     (tmp_path / "one.py").write_text('TEXT = "please greet them"\nNAME = f"{x} check"\n')
-    assert sent_by_actions({"utter_greet", "utter_check"}, tmp_path) == set()
+    assert sent_by_actions({"utter_greet", "utter_check"}, (tmp_path,)) == set()

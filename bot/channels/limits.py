@@ -45,19 +45,13 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from frontdoor.outbox import Held, Outbox, store_reachable
-from frontdoor.responses import button_payloads
+from frontdoor.responses import button_payloads, words
 from frontdoor.settings import Settings, get_settings
 
-CUT_NOTE = "Your message was very long, so I have read the first part of it."
-SORRY_TEXT = (
-    "Sorry, something went wrong on our side. Please try again in a few minutes, "
-    "or call the team on {team_phone}."
-)
-OUTAGE_TEXT = (
-    "Sorry, something went wrong on our side. I have kept your message and will answer it "
-    "as soon as I can. If you need help now, call 999 in an emergency, Samaritans free on "
-    "116 123, or the team on {team_phone}."
-)
+# The channels' own words (bot/domain/channels.yml); {team_phone} is filled in when sent.
+CUT_NOTE = words("utter_channel_message_cut")
+SORRY_TEXT = words("utter_channel_sorry")
+OUTAGE_TEXT = words("utter_channel_outage")
 TURN_MARGIN_SECONDS = 5.0
 STORE_CHECK_SECONDS = 3.0  # the store must answer SELECT 1 within this, or it counts as down
 # What rasa.core.processor logs (with the exception) when an action's call fails: Rasa 3.6.

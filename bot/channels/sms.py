@@ -45,6 +45,7 @@ from bot.channels.limits import Holding, OnNewMessage, holding, limited
 from bot.channels.sender import Outgoing, TwilioSender, in_store
 from bot.channels.signature import called_url, form_params, is_signed
 from frontdoor.outbox import Held
+from frontdoor.responses import words
 from frontdoor.settings import Settings, get_settings
 from frontdoor.sms import (
     Option,
@@ -62,20 +63,12 @@ logger = logging.getLogger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 HELD_TEXT = "sms_webhook"  # the outbox's name for a text held before it could be recorded
 
-HELP_TEXT = (
-    "This is the council's community support service. We help you find local groups, "
-    "or a link worker can contact you. Text STOP to stop our texts. In danger now? Call 999."
-)
-STOP_TEXT = "You will get no more texts from us. Text START if you want them again."
-START_TEXT = "Welcome back. You will get our texts again. Text hello to begin, or STOP to stop."
-LIMIT_TEXT = (
-    "You have sent a lot of messages, so I will stop replying for a while. "
-    "In danger now? Call 999. Or call the team on {team_phone}."
-)
-SORRY_TEXT = (
-    "Sorry, something went wrong. Please text again in a few minutes, "
-    "or call the team on {team_phone}."
-)
+# The channel's own words (bot/domain/channels.yml); {team_phone} is filled in when sent.
+HELP_TEXT = words("utter_sms_help")
+STOP_TEXT = words("utter_sms_stop")
+START_TEXT = words("utter_sms_start")
+LIMIT_TEXT = words("utter_sms_limit")
+SORRY_TEXT = words("utter_sms_sorry")
 TELL_INTERRUPTED_WITHIN = timedelta(hours=1)  # older lost texts are closed without a word
 
 

@@ -17,11 +17,11 @@ STARTS_NO = re.compile(
     re.IGNORECASE,
 )
 # Any word of wanting a person or guidance: a "no" that goes on in these words is not a plain no.
-MENTIONS_A_PERSON = re.compile(
-    r"\b(?:call|ring|phone|contact|text|email|speak|talk|chat|help|someone|somebody|person|"
-    r"link ?worker|human|advice|guidance|choose)\b",
-    re.IGNORECASE,
-)
+_PERSON_WORDS = (
+    "call", "ring", "phone", "contact", "text", "email", "speak", "talk", "chat", "help",
+    "someone", "somebody", "person", "link ?worker", "human", "advice", "guidance", "choose",
+)  # fmt: skip
+MENTIONS_A_PERSON = re.compile(rf"\b(?:{'|'.join(_PERSON_WORDS)})\b", re.IGNORECASE)
 # A request to the service itself ("can someone ring me", "I want a link worker"), which
 # changes the path, as against an answer about the resident's life ("having someone to talk
 # to", "a reason to get dressed"), which the intent model may read as the same wish.

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
+from phonenumbers import (
+    Leniency,
+    NumberParseException,
+    PhoneNumber,
+    PhoneNumberFormat,
+    PhoneNumberType,
+)
+
 # An email address: the one pattern, for residents' contact details, console accounts and
 # telling an address used as a conversation id.
 _EMAIL_BODY = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -32,7 +41,8 @@ def contact_method(text: str) -> str | None:
         return ("phone", "text", "email")[int(words) - 1]
     if "@" in words:
         return "email"
-    wanted, refused = set(), set()
+    wanted: set[str] = set()
+    refused: set[str] = set()
     for method, cues in _METHOD_WORDS.items():
         for cue in cues:
             for found in re.finditer(re.escape(cue), words):
@@ -86,24 +96,77 @@ def means_same_number(text: str) -> bool:
     return bool(_SAME_NUMBER.search(text)) and not re.search(r"\d{5}", text)
 
 
+# A UK phone number as residents type it: "07700 900123", "+44 (0)7700 900123",
+# "0044 7700-900-123", "(01632) 960 123". Read with the phonenumbers library as dialled in the
+# UK; kept as E.164 (+447700900123) and shown in the national form (07700 900123).
+_DIALLED = re.compile(r"[\s(]*[+0][\d\s().-]*")  # from 0 or +: no letters, no extension
+# The national number after the 0: ten digits, or nine for a few small-town 01 exchanges; 01
+# and 02 landlines, 03, 07 mobiles, 08 and 09. The library calls Ofcom's drama numbers
+# (07700 900xxx, 01632 960xxx) invalid, so this, not validity, decides.
+_UK_NATIONAL = re.compile(r"[1-37-9]\d{9}|1\d{8}")
+_UK_CODE = 44
+_MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def _uk_number(text: str) -> PhoneNumber | None:
+    """The UK number the text is, or None (too short or long, letters, another country's)."""
+    if not _DIALLED.fullmatch(text.strip()):
+        return None
+    try:
+        number = phonenumbers.parse(text, "GB")
+    except NumberParseException:
+        return None
+    national = phonenumbers.national_significant_number(number)
+    if number.country_code != _UK_CODE or not _UK_NATIONAL.fullmatch(national):
+        return None
+    return number if phonenumbers.is_possible_number(number) else None
+
+
+def _is_mobile(number: PhoneNumber) -> bool:
+    """07, and a mobile range where the library knows the range (not a 070 personal number or
+    a 076 pager); Ofcom's drama range 07700 900xxx, which it does not know, counts."""
+    if not phonenumbers.national_significant_number(number).startswith("7"):
+        return False
+    known = phonenumbers.is_valid_number(number)
+    return not known or phonenumbers.number_type(number) in _MOBILE_TYPES
+
+
+def _national(number: PhoneNumber) -> str:
+    return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+
+
 def uk_phone(text: str) -> str | None:
-    """A UK phone number in the usual spaced form, or None when it is not one."""
-    digits = re.sub(r"[\s().-]", "", text.strip())
-    if digits.startswith("+44"):
-        digits = "0" + digits[3:].lstrip("0")
-    elif digits.startswith("0044"):
-        digits = "0" + digits[4:].lstrip("0")
-    if not re.fullmatch(r"0[1-37-9]\d{8,9}", digits):
-        return None
-    if len(digits) == 10 and not digits.startswith("01"):
-        return None
-    return _spaced(digits)
+    """A UK phone number in the national form (07700 900123, 020 7946 0000), or None."""
+    number = _uk_number(text)
+    return _national(number) if number else None
 
 
 def uk_mobile(text: str) -> str | None:
-    """A UK mobile number (07...), spaced, or None."""
-    number = uk_phone(text)
-    return number if number and number.startswith("07") else None
+    """A UK mobile number in the national form, or None."""
+    number = _uk_number(text)
+    return _national(number) if number and _is_mobile(number) else None
+
+
+def phone_e164(text: str) -> str | None:
+    """A UK phone number as E.164 (+447700900123), the form to store and to match the SMS
+    tables by (Twilio's), or None when the text is not one."""
+    number = _uk_number(text)
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164) if number else None
+
+
+def phone_for_display(detail: str) -> str:
+    """A contact detail as shown to people: a UK number, however it was stored, in the
+    national form; anything else (an email address) as it is."""
+    return uk_phone(detail) or detail
+
+
+def _number_in(text: str) -> str | None:
+    """The first UK phone number written in a message, in the national form."""
+    for found in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
+        number = uk_phone(found.raw_string)
+        if number:
+            return number
+    return None
 
 
 def email_address(text: str) -> str | None:
@@ -115,13 +178,6 @@ def email_address(text: str) -> str | None:
 def is_email(text: str) -> bool:
     """Whether the whole text is one email address."""
     return _EMAIL.match(text.strip()) is not None
-
-
-def _spaced(digits: str) -> str:
-    """07700900123 -> 07700 900123; 01632960123 -> 01632 960123; 02079460000 -> 020 7946 0000."""
-    if digits.startswith("02") and len(digits) == 11:
-        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
-    return f"{digits[:5]} {digits[5:]}"
 
 
 _TIME_WORDS = re.compile(
@@ -153,17 +209,18 @@ def is_a_contact_time(text: str) -> bool:
 # A correction at the read-back: "no, the number is wrong, it should be 07700 900582",
 # "please call me Bernie", "text me instead", "the email is wrong".
 _EMAIL_IN_TEXT = re.compile(_EMAIL_BODY)
-_NUMBER_IN_TEXT = re.compile(r"(?:\+44|0044|\b0)[\d\s().-]{8,16}\d")
 _NAME_GIVEN = re.compile(
     r"\b(?:call me|my name is|my name's|name is|name should be|name's|it's|its|i'm|i am|"
     r"put|use)\s+(?P<name>[^\d,.!?]+?)\s*(?:please|thanks|thank you)?[\s.!]*$",
     re.IGNORECASE,
 )
-_FIELD_WRONG = {
-    "contact_detail": re.compile(r"\b(?:number|mobile|phone number|email|address)\b", re.I),
-    "contact_name": re.compile(r"\b(?:name|spelt|spelled|spelling)\b", re.I),
-    "contact_time": re.compile(r"\b(?:time|times|when)\b", re.I),
+# The words that say which detail is wrong: "the number is wrong", "you spelt my name wrong"
+_FIELD_WORDS = {
+    "contact_detail": "number|mobile|phone number|email|address",
+    "contact_name": "name|spelt|spelled|spelling",
+    "contact_time": "time|times|when",
 }
+_FIELD_WRONG = {slot: re.compile(rf"\b(?:{words})\b", re.I) for slot, words in _FIELD_WORDS.items()}
 _INSTEAD = re.compile(r"\b(?:instead|rather|prefer|better)\b", re.I)
 _ABOUT_IT = re.compile(
     r"\b(?:wrong|right|incorrect|correct|spelt|spelled|mistake|typo|not)\b", re.I
@@ -176,9 +233,8 @@ def corrections(text: str, method: str | None) -> dict[str, str | None]:
     found_email = _EMAIL_IN_TEXT.search(text)
     if found_email:
         return {"contact_method": "email", "contact_detail": found_email.group(0)}
-    found_number = _NUMBER_IN_TEXT.search(text)
-    if found_number and uk_phone(found_number.group(0)):
-        number = found_number.group(0)
+    number = _number_in(text)
+    if number:
         if method in ("text", "phone"):
             return {"contact_detail": number}
         return {"contact_method": "phone", "contact_detail": number}
@@ -209,11 +265,11 @@ def details_given(text: str) -> dict[str, str]:
     if named and is_a_name(named.group("name")):
         found["contact_name"] = named.group("name").strip()
     email = _EMAIL_IN_TEXT.search(text)
-    number = _NUMBER_IN_TEXT.search(text)
+    number = _number_in(text)
     if email:
         found |= {"contact_method": "email", "contact_detail": email.group(0)}
-    elif number and uk_phone(number.group(0)):
-        wants_texts = contact_method(text) == "text" and uk_mobile(number.group(0))
+    elif number:
+        wants_texts = contact_method(text) == "text" and uk_mobile(number)
         found |= {"contact_method": "text" if wants_texts else "phone"}
-        found["contact_detail"] = number.group(0)
+        found["contact_detail"] = number
     return found

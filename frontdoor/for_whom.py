@@ -30,12 +30,12 @@ _THEY_NEED = re.compile(
     re.IGNORECASE,
 )
 # The resident speaks of their own need: a carer, or something to do together.
-_FOR_ME_TOO = re.compile(
-    r"\b(?:for me|for myself|for us|with my|me and my|my own|we can|together"
-    r"|i need (?:a break|some|something|help|support|a rest)|look(?:ing)? after my"
-    r"|car(?:e|ing) for my|i'?m (?:a|her|his|the|their) carer)\b",
-    re.I,
-)
+_FOR_ME_TOO_WORDS = (
+    "for me", "for myself", "for us", "with my", "me and my", "my own", "we can", "together",
+    "i need (?:a break|some|something|help|support|a rest)", "look(?:ing)? after my",
+    "car(?:e|ing) for my", "i'?m (?:a|her|his|the|their) carer",
+)  # fmt: skip
+_FOR_ME_TOO = re.compile(rf"\b(?:{'|'.join(_FOR_ME_TOO_WORDS)})\b", re.I)
 
 
 def for_whom(text: str | None) -> str | None:

@@ -5,9 +5,11 @@ import os
 import subprocess
 import sys
 
+from store_helpers import referral_draft
+
 from frontdoor.cli import SAMPLE_DIRECTORY
 from frontdoor.store.db import session_scope
-from frontdoor.store.referrals import ReferralDraft, create_referral
+from frontdoor.store.referrals import create_referral
 
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -32,22 +34,10 @@ def test_init_import_search_and_referrals(tmp_path) -> None:
     assert found.stdout.startswith("Boston Health Walks") and "(Free, in Boston)" in found.stdout
     assert json.loads(run(url, "referrals", "--json").stdout) == []
     with session_scope(url) as session:
-        create_referral(
-            session,
-            ReferralDraft(
-                conversation_id="c1",
-                channel="rest",
-                level=3,
-                urgency="urgent",
-                contact_name="Ann",
-                contact_method="text",
-                contact_detail="07700 900001",
-                contact_time="evenings",
-                consent_wording="OK?",
-                consent_wording_version="v1",
-                summary="Asked for a link worker.",
-            ),
+        ann = referral_draft(
+            "c1", "rest", 3, "urgent", contact_name="Ann", contact_detail="07700 900001"
         )
+        create_referral(session, ann)
     [row] = json.loads(run(url, "referrals", "--json").stdout)
     assert {
         "reference",

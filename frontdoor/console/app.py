@@ -10,14 +10,14 @@ from urllib.parse import quote, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.base import RequestResponseEndpoint
 
 from frontdoor.console.deps import Forbidden, NotLoggedIn
 from frontdoor.console.nul_guard import RefuseNul
-from frontdoor.console.rasa_client import RasaClient, RasaError
+from frontdoor.console.rasa_client import RasaClient
 from frontdoor.console.routes import api, pages
-from frontdoor.console.service import NotFound
+from frontdoor.console.workflow import ChatRelay, WorkflowError
 from frontdoor.settings import PROJECT_ROOT, Settings, get_settings
-from frontdoor.store.link_worker import Conflict, WorkError
 
 STATIC = Path(__file__).with_name("static")
 WEB = PROJECT_ROOT / "web"
@@ -39,7 +39,7 @@ DOCS_CSP = (
 def create_app(
     database_url: str | None = None,
     settings: Settings | None = None,
-    rasa: RasaClient | None = None,
+    rasa: ChatRelay | None = None,
 ) -> FastAPI:
     """The console; pass a database URL, settings or a Rasa client to override the defaults."""
     settings = settings or get_settings()
@@ -127,23 +127,11 @@ def _errors(app: FastAPI) -> None:
             return message(403, exc.message)
         return pages.error_page(request, 403, exc.message)
 
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound) -> Response:
-        return (
-            message(404, str(exc)) if _is_api(request) else pages.error_page(request, 404, str(exc))
-        )
-
-    @app.exception_handler(Conflict)
-    async def conflict(request: Request, exc: Conflict) -> Response:
-        return message(409, str(exc))
-
-    @app.exception_handler(WorkError)
-    async def not_allowed(request: Request, exc: WorkError) -> Response:
-        return message(400, str(exc))
-
-    @app.exception_handler(RasaError)
-    async def rasa_down(request: Request, exc: RasaError) -> Response:
-        return message(502, str(exc))
+    @app.exception_handler(WorkflowError)
+    async def refused(request: Request, exc: WorkflowError) -> Response:
+        if _is_api(request):
+            return message(exc.status, exc.message)
+        return pages.error_page(request, exc.status, exc.sentence)
 
 
 def _origin(url: str) -> str:
@@ -157,7 +145,7 @@ def _headers(app: FastAPI, settings: Settings) -> None:
     rasa_ws = rasa.replace("https://", "wss://").replace("http://", "ws://")
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next) -> Response:
+    async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
         connect = "'self'"
         if request.url.path.startswith("/chat"):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from frontdoor.console.schemas import ChatLine, Speaker
 from frontdoor.store.db import engine_for
 
 EVENTS = sa.table(
@@ -24,19 +24,8 @@ LINK_WORKER_ACTIONS = ("action_link_worker_joined", "action_link_worker_message"
 SHOWN = ("user", "bot", "action", "pause", "resume")
 
 
-@dataclass
-class Message:
-    """One line of the conversation as the console shows it."""
-
-    id: int
-    who: str  # resident, assistant, link_worker or system
-    text: str
-    at: str
-    buttons: list[str] = field(default_factory=list)
-    groups: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+def _line(row_id: int, who: Speaker, text: str, at: str) -> ChatLine:
+    return ChatLine(id=row_id, who=who, text=text, at=at)
 
 
 def _when(timestamp: float | None) -> str:
@@ -45,17 +34,18 @@ def _when(timestamp: float | None) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _bot_message(row_id: int, data: dict[str, Any], who: str, at: str) -> Message:
+def _bot_message(row_id: int, data: dict[str, Any], who: Speaker, at: str) -> ChatLine:
     extra = data.get("data") or {}
     buttons = [str(b.get("title", "")) for b in extra.get("buttons") or [] if isinstance(b, dict)]
     custom = extra.get("custom") or {}
     groups = []
     if isinstance(custom, dict) and custom.get("type") == "groups":
         groups = [str(g.get("name", "")) for g in custom.get("groups") or [] if isinstance(g, dict)]
-    return Message(row_id, who, str(data.get("text") or ""), at, buttons, groups)
+    text = str(data.get("text") or "")
+    return ChatLine(id=row_id, who=who, text=text, at=at, buttons=buttons, groups=groups)
 
 
-def read_conversation(database_url: str, sender_id: str, after_id: int = 0) -> list[Message]:
+def read_conversation(database_url: str, sender_id: str, after_id: int = 0) -> list[ChatLine]:
     """What the resident, the assistant and link workers said, oldest first."""
     query = (
         sa.select(EVENTS.c.id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
@@ -67,7 +57,7 @@ def read_conversation(database_url: str, sender_id: str, after_id: int = 0) -> l
             rows = connection.execute(query).all()
     except sa.exc.DBAPIError:
         return []  # Rasa has not created its table yet: no conversation stored
-    messages: list[Message] = []
+    messages: list[ChatLine] = []
     last_action = ""
     for row_id, type_name, timestamp, raw in rows:
         data = _json(raw)
@@ -78,14 +68,14 @@ def read_conversation(database_url: str, sender_id: str, after_id: int = 0) -> l
         if row_id <= after_id:
             continue
         if type_name == "user":
-            messages.append(Message(row_id, "resident", str(data.get("text") or ""), at))
+            messages.append(_line(row_id, "resident", str(data.get("text") or ""), at))
         elif type_name == "bot":
-            who = "link_worker" if last_action in LINK_WORKER_ACTIONS else "assistant"
+            who: Speaker = "link_worker" if last_action in LINK_WORKER_ACTIONS else "assistant"
             messages.append(_bot_message(row_id, data, who, at))
         elif type_name == "pause":
-            messages.append(Message(row_id, "system", "A link worker took over the chat.", at))
+            messages.append(_line(row_id, "system", "A link worker took over the chat.", at))
         elif type_name == "resume":
-            messages.append(Message(row_id, "system", "The assistant is answering again.", at))
+            messages.append(_line(row_id, "system", "The assistant is answering again.", at))
     return messages
 
 

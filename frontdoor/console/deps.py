@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from frontdoor.console import security
-from frontdoor.console.rasa_client import RasaClient
+from frontdoor.console.workflow import Actor, ChatRelay, Desk
 from frontdoor.settings import Settings
-from frontdoor.store.casework import LinkWorker
 from frontdoor.store.db import session_scope
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -33,46 +31,33 @@ class Forbidden(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Actor:
-    """The logged-in person, detached from any database session."""
-
-    id: int
-    name: str
-    email: str
-    role: str
-    csrf_token: str  # empty for API tokens, which are not sent by browsers on their own
-    via: str  # "session" or "token"
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == "manager"
-
-    @property
-    def first_name(self) -> str:
-        return self.name.split()[0]
-
-    def worker(self, session: Session) -> LinkWorker:
-        return session.get(LinkWorker, self.id)
-
-
 def settings_of(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
-def rasa_of(request: Request) -> RasaClient:
-    return request.app.state.rasa
+def rasa_of(request: Request) -> ChatRelay:
+    rasa: ChatRelay = request.app.state.rasa
+    return rasa
+
+
+def database_url_of(request: Request) -> str:
+    url: str = request.app.state.database_url
+    return url
 
 
 @contextmanager
 def store(request: Request) -> Iterator[Session]:
     """A session on the app's store, committed before the response is sent."""
-    with session_scope(request.app.state.database_url) as session:
+    with session_scope(database_url_of(request)) as session:
         yield session
 
 
-def _actor(worker: LinkWorker, csrf: str, via: str) -> Actor:
-    return Actor(worker.id, worker.name, worker.email, worker.role, csrf, via)
+@contextmanager
+def desk(request: Request, actor: Actor) -> Iterator[Desk]:
+    """The workflow's desk for this request, committed before the response is sent."""
+    with store(request) as session:
+        yield Desk(session, actor, rasa_of(request), database_url_of(request))
 
 
 async def current_actor(request: Request, bearer: str | None = BEARER) -> Actor:
@@ -83,13 +68,13 @@ async def current_actor(request: Request, bearer: str | None = BEARER) -> Actor:
             worker = security.worker_for_token(session, settings, bearer)
             if worker is None:
                 raise NotLoggedIn()
-            return _actor(worker, "", "token")
+            return Actor.of(worker, "token")
         login = security.session_for(
             session, settings, request.cookies.get(security.SESSION_COOKIE)
         )
         if login is None:
             raise NotLoggedIn()
-        actor = _actor(login.link_worker, login.csrf_token, "session")
+        actor = Actor.of(login.link_worker, "session", login.csrf_token)
     if request.method not in SAFE_METHODS:
         given = request.headers.get(security.CSRF_HEADER)
         if not given and "form" in request.headers.get("content-type", ""):

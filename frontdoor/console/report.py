@@ -13,37 +13,12 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from frontdoor.store.casework import OUTCOME_LABELS, ReferralWork
-from frontdoor.store.link_worker import wait_for
+from frontdoor.console.schemas import ReportOut, outcome_label
+from frontdoor.store.casework import ReferralWork
+from frontdoor.store.link_worker import Wait, wait_for
 from frontdoor.store.models import Gap, Referral, RiskEvent, utcnow
 
 TOP_NEEDS = 10
-
-
-@dataclass
-class Report:
-    since: date
-    until: date
-    total: int = 0
-    by_week: dict[str, int] = field(default_factory=dict)
-    by_level: dict[str, int] = field(default_factory=dict)
-    by_urgency: dict[str, int] = field(default_factory=dict)
-    by_channel: dict[str, int] = field(default_factory=dict)
-    by_town: dict[str, int] = field(default_factory=dict)
-    outcomes: dict[str, int] = field(default_factory=dict)
-    crisis_referrals: int = 0
-    risk_events: dict[str, int] = field(default_factory=dict)
-    contacted: int = 0
-    contacted_within_promise: int = 0
-    waiting_overdue: int = 0
-    median_hours_to_contact: float | None = None
-    unmet_needs: dict[str, int] = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        data = dict(self.__dict__)
-        data["since"] = self.since.isoformat()
-        data["until"] = self.until.isoformat()
-        return data
 
 
 def week_of(moment: datetime) -> str:
@@ -63,48 +38,74 @@ def _weeks(since: date, until: date) -> dict[str, int]:
     return weeks
 
 
-def build_report(session: Session, weeks: int = 12, now: datetime | None = None) -> Report:
+@dataclass
+class _FirstContacts:
+    """How first contact went, referral by referral."""
+
+    hours: list[float] = field(default_factory=list)
+    within_promise: int = 0
+    waiting_overdue: int = 0
+
+    def add(self, referral: Referral, wait: Wait) -> None:
+        if wait.contacted:
+            self.hours.append(wait.waited.total_seconds() / 3600)
+            self.within_promise += not wait.overdue
+        elif wait.overdue and referral.status != "closed":
+            self.waiting_overdue += 1
+
+
+def build_report(session: Session, weeks: int = 12, now: datetime | None = None) -> ReportOut:
     """The service's figures for the last `weeks` weeks."""
     now = now or utcnow()
     start = datetime.combine((now - timedelta(weeks=weeks)).date(), datetime.min.time())
-    report = Report(since=start.date(), until=now.date(), by_week=_weeks(start.date(), now.date()))
     rows = session.execute(
         sa.select(Referral, ReferralWork)
         .outerjoin(ReferralWork, ReferralWork.referral_id == Referral.id)
         .where(Referral.created_at >= start)
     ).all()
-    hours: list[float] = []
-    counters = {name: Counter() for name in ("level", "urgency", "channel", "town", "outcome")}
+    by_week = _weeks(start.date(), now.date())
+    counts: dict[str, Counter[str]] = {
+        name: Counter() for name in ("level", "urgency", "channel", "town", "outcome")
+    }
+    contact = _FirstContacts()
     for referral, work in rows:
-        report.total += 1
         week = week_of(referral.created_at)
-        report.by_week[week] = report.by_week.get(week, 0) + 1
-        counters["level"][f"level {referral.level}"] += 1
-        counters["urgency"][referral.urgency] += 1
-        counters["channel"][referral.channel] += 1
-        counters["town"][referral.town or "not given"] += 1
+        by_week[week] = by_week.get(week, 0) + 1
+        counts["level"][f"level {referral.level}"] += 1
+        counts["urgency"][referral.urgency] += 1
+        counts["channel"][referral.channel] += 1
+        counts["town"][referral.town or "not given"] += 1
         if referral.outcome:
-            counters["outcome"][OUTCOME_LABELS.get(referral.outcome, referral.outcome)] += 1
-        wait = wait_for(referral, work, now)
-        if wait.contacted:
-            report.contacted += 1
-            hours.append(wait.waited.total_seconds() / 3600)
-            report.contacted_within_promise += not wait.overdue
-        elif wait.overdue and referral.status != "closed":
-            report.waiting_overdue += 1
-    report.by_level = dict(sorted(counters["level"].items()))
-    report.by_urgency = dict(counters["urgency"].most_common())
-    report.by_channel = dict(counters["channel"].most_common())
-    report.by_town = dict(counters["town"].most_common())
-    report.outcomes = dict(counters["outcome"].most_common())
-    report.crisis_referrals = counters["urgency"]["crisis"]
-    report.median_hours_to_contact = round(statistics.median(hours), 1) if hours else None
-    report.risk_events = _count(session, RiskEvent.category, RiskEvent.created_at >= start)
-    report.unmet_needs = _count(session, Gap.need, Gap.recorded_at >= start, TOP_NEEDS)
-    return report
+            counts["outcome"][outcome_label(referral.outcome)] += 1
+        contact.add(referral, wait_for(referral, work, now))
+    return ReportOut(
+        since=start.date(),
+        until=now.date(),
+        total=len(rows),
+        by_week=by_week,
+        by_level=dict(sorted(counts["level"].items())),
+        by_urgency=dict(counts["urgency"].most_common()),
+        by_channel=dict(counts["channel"].most_common()),
+        by_town=dict(counts["town"].most_common()),
+        outcomes=dict(counts["outcome"].most_common()),
+        crisis_referrals=counts["urgency"]["crisis"],
+        risk_events=_count(session, RiskEvent.category, RiskEvent.created_at >= start),
+        contacted=len(contact.hours),
+        contacted_within_promise=contact.within_promise,
+        waiting_overdue=contact.waiting_overdue,
+        median_hours_to_contact=round(statistics.median(contact.hours), 1)
+        if contact.hours
+        else None,
+        unmet_needs=_count(session, Gap.need, Gap.recorded_at >= start, TOP_NEEDS),
+    )
 
 
-def _count(session: Session, column, condition, limit: int | None = None) -> dict[str, int]:
+def _count(
+    session: Session,
+    column: sa.Column[sa.String],
+    condition: sa.sql.ColumnElement[sa.Boolean],
+    limit: int | None = None,
+) -> dict[str, int]:
     total = sa.func.count().label("n")
     query = (
         sa.select(column, total)
@@ -116,7 +117,7 @@ def _count(session: Session, column, condition, limit: int | None = None) -> dic
     return {str(key): int(n) for key, n in session.execute(query)}
 
 
-def report_csv(report: Report) -> str:
+def report_csv(report: ReportOut) -> str:
     """Every figure as one row: section, item, value."""
     out = io.StringIO()
     writer = csv.writer(out)

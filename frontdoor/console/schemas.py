@@ -1,16 +1,124 @@
-"""The JSON API's request and response bodies (pydantic 1, which Rasa pins)."""
+"""The console's input and view models (pydantic 1, which Rasa pins): the pages and the JSON API
+read what people send into the same input models, and show the same views."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import date
+from typing import Any, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, validator
 
+from frontdoor.store.casework import OUTCOME_LABELS
 from frontdoor.store.casework import OutcomeName as Outcome
 
 ContactHow = Literal["phone", "text", "email", "chat", "in_person"]
+CONTACT_LABELS: dict[ContactHow, str] = {
+    "phone": "Phone",
+    "text": "Text",
+    "email": "Email",
+    "chat": "Chat",
+    "in_person": "In person",
+}
+QueueStatus = Literal["new", "claimed", "in_progress", "open", "closed", "all"]
 RiskDecision = Literal["confirm", "clear"]
 RiskFlagStatus = Literal["open", "confirmed", "cleared"]
+Speaker = Literal["resident", "assistant", "link_worker", "system"]
+RISK_FLAG_STATUSES: tuple[RiskFlagStatus, ...] = get_args(RiskFlagStatus)
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+Choice = TypeVar("Choice", bound=str)
+FLAG_ID_MAX = 2**31 - 1  # the largest id the database's integer holds
+GROUP_NAME_LENGTH = 200
+
+
+def one_of(value: str | None, choices: tuple[Choice, ...]) -> Choice:
+    """A stored value as one of the few its column allows (the database checks it)."""
+    for choice in choices:
+        if value == choice:
+            return choice
+    raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+
+
+def outcome_label(outcome: str | None) -> str:
+    """An outcome in words; one we do not know is shown as it is."""
+    return OUTCOME_LABELS.get(outcome or "", outcome or "")
+
+
+def clean(text: str | None) -> str:
+    """Text fit to store: no NUL characters (PostgreSQL refuses them), no outer spaces."""
+    return (text or "").replace("\x00", "").strip()
+
+
+def clean_or_none(text: str | None) -> str | None:
+    return clean(text) or None
+
+
+# What people send
+
+
+class ReplyIn(BaseModel):
+    text: str = Field(..., min_length=1, max_length=1000, description="The message to the resident")
+
+    _clean = validator("text", allow_reuse=True)(clean)
+
+
+class NoteIn(BaseModel):
+    text: str = Field(..., min_length=1, max_length=5000, description="The note")
+
+    _clean = validator("text", allow_reuse=True)(clean)
+
+
+class ContactIn(BaseModel):
+    how: ContactHow = Field(..., description="How you reached the resident")
+    note: str = Field(default="", max_length=1000, description="A note on the contact")
+
+    _clean = validator("note", allow_reuse=True)(clean)
+
+
+class ReassignIn(BaseModel):
+    email: str = Field(
+        ..., min_length=3, max_length=120, description="The email of the link worker to give it to"
+    )
+
+    _clean = validator("email", allow_reuse=True)(clean)
+
+
+class CloseIn(BaseModel):
+    outcome: Outcome = Field(..., description="How the referral ended")
+    groups_joined: list[str] = Field(
+        default_factory=list, max_items=20, description="The groups the resident joined"
+    )
+    snomed_code: str | None = Field(default=None, max_length=18, description="The SNOMED CT code")
+    note: str | None = Field(default=None, max_length=5000, description="The closing note")
+
+    _clean = validator("snomed_code", "note", allow_reuse=True)(clean)
+
+    @validator("groups_joined", each_item=True)
+    def _group_name(cls, name: str) -> str:  # noqa: N805 (pydantic passes the class)
+        return clean(name)[:GROUP_NAME_LENGTH]
+
+
+class RiskReviewIn(BaseModel):
+    """Confirm the flag, or clear it as a false alarm; a cleared flag can be confirmed again."""
+
+    decision: RiskDecision = Field(..., description="Confirm the flag or clear it")
+    note: str | None = Field(default=None, max_length=1000, description="A note on the review")
+
+    _clean = validator("note", allow_reuse=True)(clean)
+
+
+class QueueQuery(BaseModel):
+    """Which referrals to list: by status, level, channel, town, or only one's own."""
+
+    status: QueueStatus = Field(default="new", description="The referrals' status")
+    level: int | None = Field(default=None, ge=1, le=3, description="The referrals' level")
+    channel: str | None = Field(default=None, max_length=40, description="The channel")
+    town: str | None = Field(default=None, max_length=80, description="The town")
+    mine: bool = Field(default=False, description="Only the referrals you claimed")
+
+    _clean = validator("channel", "town", allow_reuse=True)(clean_or_none)
+
+
+# What the console shows
 
 
 class Token(BaseModel):
@@ -29,7 +137,9 @@ class Message(BaseModel):
     detail: str
 
 
-class QueueItem(BaseModel):
+class ReferralColumns(BaseModel):
+    """The referral's own columns that the console shows as they are stored."""
+
     reference: str
     status: str
     level: int
@@ -38,11 +148,17 @@ class QueueItem(BaseModel):
     town: str | None
     summary: str
     risk: str | None
+    claimed_by: str | None
+
+    class Config:
+        orm_mode = True
+
+
+class QueueItem(ReferralColumns):
     uncleared_flags: list[str] = Field(
         default_factory=list,
         description="Categories of the conversation's open or confirmed safety flags, newest first",
     )
-    claimed_by: str | None
     created_at: str
     waited: str
     waited_minutes: int
@@ -52,6 +168,13 @@ class QueueItem(BaseModel):
     promise: str
 
 
+class QueueChoices(BaseModel):
+    """The channels and towns that referrals have, for the queue's filters."""
+
+    channels: list[str]
+    towns: list[str]
+
+
 class RiskFlag(BaseModel):
     """A safety flag: the safety net found risk in the referral's conversation."""
 
@@ -59,23 +182,59 @@ class RiskFlag(BaseModel):
     at: str = Field(..., description="When the safety net raised it (UTC)")
     category: str = Field(..., description="danger_now, self_harm, medical, ... (older: as kept)")
     category_label: str = Field(..., description="The category in words")
-    source: str | None = Field(None, description="lexicon, model or both; null on older flags")
+    source: str | None = Field(
+        default=None, description="lexicon, model or both; null on older flags"
+    )
     source_label: str
     words: str | None = Field(
-        None, description="The words that raised it (at most 200 characters); null once erased"
+        default=None,
+        description="The words that raised it (at most 200 characters); null once erased",
     )
     status: RiskFlagStatus
     status_label: str
-    reviewed_by: str | None = Field(None, description="Email of the link worker who reviewed it")
+    reviewed_by: str | None = Field(
+        default=None, description="Email of the link worker who reviewed it"
+    )
     reviewed_at: str | None
     review_note: str | None
 
 
-class RiskReviewIn(BaseModel):
-    """Confirm the flag, or clear it as a false alarm; a cleared flag can be confirmed again."""
+class ContactPreference(BaseModel):
+    """How the resident would like to be contacted."""
 
-    decision: RiskDecision
-    note: str | None = Field(None, max_length=1000)
+    name: str | None
+    method: str | None
+    detail: str | None
+    time: str | None
+
+
+class ConsentRecord(BaseModel):
+    given_at: str | None
+    wording: str | None
+    withdrawn_at: str | None
+
+
+class NoteLine(BaseModel):
+    author: str
+    text: str
+    at: str
+
+
+class HistoryLine(BaseModel):
+    status: str
+    at: str
+    by: str
+    note: str | None
+
+
+class OutcomeRecord(BaseModel):
+    outcome: Outcome
+    label: str
+    groups_joined: list[str]
+    snomed_code: str
+    note: str | None
+    closed_by: str
+    closed_at: str
 
 
 class ReferralDetail(QueueItem):
@@ -84,54 +243,30 @@ class ReferralDetail(QueueItem):
     what_matters: dict[str, Any]
     plan: str | None
     suggested_groups: list[str]
-    contact: dict[str, str | None]
-    consent: dict[str, str | None]
+    contact: ContactPreference
+    consent: ConsentRecord
     snomed_code: str
     claimed_at: str | None
     first_contact_at: str | None
     chat_held_by: str | None
-    notes: list[dict[str, Any]]
-    history: list[dict[str, Any]]
-    outcome: dict[str, Any] | None
+    notes: list[NoteLine]
+    history: list[HistoryLine]
+    outcome: OutcomeRecord | None
 
 
 class ChatLine(BaseModel):
     id: int
-    who: Literal["resident", "assistant", "link_worker", "system"]
+    who: Speaker
     text: str
     at: str
-    buttons: list[str]
-    groups: list[str]
+    buttons: list[str] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
 
 
 class Conversation(BaseModel):
     reference: str
     chat_held_by: str | None
     messages: list[ChatLine]
-
-
-class ReplyIn(BaseModel):
-    text: str = Field(..., min_length=1, max_length=1000)
-
-
-class NoteIn(BaseModel):
-    text: str = Field(..., min_length=1, max_length=5000)
-
-
-class ContactIn(BaseModel):
-    how: ContactHow
-    note: str = Field("", max_length=1000)
-
-
-class ReassignIn(BaseModel):
-    email: str = Field(..., min_length=3, max_length=120)
-
-
-class CloseIn(BaseModel):
-    outcome: Outcome
-    groups_joined: list[str] = Field(default_factory=list, max_items=20)
-    snomed_code: str | None = Field(None, max_length=18)
-    note: str | None = Field(None, max_length=5000)
 
 
 class LinkWorkerOut(BaseModel):
@@ -149,8 +284,10 @@ class AuditLine(BaseModel):
 
 
 class ReportOut(BaseModel):
-    since: str
-    until: str
+    """The service's figures for a period; no names or contact details."""
+
+    since: date
+    until: date
     total: int
     by_week: dict[str, int]
     by_level: dict[str, int]

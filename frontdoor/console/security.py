@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from frontdoor.settings import Settings
 from frontdoor.store.casework import ApiToken, AuditEvent, LinkWorker, LoginSession
+from frontdoor.store.db import rows_changed
 from frontdoor.store.link_worker import audit, worker_by_email
 from frontdoor.store.models import utcnow
 
@@ -30,6 +32,7 @@ COMMON_PASSWORDS = Path(__file__).with_name("data") / "common-passwords.txt.gz"
 # Runs of keys people use as passwords, forwards and backwards.
 KEY_RUNS = ("01234567890123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
 
+Kept = TypeVar("Kept", LoginSession, ApiToken)
 _hasher = PasswordHasher()
 # Checked against when the email is unknown or the account locked, so every refusal takes as long.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -141,7 +144,7 @@ def authenticate(session: Session, settings: Settings, email: str, password: str
     worker = worker_by_email(session, email)
     if worker is None or not worker.active:
         raise _refuse_unknown(session, settings, password)
-    tries = _reserve_try(session, settings, worker.id)
+    tries = _reserve_try(session, settings, worker)
     if tries is None:
         verify_password(_DUMMY_HASH, password)
         audit(session, worker, "login_locked")
@@ -167,7 +170,7 @@ def _refuse_unknown(session: Session, settings: Settings, password: str) -> Logi
     return refusal(settings)
 
 
-def _reserve_try(session: Session, settings: Settings, worker_id: int) -> int | None:
+def _reserve_try(session: Session, settings: Settings, worker: LinkWorker) -> int | None:
     """Count this try before its password is checked; None if the account is locked.
 
     One UPDATE adds it (and starts the count again once a lock has run out), so tries made in
@@ -185,7 +188,7 @@ def _reserve_try(session: Session, settings: Settings, worker_id: int) -> int | 
     until = now + timedelta(minutes=settings.console_lockout_minutes)
     session.execute(
         sa.update(LinkWorker)
-        .where(LinkWorker.id == worker_id)
+        .where(LinkWorker.id == worker.id)
         .values(
             failed_logins=sa.case((ran_out, 1), else_=LinkWorker.failed_logins + 1),
             locked_until=sa.case(
@@ -195,7 +198,7 @@ def _reserve_try(session: Session, settings: Settings, worker_id: int) -> int | 
         .execution_options(synchronize_session=False)
     )
     query = sa.select(LinkWorker.failed_logins, LinkWorker.locked_until)
-    tries, locked_until = session.execute(query.where(LinkWorker.id == worker_id)).one()
+    tries, locked_until = session.execute(query.where(LinkWorker.id == worker.id)).one()
     session.commit()  # no lock held while argon2 runs
     locked = locked_until is not None and locked_until > now
     return None if locked or tries > settings.console_max_failed_logins else tries
@@ -230,10 +233,10 @@ def _succeeded(session: Session, worker: LinkWorker, password: str) -> None:
 def purge_expired(session: Session) -> int:
     """Delete logins and API tokens that have run out or were revoked; how many went."""
     now = utcnow()
-    gone = session.execute(sa.delete(LoginSession).where(LoginSession.expires_at <= now))
+    gone = rows_changed(session, sa.delete(LoginSession).where(LoginSession.expires_at <= now))
     spent = sa.or_(ApiToken.expires_at <= now, ApiToken.revoked_at.is_not(None))
-    revoked = session.execute(sa.delete(ApiToken).where(spent))
-    return gone.rowcount + revoked.rowcount
+    revoked = rows_changed(session, sa.delete(ApiToken).where(spent))
+    return gone + revoked
 
 
 @dataclass(frozen=True)
@@ -245,20 +248,26 @@ class NewSession:
 
 def start_session(session: Session, settings: Settings, worker: LinkWorker) -> NewSession:
     """A new browser login; logins that ran out are cleared away first."""
-    purge_expired(session)
-    token = secrets.token_urlsafe(32)
-    csrf = secrets.token_urlsafe(32)
-    expires = utcnow() + timedelta(minutes=settings.console_session_minutes)
-    session.add(
-        LoginSession(
-            token_hash=token_hash(settings, token),
-            csrf_token=csrf,
-            link_worker_id=worker.id,
-            expires_at=expires,
-        )
+    login, token, expires = _keep_secret(
+        session, settings, worker, LoginSession, settings.console_session_minutes
     )
+    csrf = secrets.token_urlsafe(32)
+    login.csrf_token = csrf
     audit(session, worker, "login")
     return NewSession(token, csrf, expires)
+
+
+def _keep_secret(
+    session: Session, settings: Settings, worker: LinkWorker, kind: type[Kept], minutes: int
+) -> tuple[Kept, str, datetime]:
+    """A new random token for the worker, kept only as its hash, and when it runs out; logins
+    and tokens that ran out or were revoked are cleared away first."""
+    purge_expired(session)
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(minutes=minutes)
+    kept = kind(token_hash=token_hash(settings, token), link_worker=worker, expires_at=expires)
+    session.add(kept)
+    return kept, token, expires
 
 
 def session_for(session: Session, settings: Settings, token: str | None) -> LoginSession | None:
@@ -266,7 +275,7 @@ def session_for(session: Session, settings: Settings, token: str | None) -> Logi
     if not token:
         return None
     query = sa.select(LoginSession).where(LoginSession.token_hash == token_hash(settings, token))
-    found = session.execute(query).scalar_one_or_none()
+    found: LoginSession | None = session.execute(query).scalar_one_or_none()
     if found is None or found.expires_at <= utcnow() or not found.link_worker.active:
         return None
     return found
@@ -280,24 +289,19 @@ def end_session(session: Session, settings: Settings, token: str | None) -> None
 
 
 def csrf_ok(expected: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(expected, given)
+    if not given:
+        return False
+    return hmac.compare_digest(expected, given)
 
 
 def issue_api_token(
     session: Session, settings: Settings, worker: LinkWorker, label: str = "api"
 ) -> tuple[str, datetime]:
     """A new bearer token; tokens that ran out or were revoked are cleared away first."""
-    purge_expired(session)
-    token = secrets.token_urlsafe(32)
-    expires = utcnow() + timedelta(minutes=settings.console_token_minutes)
-    session.add(
-        ApiToken(
-            token_hash=token_hash(settings, token),
-            label=label,
-            link_worker_id=worker.id,
-            expires_at=expires,
-        )
+    issued, token, expires = _keep_secret(
+        session, settings, worker, ApiToken, settings.console_token_minutes
     )
+    issued.label = label
     audit(session, worker, "token_issued", detail=label)
     return token, expires
 

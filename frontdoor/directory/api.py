@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, selectinload
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from frontdoor.directory.oruk_spec import openapi as oruk_openapi
 from frontdoor.directory.places import distance_miles, resolve_place
 from frontdoor.directory.search import day_codes
+from frontdoor.directory.vocabulary import folded
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import (
     Schedule,
@@ -47,8 +50,52 @@ def create_oruk_app(database_url: str | None = None) -> FastAPI:
     return app
 
 
-def _session(request: Request):
+def _session(request: Request) -> AbstractContextManager[Session]:
     return session_scope(request.app.state.database_url)
+
+
+@dataclass
+class _Filters:
+    """What the services listed may be narrowed by (ORUK's query parameters)."""
+
+    search: str | None = None
+    taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
+    minimum_age: int | None = None  # services open to people this old or older
+    maximum_age: int | None = None  # services open to people this young or younger
+    postcode: str | None = None
+    proximity: float | None = Query(None, description="metres from the postcode")
+    day: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+
+
+@dataclass
+class _Paging:
+    """Which page of a list, and how long a page is."""
+
+    page: int = Query(1, ge=1)
+    per_page: int = Query(50, ge=1, le=MAX_PER_PAGE)
+
+    def of(self, items: list[dict[str, Any]]) -> dict[str, Any]:
+        """This page of the items, with ORUK's counts."""
+        total = len(items)
+        pages = max(1, math.ceil(total / self.per_page))
+        contents = items[(self.page - 1) * self.per_page : self.page * self.per_page]
+        return {
+            "total_items": total,
+            "total_pages": pages,
+            "page_number": self.page,
+            "size": len(contents),
+            "first_page": self.page == 1,
+            "last_page": self.page >= pages,
+            "empty": not contents,
+            "contents": contents,
+        }
+
+
+Filters = Annotated[_Filters, Depends()]
+Paging = Annotated[_Paging, Depends()]
 
 
 def _routes(app: FastAPI) -> None:
@@ -63,79 +110,33 @@ def _routes(app: FastAPI) -> None:
         return oruk_openapi()
 
     @app.get("/services")
-    def services(
-        request: Request,
-        search: str | None = None,
-        taxonomy_term_id: str | None = None,
-        taxonomy_id: str | None = None,
-        minimum_age: int | None = None,
-        maximum_age: int | None = None,
-        day: str | None = None,
-        start_time: str | None = None,
-        end_time: str | None = None,
-        postcode: str | None = None,
-        proximity: float | None = Query(None, description="metres from the postcode"),
-        page: int = Query(1, ge=1),
-        per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
-    ) -> dict[str, Any]:
+    def services(request: Request, filters: Filters, paging: Paging) -> dict[str, Any]:
         with _session(request) as session:
-            query = _service_query(
-                search, taxonomy_term_id, taxonomy_id, minimum_age, maximum_age, day
-            )
-            found = list(session.execute(query).scalars().unique())
-            found = [s for s in found if _in_hours(s, start_time, end_time)]
-            if postcode:
-                found = _near(found, postcode, proximity)
-            return _page([_listing(s) for s in found], page, per_page)
+            found = _matching(session, filters)
+            return paging.of([_listing(s) for s in found])
 
     @app.get("/services/{service_id}")
     def service(request: Request, service_id: str) -> dict[str, Any]:
         with _session(request) as session:
-            row = session.get(Service, service_id)
-            if row is None:
-                raise HTTPException(404, "No service has this id.")
-            return _full(row)
+            return _full(_found(session, Service, service_id, "service"))
 
     @app.get("/service_at_locations")
-    def service_at_locations(
-        request: Request,
-        search: str | None = None,
-        taxonomy_term_id: str | None = None,
-        taxonomy_id: str | None = None,
-        postcode: str | None = None,
-        proximity: float | None = None,
-        day: str | None = None,
-        start_time: str | None = None,
-        end_time: str | None = None,
-        page: int = Query(1, ge=1),
-        per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
-    ) -> dict[str, Any]:
+    def service_at_locations(request: Request, filters: Filters, paging: Paging) -> dict[str, Any]:
         with _session(request) as session:
-            query = _service_query(search, taxonomy_term_id, taxonomy_id, None, None, day)
-            found = list(session.execute(query).scalars().unique())
-            found = [s for s in found if _in_hours(s, start_time, end_time)]
-            if postcode:
-                found = _near(found, postcode, proximity)
-            items = [sal for s in found for sal in _sal_records(s)]
-            return _page(items, page, per_page)
+            found = _matching(session, filters)
+            return paging.of([sal for s in found for sal in _sal_records(s)])
 
     @app.get("/service_at_locations/{sal_id}")
     def service_at_location(request: Request, sal_id: str) -> dict[str, Any]:
         with _session(request) as session:
-            row = session.get(ServiceAtLocation, sal_id)
-            if row is None:
-                raise HTTPException(404, "No service at location has this id.")
+            row = _found(session, ServiceAtLocation, sal_id, "service at location")
             record = next(r for r in _sal_records(row.service) if r["id"] == sal_id)
             return {**record, "service": _listing(row.service)}
 
     @app.get("/taxonomies")
-    def taxonomies(
-        request: Request,
-        page: int = Query(1, ge=1),
-        per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
-    ) -> dict[str, Any]:
+    def taxonomies(request: Request, paging: Paging) -> dict[str, Any]:
         with _session(request) as session:
-            return _page(_taxonomy_list(session), page, per_page)
+            return paging.of(_taxonomy_list(session))
 
     @app.get("/taxonomies/{taxonomy_id}")
     def taxonomy(request: Request, taxonomy_id: str) -> dict[str, Any]:
@@ -153,10 +154,9 @@ def _routes(app: FastAPI) -> None:
     @app.get("/taxonomy_terms")
     def taxonomy_terms(
         request: Request,
+        paging: Paging,
         search: str | None = None,
         taxonomy_id: str | None = None,
-        page: int = Query(1, ge=1),
-        per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
     ) -> dict[str, Any]:
         with _session(request) as session:
             query = sa.select(TaxonomyTerm).order_by(TaxonomyTerm.name, TaxonomyTerm.id)
@@ -165,33 +165,45 @@ def _routes(app: FastAPI) -> None:
             if taxonomy_id:
                 query = query.where(TaxonomyTerm.vocabulary == taxonomy_id)
             terms = session.execute(query).scalars()
-            return _page([_term(t) for t in terms], page, per_page)
+            return paging.of([_term(t) for t in terms])
 
     @app.get("/taxonomy_terms/{term_id}")
     def taxonomy_term(request: Request, term_id: str) -> dict[str, Any]:
         with _session(request) as session:
-            term = session.get(TaxonomyTerm, term_id)
-            if term is None:
-                raise HTTPException(404, "No taxonomy term has this id.")
-            return _term(term)
+            return _term(_found(session, TaxonomyTerm, term_id, "taxonomy term"))
 
     @app.exception_handler(ValueError)
     def bad_value(request: Request, error: ValueError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=400)
 
 
+_Row = TypeVar("_Row", Service, ServiceAtLocation, TaxonomyTerm)
+
+
+def _found(session: Session, model: type[_Row], key: str, what: str) -> _Row:
+    """The row with this id, or a 404 saying no such thing has it."""
+    row = session.get(model, key)
+    if row is None:
+        raise HTTPException(404, f"No {what} has this id.")
+    return row
+
+
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _service_query(
-    search: str | None,
-    taxonomy_term_id: str | None,
-    taxonomy_id: str | None,
-    minimum_age: int | None,
-    maximum_age: int | None,
-    day: str | None,
-) -> sa.sql.Select:
+def _matching(session: Session, filters: _Filters) -> list[Service]:
+    """The services that pass every filter; nearest first when a postcode is given."""
+    query = _service_query(filters)
+    found = [
+        service
+        for service in session.execute(query).scalars().unique()
+        if _in_hours(service, filters.start_time, filters.end_time)
+    ]
+    return _near(found, filters.postcode, filters.proximity) if filters.postcode else found
+
+
+def _service_query(filters: _Filters) -> sa.sql.Select:
     query = (
         sa.select(Service)
         .options(
@@ -200,25 +212,24 @@ def _service_query(
         )
         .order_by(Service.name, Service.id)
     )
-    if search:
-        for word in search.lower().split():
-            query = query.where(Service.search_text.like(f"%{_like(word)}%", escape="\\"))
-    if taxonomy_term_id or taxonomy_id:
+    for word in folded(filters.search or "").split():
+        query = query.where(Service.search_text.like(f"%{_like(word)}%", escape="\\"))
+    if filters.taxonomy_term_id or filters.taxonomy_id:
         query = query.join(service_taxonomy).join(TaxonomyTerm)
-        if taxonomy_term_id:
-            query = query.where(TaxonomyTerm.id == taxonomy_term_id)
-        if taxonomy_id:
-            query = query.where(TaxonomyTerm.vocabulary == taxonomy_id)
-    if minimum_age is not None:  # services open to people this old or older
+        if filters.taxonomy_term_id:
+            query = query.where(TaxonomyTerm.id == filters.taxonomy_term_id)
+        if filters.taxonomy_id:
+            query = query.where(TaxonomyTerm.vocabulary == filters.taxonomy_id)
+    if filters.minimum_age is not None:
         query = query.where(
-            sa.or_(Service.maximum_age.is_(None), Service.maximum_age >= minimum_age)
+            sa.or_(Service.maximum_age.is_(None), Service.maximum_age >= filters.minimum_age)
         )
-    if maximum_age is not None:
+    if filters.maximum_age is not None:
         query = query.where(
-            sa.or_(Service.minimum_age.is_(None), Service.minimum_age <= maximum_age)
+            sa.or_(Service.minimum_age.is_(None), Service.minimum_age <= filters.maximum_age)
         )
-    if day:
-        codes = day_codes(day) or {day.upper()[:2]}
+    if filters.day:
+        codes = day_codes(filters.day) or {filters.day.upper()[:2]}
         query = query.where(
             Service.schedules.any(sa.or_(*[Schedule.byday.contains(code) for code in codes]))
         )
@@ -256,8 +267,8 @@ def _near(services: list[Service], postcode: str, proximity: float | None) -> li
     limit = (proximity if proximity is not None else 10 * METRES_PER_MILE) / METRES_PER_MILE
     scored = []
     for service in services:
-        points = [
-            (sal.location.latitude, sal.location.longitude)
+        points = [  # Float columns give floats (the stubs allow Decimal too)
+            (float(sal.location.latitude), float(sal.location.longitude))
             for sal in service.locations
             if sal.location.latitude is not None and sal.location.longitude is not None
         ]
@@ -268,40 +279,20 @@ def _near(services: list[Service], postcode: str, proximity: float | None) -> li
     return [service for _, service in sorted(scored, key=lambda row: (row[0], row[1].name))]
 
 
-def _page(items: list[dict[str, Any]], page: int, per_page: int) -> dict[str, Any]:
-    total = len(items)
-    pages = max(1, math.ceil(total / per_page))
-    contents = items[(page - 1) * per_page : page * per_page]
-    return {
-        "total_items": total,
-        "total_pages": pages,
-        "page_number": page,
-        "size": len(contents),
-        "first_page": page == 1,
-        "last_page": page >= pages,
-        "empty": not contents,
-        "contents": contents,
-    }
-
-
 def _record(service: Service) -> dict[str, Any]:
     record = json.loads(service.record) if service.record else _minimal(service)
     record["status"] = record.get("status", "active") if service.active else "inactive"
     return _without_empty(record)
 
 
+# The ORUK fields of a service kept in its columns (all but fees under the same names)
+_MINIMAL_FIELDS = ("id", "name", "description", "url", "email", "minimum_age", "maximum_age")
+
+
 def _minimal(service: Service) -> dict[str, Any]:
     """For services imported before records were kept."""
-    return {
-        "id": service.id,
-        "name": service.name,
-        "description": service.description,
-        "url": service.url,
-        "email": service.email,
-        "fees": service.fees_description,
-        "minimum_age": service.minimum_age,
-        "maximum_age": service.maximum_age,
-    }
+    record = {field: getattr(service, field) for field in _MINIMAL_FIELDS}
+    return record | {"fees": service.fees_description}
 
 
 def _full(service: Service) -> dict[str, Any]:
@@ -354,11 +345,16 @@ def _term(term: TaxonomyTerm) -> dict[str, Any]:
     )
 
 
-def _without_empty(node: Any) -> Any:
-    """ORUK: leave optional fields out rather than send them empty."""
+def _without_empty(record: dict[str, Any]) -> dict[str, Any]:
+    """ORUK: leave optional fields out rather than send them empty, at every depth."""
+    cleaned = {key: _cleaned(value) for key, value in record.items()}
+    return {key: value for key, value in cleaned.items() if value not in (None, "", [], {})}
+
+
+def _cleaned(node: Any) -> Any:
+    """A JSON value without empty optional fields in the objects within it."""
     if isinstance(node, dict):
-        cleaned = {k: _without_empty(v) for k, v in node.items()}
-        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
+        return _without_empty(node)
     if isinstance(node, list):
-        return [_without_empty(item) for item in node]
+        return [_cleaned(item) for item in node]
     return node

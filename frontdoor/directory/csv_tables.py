@@ -102,10 +102,13 @@ class _Lookup:
     def __init__(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         self.tables = tables
         self.ids = {name: {r["id"]: r for r in rows if "id" in r} for name, rows in tables.items()}
+        self._groups: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
 
     def linked(self, table: str, key: str, value: str) -> list[dict[str, Any]]:
-        groups = self.__dict__.setdefault(f"{table}:{key}", _group(self.tables[table], key))
-        return groups.get(value, [])
+        """The rows of the table whose key column holds this value (grouped once)."""
+        if (table, key) not in self._groups:
+            self._groups[table, key] = _group(self.tables[table], key)
+        return self._groups[table, key].get(value, [])
 
 
 def _group(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from frontdoor.sms import to_gsm7
+from frontdoor.directory.vocabulary import folded
 from frontdoor.store.models import (
     Location,
     Organization,
@@ -24,6 +25,10 @@ from frontdoor.store.models import (
 )
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+# The rows that belong to one service alone, and those services share.
+Owned = type[ServiceAtLocation] | type[Schedule] | type[Phone]
+SharedModel = type[Organization] | type[Location] | type[TaxonomyTerm]
+Shared = TypeVar("Shared", Organization, Location, TaxonomyTerm)
 
 
 @dataclass
@@ -43,11 +48,12 @@ class ImportReport:
         )
 
 
-def read_services(path: Path) -> list[dict[str, Any]]:
-    """A list of services, or a page of GET /services with its contents."""
+def read_services(path: Path) -> list[Any]:
+    """The records of a list of services, or of a page of GET /services (its contents), as
+    published: import_services checks each."""
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
-        return data["contents"]
+        return list(data["contents"])
     if isinstance(data, list):
         return data
     raise ValueError(f"{path} holds neither a list of services nor a page with contents")
@@ -156,16 +162,16 @@ class _Known:
                 sa.select(Service.id, Service.content_hash, Service.active)
             )
         }
-        self.owners: dict[tuple[type, str], str] = {
+        self.owners: dict[tuple[Owned, str], str] = {
             (model, key): owner
             for model in (ServiceAtLocation, Schedule, Phone)
             for key, owner in session.execute(sa.select(model.id, model.service_id))
         }
-        self.stored: dict[type, set[str]] = {
+        self.stored: dict[SharedModel, set[str]] = {
             model: set(session.execute(sa.select(model.id)).scalars())
             for model in (Organization, Location, TaxonomyTerm)
         }
-        self.rows: dict[tuple[type, str], Any] = {}  # shared rows made or refreshed this import
+        self.rows: dict[tuple[type, str], object] = {}  # shared rows made or refreshed now
 
 
 def import_services(session: Session, records: list[Any], full: bool = True) -> ImportReport:
@@ -173,7 +179,7 @@ def import_services(session: Session, records: list[Any], full: bool = True) -> 
     report = ImportReport()
     known = _Known(session)
     seen: set[str] = set()
-    claimed: dict[tuple[type, str], str] = {}  # child id -> the service in this import that owns it
+    claimed: dict[tuple[Owned, str], str] = {}  # child id -> the service in this import owning it
     with session.no_autoflush:
         for number, record in enumerate(records, start=1):
             errors = problems(record)
@@ -200,16 +206,18 @@ def import_services(session: Session, records: list[Any], full: bool = True) -> 
 BATCH = 1000
 
 
-def _child_ids(record: dict[str, Any]) -> list[tuple[type, str]]:
+def _child_ids(record: dict[str, Any]) -> list[tuple[Owned, str]]:
     """The ids of the rows that belong to this service alone."""
-    ids = [(ServiceAtLocation, sal.get("id")) for sal in record.get("service_at_locations") or []]
+    ids: list[tuple[Owned, Any]] = [
+        (ServiceAtLocation, sal.get("id")) for sal in record.get("service_at_locations") or []
+    ]
     ids += [(Schedule, sch.get("id")) for sch in record.get("schedules") or []]
     ids += [(Phone, phone["id"]) for phone in _phones(record)]
     return [(model, str(key)) for model, key in ids if key]
 
 
 def _clashes(
-    record: dict[str, Any], claimed: dict[tuple[type, str], str], known: _Known, seen: set[str]
+    record: dict[str, Any], claimed: dict[tuple[Owned, str], str], known: _Known, seen: set[str]
 ) -> list[str]:
     """Ids this service shares with another service, in this import or already stored."""
     if record["id"] in seen:
@@ -270,9 +278,10 @@ def _deactivate_missing(session: Session, known: _Known, seen: set[str]) -> int:
     return len(missing)
 
 
-def _merge(session: Session, known: _Known, model: type, key: str, **values: Any) -> Any:
+def _merge(session: Session, known: _Known, model: type[Shared], key: str, **values: Any) -> Shared:
     """The shared row with this id, created or refreshed."""
-    row = known.rows.get((model, key))
+    made = known.rows.get((model, key))
+    row = made if isinstance(made, model) else None
     if row is None and key in known.stored[model]:
         row = session.get(model, key)
     if row is None:
@@ -311,8 +320,8 @@ def _service(session: Session, record: dict[str, Any], digest: str, known: _Know
     service = Service(
         id=record["id"],
         organization=organization,
-        name=to_gsm7(record["name"]),
-        description=to_gsm7(record.get("description") or ""),
+        name=" ".join(_tidy(record["name"]).split()),
+        description=_tidy(record.get("description") or ""),
         status=record["status"],
         fees_description=fees or None,
         eligibility_description=record.get("eligibility_description"),
@@ -374,27 +383,26 @@ def _location(session: Session, known: _Known, sal: dict[str, Any]) -> tuple[str
         known,
         Location,
         loc["id"],
-        name=loc.get("name"),
-        address_1=address.get("address_1"),
-        city=address.get("city"),
-        postal_code=address.get("postal_code"),
-        latitude=loc.get("latitude"),
-        longitude=loc.get("longitude"),
+        **_same_named(loc, LOCATION_FIELDS),
+        **_same_named(address, ADDRESS_FIELDS),
         accessibility=access or None,
     )
     return sal["id"], location
 
 
+# ORUK fields the store keeps under the same names
+LOCATION_FIELDS = ("name", "latitude", "longitude")
+ADDRESS_FIELDS = ("address_1", "city", "postal_code")
+SCHEDULE_FIELDS = ("freq", "interval", "byday", "opens_at", "closes_at", "description")
+
+
+def _same_named(node: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of an ORUK object that the store keeps under the same names."""
+    return {name: node.get(name) for name in names}
+
+
 def _schedule(schedule: dict[str, Any]) -> Schedule:
-    return Schedule(
-        id=schedule["id"],
-        freq=schedule.get("freq"),
-        interval=schedule.get("interval"),
-        byday=schedule.get("byday"),
-        opens_at=schedule.get("opens_at"),
-        closes_at=schedule.get("closes_at"),
-        description=schedule.get("description"),
-    )
+    return Schedule(id=schedule["id"], **_same_named(schedule, SCHEDULE_FIELDS))
 
 
 def _phones(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -403,7 +411,15 @@ def _phones(record: dict[str, Any]) -> list[dict[str, Any]]:
     return [p for p in found if p.get("id") and p.get("number")]
 
 
+def _tidy(text: str) -> str:
+    """Text as published, less control and invisible characters, its words one space apart
+    (line breaks kept, blank lines dropped)."""
+    visible = "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] != "C")
+    lines = (" ".join(line.split()) for line in visible.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _search_text(service: Service, terms: list[TaxonomyTerm]) -> str:
-    """Lower-case words a search can match on."""
+    """Words a search can match on, lower case and without accents (as people type them)."""
     parts = [service.name, service.description or "", " ".join(t.name for t in terms)]
-    return " ".join(parts).lower()
+    return folded(" ".join(parts))

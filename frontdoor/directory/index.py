@@ -12,11 +12,14 @@ import json
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from frontdoor.contact import phone_for_display
 from frontdoor.directory.places import MILES_PER_DEGREE
 from frontdoor.directory.vocabulary import TOPIC_WORDS, words
 from frontdoor.store.models import (
@@ -58,9 +61,13 @@ class Entry:
     access: str
 
 
+# How many services are active, and when one last changed
+Version = tuple[int, str]
+
+
 @dataclass
 class DirectoryIndex:
-    version: tuple
+    version: Version
     checked_at: float = field(default_factory=time.monotonic)
     entries: dict[str, Entry] = field(default_factory=dict)
     by_topic: dict[str, set[str]] = field(default_factory=dict)
@@ -103,16 +110,16 @@ _lock = threading.Lock()
 _cache: dict[str, DirectoryIndex] = {}
 
 
-def directory_version(session: Session) -> tuple:
+def directory_version(session: Session) -> Version:
     """Changes whenever an import adds, changes or retires a service."""
     row = session.execute(
         sa.select(sa.func.count(), sa.func.max(Service.updated_at)).where(Service.active.is_(True))
     ).one()
-    return (row[0], str(row[1]))
+    return (int(row[0]), str(row[1]))
 
 
 def _key(session: Session) -> str:
-    return str(session.get_bind().url)
+    return str(session.get_bind().engine.url)
 
 
 def current_index(session: Session) -> DirectoryIndex:
@@ -147,41 +154,31 @@ def still_active(session: Session, ids: list[str]) -> set[str]:
     return {key for key, active in session.execute(query) if active}
 
 
-def build_index(session: Session, version: tuple) -> DirectoryIndex:
+def build_index(session: Session, version: Version) -> DirectoryIndex:
     """Read the active directory with a few plain queries (no ORM objects: 10,000 in seconds)."""
     index = DirectoryIndex(version=version)
     active = Service.active.is_(True)
     places = _grouped(
         session,
-        sa.select(
-            ServiceAtLocation.service_id,
+        _Place,
+        _of_active(
+            ServiceAtLocation,
             Location.latitude,
             Location.longitude,
             Location.name,
             Location.city,
             Location.accessibility,
-        )
-        .join(Location, ServiceAtLocation.location_id == Location.id)
-        .join(Service, ServiceAtLocation.service_id == Service.id)
-        .where(active)
-        .order_by(ServiceAtLocation.service_id, ServiceAtLocation.id),
+        ).join(Location, ServiceAtLocation.location_id == Location.id),
     )
     schedules = _grouped(
         session,
-        sa.select(Schedule.service_id, Schedule.byday, Schedule.opens_at, Schedule.description)
-        .join(Service, Schedule.service_id == Service.id)
-        .where(active)
-        .order_by(Schedule.service_id, Schedule.id),
+        _Times,
+        _of_active(Schedule, Schedule.byday, Schedule.opens_at, Schedule.description),
     )
-    phones = _grouped(
-        session,
-        sa.select(Phone.service_id, Phone.number)
-        .join(Service, Phone.service_id == Service.id)
-        .where(active)
-        .order_by(Phone.service_id, Phone.id),
-    )
+    phones = _grouped(session, str, _of_active(Phone, Phone.number))
     terms = _grouped(
         session,
+        str,
         sa.select(service_taxonomy.c.service_id, TaxonomyTerm.name)
         .join(TaxonomyTerm, service_taxonomy.c.taxonomy_term_id == TaxonomyTerm.id)
         .join(Service, service_taxonomy.c.service_id == Service.id)
@@ -205,27 +202,59 @@ def build_index(session: Session, version: tuple) -> DirectoryIndex:
             places.get(row.id, []),
             schedules.get(row.id, []),
             phones.get(row.id, []),
-            [name for (name,) in terms.get(row.id, [])],
+            terms.get(row.id, []),
         )
         index.add(entry_for(row, parts))
     return index
 
 
-def _grouped(session: Session, query: sa.sql.Select) -> dict[str, list[tuple]]:
-    """Rows keyed by their first column (the service id), in query order."""
-    found: dict[str, list[tuple]] = {}
+class _Place(NamedTuple):
+    latitude: float | None
+    longitude: float | None
+    venue: str | None
+    town: str | None
+    access: str | None
+
+
+class _Times(NamedTuple):
+    byday: str | None
+    opens_at: str | None
+    description: str | None
+
+
+_Row = TypeVar("_Row")
+
+
+def _of_active(
+    model: type[ServiceAtLocation] | type[Schedule] | type[Phone], *columns: sa.Column[Any]
+) -> sa.sql.Select:
+    """These columns of the rows a table holds for active services, with the service's id
+    first, in the order of the service and then the row."""
+    return (
+        sa.select(model.service_id, *columns)
+        .join(Service, model.service_id == Service.id)
+        .where(Service.active.is_(True))
+        .order_by(model.service_id, model.id)
+    )
+
+
+def _grouped(
+    session: Session, shape: Callable[..., _Row], query: sa.sql.Select
+) -> dict[str, list[_Row]]:
+    """Rows keyed by their first column (the service id), the rest in this shape, in query
+    order."""
+    found: dict[str, list[_Row]] = {}
     for row in session.execute(query):
-        found.setdefault(row[0], []).append(tuple(row[1:]))
+        found.setdefault(row[0], []).append(shape(*row[1:]))
     return found
 
 
-@dataclass(frozen=True)
-class _Parts:
-    """A service's places, schedules, phones and taxonomy term names."""
+class _Parts(NamedTuple):
+    """A service's places, schedules, phone numbers and taxonomy term names."""
 
-    places: list[tuple]  # latitude, longitude, venue name, town, accessibility
-    schedules: list[tuple]  # byday, opens_at, description
-    phones: list[tuple]  # number
+    places: list[_Place]
+    schedules: list[_Times]
+    phones: list[str]
     terms: list[str]
 
 
@@ -234,8 +263,9 @@ def primary_term(record: str | None) -> str:
     attributes = json.loads(record).get("attributes") if record else None
     for attribute in attributes or []:
         term = (attribute or {}).get("taxonomy_term") or {}
-        if term.get("name") or term.get("term"):
-            return term.get("name") or term.get("term")
+        name = term.get("name") or term.get("term")
+        if name:
+            return str(name)
     return ""
 
 
@@ -246,9 +276,9 @@ def topics_of(text_words: frozenset[str]) -> frozenset[str]:
 
 def entry_for(service: sa.engine.Row, parts: _Parts) -> Entry:
     """What a search needs about one service, worked out once."""
-    access = "; ".join(place[4] or "" for place in parts.places)
+    access = "; ".join(place.access or "" for place in parts.places)
     days = {
-        code.strip()[-2:] for byday, _, _ in parts.schedules for code in (byday or "").split(",")
+        code.strip()[-2:] for times in parts.schedules for code in (times.byday or "").split(",")
     }
     first = parts.schedules[0] if parts.schedules else None
     venue = parts.places[0] if parts.places else None
@@ -264,7 +294,9 @@ def entry_for(service: sa.engine.Row, parts: _Parts) -> Entry:
         primary_topics=topics_of(primary),
         text=frozenset(words(service.search_text)),
         points=tuple(
-            (lat, lon) for lat, lon, *_ in parts.places if lat is not None and lon is not None
+            (place.latitude, place.longitude)
+            for place in parts.places
+            if place.latitude is not None and place.longitude is not None
         ),
         online=service.online,
         free=service.is_free,
@@ -272,11 +304,11 @@ def entry_for(service: sa.engine.Row, parts: _Parts) -> Entry:
         minimum_age=service.minimum_age,
         maximum_age=service.maximum_age,
         days=frozenset(d for d in days if d),
-        opens_at=first[1] if first else None,
-        when=first[2] if first else None,
-        where=f"{venue[2]}, {venue[3]}" if venue else "Online",
-        town=venue[3] if venue else None,
-        contact=parts.phones[0][0] if parts.phones else (service.email or ""),
+        opens_at=first.opens_at if first else None,
+        when=first.description if first else None,
+        where=f"{venue.venue}, {venue.town}" if venue else "Online",
+        town=venue.town if venue else None,
+        contact=phone_for_display(parts.phones[0]) if parts.phones else (service.email or ""),
         step_free="step-free" in access.lower(),
         access=access,
     )

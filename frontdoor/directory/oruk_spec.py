@@ -21,7 +21,7 @@ LIST_SCHEMAS = {
 def schema(name: str) -> dict[str, Any]:
     """A schema from schemata/, with every $ref to a sibling file inlined."""
     raw = json.loads((SPEC_DIR / "schemata" / LIST_SCHEMAS.get(name, name)).read_text())
-    return _inline(raw)
+    return _object(_inline(raw), name)
 
 
 def _inline(node: Any) -> Any:
@@ -39,7 +39,14 @@ def _inline(node: Any) -> Any:
 def openapi() -> dict[str, Any]:
     """The ORUK 3.0 OpenAPI document with remote schema refs replaced by the local schemas."""
     raw = json.loads((SPEC_DIR / "openapi.json").read_text())
-    return _inline_remote(raw)
+    return _object(_inline_remote(raw), "openapi.json")
+
+
+def _object(document: Any, name: str) -> dict[str, Any]:
+    """The document, which must be a JSON object."""
+    if not isinstance(document, dict):
+        raise ValueError(f"{name} is not a JSON object")
+    return document
 
 
 def _inline_remote(node: Any) -> Any:

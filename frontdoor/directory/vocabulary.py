@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from functools import lru_cache
 
 # Words residents use, and the words groups are described with.
@@ -254,14 +255,20 @@ STOP = {
 }
 
 
+def folded(text: str) -> str:
+    """Lower case without accents, with plain apostrophes: "Zoë’s Café" is "zoe's cafe", as
+    a resident may type it."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def words(text: str | None) -> list[str]:
-    """The words that carry meaning, lower case ("look after" is caring; "after" alone, as
-    in "after 6" or "After Loss", is not; a memory cafe is for memory, not a cafe)."""
-    text = re.sub(r"'s\b", "", (text or "").lower())
+    """The words that carry meaning, lower case and without accents ("look after" is caring;
+    "after" alone, as in "after 6" or "After Loss", is not; a memory cafe is for memory, not a
+    cafe)."""
+    text = re.sub(r"'s\b", "", folded(text or ""))
     text = re.sub(r"\b(?:look|looks|looking|looked) after\b", "caring", text)
-    text = re.sub(
-        r"\b(memory|dementia|alzheimers?) (?:cafe|caf\u00e9|cafes|caf\u00e9s)\b", r"\1", text
-    )
+    text = re.sub(r"\b(memory|dementia|alzheimers?) (?:cafe|cafes)\b", r"\1", text)
     return [w for w in re.findall(r"[a-z]+", text) if len(w) > 1 and w not in STOP]
 
 

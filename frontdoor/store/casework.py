@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal, get_args
 
 import sqlalchemy as sa
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import Mapped, relationship
 
 from frontdoor.store.models import Base, Referral, utcnow
 
@@ -28,15 +29,15 @@ class LinkWorker(Base):
     __tablename__ = "link_workers"
     __table_args__ = (sa.CheckConstraint(f"role in {ROLES}", name="ck_link_workers_role"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    name = sa.Column(sa.String(120), nullable=False)
-    email = sa.Column(sa.String(120), nullable=False, unique=True)
-    role = sa.Column(sa.String(16), nullable=False, default="link_worker")
-    password_hash = sa.Column(sa.String(255), nullable=False)
-    active = sa.Column(sa.Boolean, nullable=False, default=True)
-    failed_logins = sa.Column(sa.Integer, nullable=False, default=0)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    name: Mapped[str] = sa.Column(sa.String(120), nullable=False)
+    email: Mapped[str] = sa.Column(sa.String(120), nullable=False, unique=True)
+    role: Mapped[str] = sa.Column(sa.String(16), nullable=False, default="link_worker")
+    password_hash: Mapped[str] = sa.Column(sa.String(255), nullable=False)
+    active: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=True)
+    failed_logins: Mapped[int] = sa.Column(sa.Integer, nullable=False, default=0)
     locked_until = sa.Column(sa.DateTime)
-    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
 
     @property
     def first_name(self) -> str:
@@ -52,14 +53,16 @@ class LoginSession(Base):
 
     __tablename__ = "console_sessions"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
-    csrf_token = sa.Column(sa.String(64), nullable=False)
-    link_worker_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False)
-    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
-    expires_at = sa.Column(sa.DateTime, nullable=False, index=True)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    token_hash: Mapped[str] = sa.Column(sa.String(64), nullable=False, unique=True)
+    csrf_token: Mapped[str] = sa.Column(sa.String(64), nullable=False)
+    link_worker_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False
+    )
+    created_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, index=True)
 
-    link_worker = relationship(LinkWorker)
+    link_worker: Mapped[LinkWorker] = relationship(LinkWorker)
 
 
 class ApiToken(Base):
@@ -67,15 +70,17 @@ class ApiToken(Base):
 
     __tablename__ = "console_api_tokens"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
-    label = sa.Column(sa.String(120), nullable=False, default="")
-    link_worker_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False)
-    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
-    expires_at = sa.Column(sa.DateTime, nullable=False)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    token_hash: Mapped[str] = sa.Column(sa.String(64), nullable=False, unique=True)
+    label: Mapped[str] = sa.Column(sa.String(120), nullable=False, default="")
+    link_worker_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False
+    )
+    created_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False)
     revoked_at = sa.Column(sa.DateTime)
 
-    link_worker = relationship(LinkWorker)
+    link_worker: Mapped[LinkWorker] = relationship(LinkWorker)
 
 
 class ReferralWork(Base):
@@ -83,13 +88,15 @@ class ReferralWork(Base):
 
     __tablename__ = "referral_work"
 
-    referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), primary_key=True)
+    referral_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("referrals.id"), primary_key=True
+    )
     claimed_at = sa.Column(sa.DateTime)
     first_contact_at = sa.Column(sa.DateTime)
     chat_held_by = sa.Column(sa.String(120))  # email of the link worker holding the chat
     chat_held_since = sa.Column(sa.DateTime)
 
-    referral = relationship(Referral)
+    referral: Mapped[Referral] = relationship(Referral)
 
 
 class Note(Base):
@@ -97,13 +104,15 @@ class Note(Base):
 
     __tablename__ = "referral_notes"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True)
-    author_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False)
-    text = sa.Column(sa.Text, nullable=False)
-    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    referral_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True
+    )
+    author_id: Mapped[int] = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False)
+    text: Mapped[str] = sa.Column(sa.Text, nullable=False)
+    created_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
 
-    author = relationship(LinkWorker)
+    author: Mapped[LinkWorker] = relationship(LinkWorker)
 
 
 class Outcome(Base):
@@ -112,16 +121,20 @@ class Outcome(Base):
     __tablename__ = "referral_outcomes"
     __table_args__ = (sa.CheckConstraint(f"outcome in {OUTCOMES}", name="ck_outcomes_outcome"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, unique=True)
-    outcome = sa.Column(sa.String(40), nullable=False)
-    groups_joined = sa.Column(sa.JSON)
-    snomed_code = sa.Column(sa.String(20), nullable=False)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    referral_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, unique=True
+    )
+    outcome: Mapped[str] = sa.Column(sa.String(40), nullable=False)
+    groups_joined: Mapped[list[str] | None] = sa.Column(sa.JSON)
+    snomed_code: Mapped[str] = sa.Column(sa.String(20), nullable=False)
     note = sa.Column(sa.Text)
-    closed_by_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False)
-    closed_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    closed_by_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False
+    )
+    closed_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
 
-    closed_by = relationship(LinkWorker)
+    closed_by: Mapped[LinkWorker] = relationship(LinkWorker)
 
 
 class AuditEvent(Base):
@@ -129,11 +142,11 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_events"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
     link_worker_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"))
-    actor = sa.Column(sa.String(120), nullable=False)
-    action = sa.Column(sa.String(40), nullable=False)
+    actor: Mapped[str] = sa.Column(sa.String(120), nullable=False)
+    action: Mapped[str] = sa.Column(sa.String(40), nullable=False)
     referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), index=True)
     reference = sa.Column(sa.String(16))
     detail = sa.Column(sa.Text)

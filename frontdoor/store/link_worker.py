@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import Case
 
 from frontdoor.contact import is_email
 from frontdoor.store.casework import (
@@ -21,6 +22,7 @@ from frontdoor.store.casework import (
     Outcome,
     ReferralWork,
 )
+from frontdoor.store.db import rows_changed
 from frontdoor.store.models import (
     REFERRAL_STATUSES,
     SNOMED_DECLINED,
@@ -31,7 +33,7 @@ from frontdoor.store.models import (
 )
 
 LOCAL = ZoneInfo("Europe/London")
-URGENCY_ORDER = sa.case(
+URGENCY_ORDER: Case[sa.Integer] = sa.case(
     (Referral.urgency == "crisis", 0), (Referral.urgency == "urgent", 1), else_=2
 )
 SNOMED_PATTERN = re.compile(r"^[1-9][0-9]{5,17}$")
@@ -227,7 +229,8 @@ def _history(referral: Referral, status: str, by: LinkWorker, note: str | None =
 def claim(session: Session, referral: Referral, worker: LinkWorker) -> None:
     """Take a new referral; exactly one of two link workers claiming at once gets it."""
     now = utcnow()
-    result = session.execute(
+    claimed = rows_changed(
+        session,
         sa.update(Referral)
         .where(
             Referral.id == referral.id,
@@ -235,9 +238,9 @@ def claim(session: Session, referral: Referral, worker: LinkWorker) -> None:
             Referral.status == "new",
         )
         .values(claimed_by=worker.email, status="claimed", updated_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount != 1:
+    if claimed != 1:
         session.refresh(referral)
         if referral.status == "closed":
             raise WorkError(f"{referral.reference} is closed")
@@ -314,15 +317,15 @@ def record_contact(
 def take_over_chat(session: Session, referral: Referral, worker: LinkWorker) -> None:
     """Mark the chat as held by this link worker; only one person holds it at a time."""
     require_holder(referral, worker)
-    work_for(session, referral)
-    result = session.execute(
+    holder = work_for(session, referral)
+    taken = rows_changed(
+        session,
         sa.update(ReferralWork)
         .where(ReferralWork.referral_id == referral.id, ReferralWork.chat_held_by.is_(None))
         .values(chat_held_by=worker.email, chat_held_since=utcnow())
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount != 1:
-        holder = session.get(ReferralWork, referral.id)
+    if taken != 1:
         session.refresh(holder)
         if holder.chat_held_by == worker.email:
             return

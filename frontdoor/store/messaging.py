@@ -11,8 +11,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session
 
+from frontdoor.store.db import rows_changed
 from frontdoor.store.models import Base, utcnow
 
 OUTBOUND_STATUSES = (
@@ -31,12 +32,12 @@ class SmsInbound(Base):
 
     __tablename__ = "sms_inbound"
 
-    id = sa.Column(sa.Integer, primary_key=True)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
     message_sid = sa.Column(sa.String(64), unique=True)
     idempotency_token = sa.Column(sa.String(128), unique=True)
-    number = sa.Column(sa.String(32), nullable=False)
-    received_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
-    outcome = sa.Column(sa.String(16), nullable=False, default="received")
+    number: Mapped[str] = sa.Column(sa.String(32), nullable=False)
+    received_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    outcome: Mapped[str] = sa.Column(sa.String(16), nullable=False, default="received")
 
     __table_args__ = (sa.Index("ix_sms_inbound_number_received", "number", "received_at"),)
 
@@ -46,12 +47,16 @@ class SmsNumber(Base):
 
     __tablename__ = "sms_numbers"
 
-    number = sa.Column(sa.String(32), primary_key=True)
+    number: Mapped[str] = sa.Column(sa.String(32), primary_key=True)
     opted_out_at = sa.Column(sa.DateTime)  # set while the number has said STOP
     opted_in_at = sa.Column(sa.DateTime)
     limited_at = sa.Column(sa.DateTime)  # when we last said "too many messages"
-    options = sa.Column(sa.JSON)  # [{"title", "payload"}] of the last numbered list sent
-    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    options: Mapped[list[dict[str, str]] | None] = sa.Column(
+        sa.JSON
+    )  # [{"title", "payload"}] of the last numbered list sent
+    updated_at: Mapped[datetime] = sa.Column(
+        sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
 
 
 class SmsConversation(Base):
@@ -63,9 +68,9 @@ class SmsConversation(Base):
 
     __tablename__ = "sms_conversations"
 
-    conversation_id = sa.Column(sa.String(64), primary_key=True)
-    number = sa.Column(sa.String(32), nullable=False, index=True)
-    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    conversation_id: Mapped[str] = sa.Column(sa.String(64), primary_key=True)
+    number: Mapped[str] = sa.Column(sa.String(32), nullable=False, index=True)
+    created_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
 
 
 class SmsOutbound(Base):
@@ -73,18 +78,22 @@ class SmsOutbound(Base):
 
     __tablename__ = "sms_outbound"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    number = sa.Column(sa.String(32), nullable=False, index=True)
-    kind = sa.Column(sa.String(24), nullable=False, default="reply")
-    segments = sa.Column(sa.Integer, nullable=False, default=1)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    number: Mapped[str] = sa.Column(sa.String(32), nullable=False, index=True)
+    kind: Mapped[str] = sa.Column(sa.String(24), nullable=False, default="reply")
+    segments: Mapped[int] = sa.Column(sa.Integer, nullable=False, default=1)
     reference = sa.Column(sa.String(16), index=True)  # a referral's reference, when it carries one
-    track = sa.Column(sa.Boolean, nullable=False, default=False)  # delivery reports asked for
-    status = sa.Column(sa.String(16), nullable=False, default="queued", index=True)
+    track: Mapped[bool] = sa.Column(
+        sa.Boolean, nullable=False, default=False
+    )  # delivery reports asked for
+    status: Mapped[str] = sa.Column(sa.String(16), nullable=False, default="queued", index=True)
     twilio_sid = sa.Column(sa.String(64), unique=True)
-    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    attempts: Mapped[int] = sa.Column(sa.Integer, nullable=False, default=0)
     error = sa.Column(sa.String(255))
-    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
-    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = sa.Column(
+        sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
     delivered_at = sa.Column(sa.DateTime)
 
 
@@ -123,7 +132,8 @@ def reclaim_unfinished(session: Session, inbound_id: int, grace: timedelta) -> i
 
     One conditional UPDATE, so of two redeliveries at once only one wins."""
     now = utcnow()
-    claimed = session.execute(
+    claimed = rows_changed(
+        session,
         sa.update(SmsInbound)
         .where(
             SmsInbound.id == inbound_id,
@@ -131,9 +141,9 @@ def reclaim_unfinished(session: Session, inbound_id: int, grace: timedelta) -> i
             SmsInbound.received_at <= now - grace,
         )
         .values(received_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return inbound_id if claimed.rowcount == 1 else None
+    return inbound_id if claimed == 1 else None
 
 
 def take_interrupted(session: Session, before: datetime, since: datetime) -> list[str]:
@@ -144,13 +154,14 @@ def take_interrupted(session: Session, before: datetime, since: datetime) -> lis
     )
     numbers: list[str] = []
     for row_id, number, received_at in session.execute(query).all():
-        taken = session.execute(
+        taken = rows_changed(
+            session,
             sa.update(SmsInbound)
             .where(SmsInbound.id == row_id, SmsInbound.outcome == "received")
             .values(outcome="interrupted")
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False),
         )
-        if taken.rowcount == 1 and received_at >= since and number not in numbers:
+        if taken == 1 and received_at >= since and number not in numbers:
             numbers.append(number)
     return numbers
 
@@ -166,7 +177,7 @@ def recent_count(session: Session, number: str, since: datetime) -> int:
     query = sa.select(sa.func.count(SmsInbound.id)).where(
         SmsInbound.number == number, SmsInbound.received_at >= since
     )
-    return session.execute(query).scalar_one()
+    return int(session.execute(query).scalar_one())
 
 
 def number_row(session: Session, number: str) -> SmsNumber:
@@ -239,10 +250,10 @@ def number_for_conversation(session: Session, conversation_id: str) -> str | Non
 
 def forget_conversation(session: Session, conversation_id: str) -> int:
     """Erase the link between a conversation id and its number; how many rows went."""
-    deleted = session.execute(
-        sa.delete(SmsConversation).where(SmsConversation.conversation_id == conversation_id)
+    return rows_changed(
+        session,
+        sa.delete(SmsConversation).where(SmsConversation.conversation_id == conversation_id),
     )
-    return deleted.rowcount or 0
 
 
 def record_outbound(session: Session, number: str, **fields: Any) -> int:
@@ -288,25 +299,27 @@ def erase_number(session: Session, number: str) -> dict[str, int]:
     """Erase one phone number from the SMS tables: its deliveries go, its texts sent stay
     counted under no number, and its row stays only to keep a STOP (then nothing else).
     Returns how many rows of each table were touched."""
-    inbound = session.execute(sa.delete(SmsInbound).where(SmsInbound.number == number))
-    outbound = session.execute(
-        sa.update(SmsOutbound)
-        .where(SmsOutbound.number == number)
-        .values(number=ERASED_NUMBER, **_blank_outbound_text())
-        .execution_options(synchronize_session=False)
-    )
-    linked = session.execute(sa.delete(SmsConversation).where(SmsConversation.number == number))
     return {
-        "sms_inbound": inbound.rowcount or 0,
-        "sms_outbound": outbound.rowcount or 0,
-        "sms_conversations": linked.rowcount or 0,
+        "sms_inbound": rows_changed(
+            session, sa.delete(SmsInbound).where(SmsInbound.number == number)
+        ),
+        "sms_outbound": rows_changed(
+            session,
+            sa.update(SmsOutbound)
+            .where(SmsOutbound.number == number)
+            .values(number=ERASED_NUMBER, **_blank_outbound_text())
+            .execution_options(synchronize_session=False),
+        ),
+        "sms_conversations": rows_changed(
+            session, sa.delete(SmsConversation).where(SmsConversation.number == number)
+        ),
         "sms_numbers": _erase_number_row(session, number),
     }
 
 
 def _blank_outbound_text() -> dict[str, None]:
     """Every free-text column of a text sent (its error, Twilio's id, any body) set to None."""
-    blank = {}
+    blank: dict[str, None] = {}
     for column in SmsOutbound.__table__.columns:
         textual = isinstance(column.type, sa.String | sa.JSON)
         if textual and column.nullable and column.name not in OUTBOUND_KEPT:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import Mapped, declarative_base, relationship
 
 Base = declarative_base()
+# Columns that are never NULL say their type (Mapped[str]); the SQLAlchemy mypy plugin types
+# the others as X | None by itself (it refuses an explicit Mapped[X | None]).
 
 SNOMED_REFERRAL = "871731000000106"  # Referral to social prescribing service
 SNOMED_DECLINED = "871711000000103"  # Social prescribing declined
@@ -26,12 +29,12 @@ class Consent(Base):
 
     __tablename__ = "consents"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
-    channel = sa.Column(sa.String(40), nullable=False)
-    wording = sa.Column(sa.Text, nullable=False)
-    wording_version = sa.Column(sa.String(40), nullable=False)
-    given_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    conversation_id: Mapped[str] = sa.Column(sa.String(255), nullable=False, index=True)
+    channel: Mapped[str] = sa.Column(sa.String(40), nullable=False)
+    wording: Mapped[str] = sa.Column(sa.Text, nullable=False)
+    wording_version: Mapped[str] = sa.Column(sa.String(40), nullable=False)
+    given_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     withdrawn_at = sa.Column(sa.DateTime)
     erased_at = sa.Column(sa.DateTime)  # its conversation id was erased with the resident's data
 
@@ -46,19 +49,23 @@ class Referral(Base):
         sa.CheckConstraint(f"status in {REFERRAL_STATUSES}", name="ck_referrals_status"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    reference = sa.Column(sa.String(16), nullable=False, unique=True)
-    level = sa.Column(sa.Integer, nullable=False)
-    urgency = sa.Column(sa.String(16), nullable=False, default="routine")
-    status = sa.Column(sa.String(16), nullable=False, default="new", index=True)
-    channel = sa.Column(sa.String(40), nullable=False)
-    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
-    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
-    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
-    summary = sa.Column(sa.Text, nullable=False, default="")
-    what_matters = sa.Column(sa.JSON)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    reference: Mapped[str] = sa.Column(sa.String(16), nullable=False, unique=True)
+    level: Mapped[int] = sa.Column(sa.Integer, nullable=False)
+    urgency: Mapped[str] = sa.Column(sa.String(16), nullable=False, default="routine")
+    status: Mapped[str] = sa.Column(sa.String(16), nullable=False, default="new", index=True)
+    channel: Mapped[str] = sa.Column(sa.String(40), nullable=False)
+    conversation_id: Mapped[str] = sa.Column(sa.String(255), nullable=False, index=True)
+    created_at: Mapped[datetime] = sa.Column(
+        sa.DateTime, nullable=False, default=utcnow, index=True
+    )
+    updated_at: Mapped[datetime] = sa.Column(
+        sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
+    summary: Mapped[str] = sa.Column(sa.Text, nullable=False, default="")
+    what_matters: Mapped[dict[str, Any] | None] = sa.Column(sa.JSON)
     plan = sa.Column(sa.Text)
-    suggested_groups = sa.Column(sa.JSON)
+    suggested_groups: Mapped[list[Any] | None] = sa.Column(sa.JSON)
     town = sa.Column(sa.String(80))
     contact_name = sa.Column(sa.String(120))
     contact_method = sa.Column(sa.String(16))
@@ -66,14 +73,14 @@ class Referral(Base):
     contact_time = sa.Column(sa.String(255))
     consent_id = sa.Column(sa.Integer, sa.ForeignKey("consents.id"))
     risk = sa.Column(sa.String(40))
-    snomed_code = sa.Column(sa.String(20), nullable=False, default=SNOMED_REFERRAL)
+    snomed_code: Mapped[str] = sa.Column(sa.String(20), nullable=False, default=SNOMED_REFERRAL)
     outcome = sa.Column(sa.String(40))
     closed_at = sa.Column(sa.DateTime)
     claimed_by = sa.Column(sa.String(120))
     erased_at = sa.Column(sa.DateTime)
 
-    consent = relationship(Consent)
-    history = relationship(
+    consent: Mapped[Consent | None] = relationship(Consent, uselist=False)
+    history: Mapped[list[StatusChange]] = relationship(
         "StatusChange",
         back_populates="referral",
         order_by="StatusChange.id",
@@ -86,14 +93,16 @@ class StatusChange(Base):
 
     __tablename__ = "referral_status_changes"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True)
-    status = sa.Column(sa.String(16), nullable=False)
-    changed_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
-    changed_by = sa.Column(sa.String(120), nullable=False, default="assistant")
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    referral_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True
+    )
+    status: Mapped[str] = sa.Column(sa.String(16), nullable=False)
+    changed_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    changed_by: Mapped[str] = sa.Column(sa.String(120), nullable=False, default="assistant")
     note = sa.Column(sa.Text)
 
-    referral = relationship(Referral, back_populates="history")
+    referral: Mapped[Referral] = relationship(Referral, back_populates="history")
 
 
 class RiskEvent(Base):
@@ -106,14 +115,16 @@ class RiskEvent(Base):
         sa.CheckConstraint(f"status in {RISK_FLAG_STATUSES}", name="ck_risk_events_status"),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)
-    channel = sa.Column(sa.String(40), nullable=False)
-    category = sa.Column(sa.String(40), nullable=False)
-    created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    conversation_id: Mapped[str] = sa.Column(sa.String(255), nullable=False, index=True)
+    channel: Mapped[str] = sa.Column(sa.String(40), nullable=False)
+    category: Mapped[str] = sa.Column(sa.String(40), nullable=False)
+    created_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
     source = sa.Column(sa.String(10))  # "lexicon", "model" or "both"
     words = sa.Column(sa.String(RISK_WORDS_LENGTH))  # the span of the message that raised it
-    status = sa.Column(sa.String(10), nullable=False, default="open", server_default="open")
+    status: Mapped[str] = sa.Column(
+        sa.String(10), nullable=False, default="open", server_default="open"
+    )
     reviewed_by = sa.Column(sa.String(120))  # email of the link worker, as claimed_by
     reviewed_at = sa.Column(sa.DateTime)
     review_note = sa.Column(sa.Text)
@@ -143,8 +154,8 @@ service_taxonomy = sa.Table(
 class Organization(Base):
     __tablename__ = "organizations"
 
-    id = sa.Column(sa.String(64), primary_key=True)
-    name = sa.Column(sa.String(255), nullable=False)
+    id: Mapped[str] = sa.Column(sa.String(64), primary_key=True)
+    name: Mapped[str] = sa.Column(sa.String(255), nullable=False)
     description = sa.Column(sa.Text)
     email = sa.Column(sa.String(255))
     website = sa.Column(sa.String(255))
@@ -153,9 +164,9 @@ class Organization(Base):
 class TaxonomyTerm(Base):
     __tablename__ = "taxonomy_terms"
 
-    id = sa.Column(sa.String(64), primary_key=True)
+    id: Mapped[str] = sa.Column(sa.String(64), primary_key=True)
     code = sa.Column(sa.String(64))
-    name = sa.Column(sa.String(255), nullable=False)
+    name: Mapped[str] = sa.Column(sa.String(255), nullable=False)
     vocabulary = sa.Column(sa.String(64))
 
 
@@ -163,38 +174,46 @@ class Service(Base):
     __tablename__ = "services"
     __table_args__ = (sa.Index("ix_services_active_updated", "active", "updated_at"),)
 
-    id = sa.Column(sa.String(64), primary_key=True)
+    id: Mapped[str] = sa.Column(sa.String(64), primary_key=True)
     organization_id = sa.Column(sa.String(64), sa.ForeignKey("organizations.id"))
-    name = sa.Column(sa.String(255), nullable=False)
+    name: Mapped[str] = sa.Column(sa.String(255), nullable=False)
     description = sa.Column(sa.Text)
-    status = sa.Column(sa.String(32), nullable=False, default="active")
+    status: Mapped[str] = sa.Column(sa.String(32), nullable=False, default="active")
     fees_description = sa.Column(sa.Text)
     eligibility_description = sa.Column(sa.Text)
     minimum_age = sa.Column(sa.Integer)
     maximum_age = sa.Column(sa.Integer)
     url = sa.Column(sa.String(255))
     email = sa.Column(sa.String(255))
-    is_free = sa.Column(sa.Boolean, nullable=False, default=False)
-    active = sa.Column(sa.Boolean, nullable=False, default=True, index=True)
-    online = sa.Column(sa.Boolean, nullable=False, default=False)
-    search_text = sa.Column(sa.Text, nullable=False, default="")
+    is_free: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=False)
+    active: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=True, index=True)
+    online: Mapped[bool] = sa.Column(sa.Boolean, nullable=False, default=False)
+    search_text: Mapped[str] = sa.Column(sa.Text, nullable=False, default="")
     content_hash = sa.Column(sa.String(64))
     record = sa.Column(sa.Text)  # the ORUK 3.0 record as imported, served again by the API
-    updated_at = sa.Column(sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = sa.Column(
+        sa.DateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
 
-    organization = relationship(Organization)
-    taxonomy_terms = relationship(TaxonomyTerm, secondary=service_taxonomy)
-    locations = relationship(
+    organization: Mapped[Organization | None] = relationship(Organization, uselist=False)
+    taxonomy_terms: Mapped[list[TaxonomyTerm]] = relationship(
+        TaxonomyTerm, secondary=service_taxonomy, uselist=True
+    )
+    locations: Mapped[list[ServiceAtLocation]] = relationship(
         "ServiceAtLocation", back_populates="service", cascade="all, delete-orphan"
     )
-    schedules = relationship("Schedule", back_populates="service", cascade="all, delete-orphan")
-    phones = relationship("Phone", back_populates="service", cascade="all, delete-orphan")
+    schedules: Mapped[list[Schedule]] = relationship(
+        "Schedule", back_populates="service", cascade="all, delete-orphan"
+    )
+    phones: Mapped[list[Phone]] = relationship(
+        "Phone", back_populates="service", cascade="all, delete-orphan"
+    )
 
 
 class Location(Base):
     __tablename__ = "locations"
 
-    id = sa.Column(sa.String(64), primary_key=True)
+    id: Mapped[str] = sa.Column(sa.String(64), primary_key=True)
     name = sa.Column(sa.String(255))
     address_1 = sa.Column(sa.String(255))
     city = sa.Column(sa.String(120), index=True)
@@ -207,14 +226,16 @@ class Location(Base):
 class ServiceAtLocation(Base):
     __tablename__ = "service_at_locations"
 
-    id = sa.Column(sa.String(64), primary_key=True)
-    service_id = sa.Column(
+    id: Mapped[str] = sa.Column(sa.String(64), primary_key=True)
+    service_id: Mapped[str] = sa.Column(
         sa.String(64), sa.ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    location_id = sa.Column(sa.String(64), sa.ForeignKey("locations.id"), nullable=False)
+    location_id: Mapped[str] = sa.Column(
+        sa.String(64), sa.ForeignKey("locations.id"), nullable=False
+    )
 
-    service = relationship(Service, back_populates="locations")
-    location = relationship(Location)
+    service: Mapped[Service] = relationship(Service, back_populates="locations")
+    location: Mapped[Location] = relationship(Location)
 
 
 class Schedule(Base):
@@ -222,8 +243,8 @@ class Schedule(Base):
 
     __tablename__ = "schedules"
 
-    id = sa.Column(sa.String(64), primary_key=True)
-    service_id = sa.Column(
+    id: Mapped[str] = sa.Column(sa.String(64), primary_key=True)
+    service_id: Mapped[str] = sa.Column(
         sa.String(64), sa.ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
     )
     freq = sa.Column(sa.String(16))
@@ -233,19 +254,19 @@ class Schedule(Base):
     closes_at = sa.Column(sa.String(8))
     description = sa.Column(sa.Text)
 
-    service = relationship(Service, back_populates="schedules")
+    service: Mapped[Service] = relationship(Service, back_populates="schedules")
 
 
 class Phone(Base):
     __tablename__ = "phones"
 
-    id = sa.Column(sa.String(64), primary_key=True)
-    service_id = sa.Column(
+    id: Mapped[str] = sa.Column(sa.String(64), primary_key=True)
+    service_id: Mapped[str] = sa.Column(
         sa.String(64), sa.ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    number = sa.Column(sa.String(40), nullable=False)
+    number: Mapped[str] = sa.Column(sa.String(40), nullable=False)
 
-    service = relationship(Service, back_populates="phones")
+    service: Mapped[Service] = relationship(Service, back_populates="phones")
 
 
 class Gap(Base):
@@ -254,9 +275,9 @@ class Gap(Base):
     __tablename__ = "gaps"
     __table_args__ = (sa.Index("ix_gaps_area_need", "area", "need"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    recorded_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
-    need = sa.Column(sa.String(120), nullable=False)
-    area = sa.Column(sa.String(120), nullable=False)
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    recorded_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    need: Mapped[str] = sa.Column(sa.String(120), nullable=False)
+    area: Mapped[str] = sa.Column(sa.String(120), nullable=False)
     day = sa.Column(sa.String(16))
     time_of_day = sa.Column(sa.String(16))

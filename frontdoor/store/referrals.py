@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from frontdoor.contact import phone_e164, phone_for_display
 from frontdoor.store.link_worker import audit_erasure, erase_work_of
 from frontdoor.store.messaging import erase_number, forget_conversation, number_for_conversation
 from frontdoor.store.models import (
@@ -36,7 +38,8 @@ class ReferralError(ValueError):
 
 @dataclass
 class ReferralDraft:
-    """What the assistant has gathered for a link worker."""
+    """What the assistant has gathered for a link worker: the consent wording, and the
+    referral's columns of the same names."""
 
     conversation_id: str
     channel: str
@@ -94,30 +97,15 @@ def create_referral(session: Session, draft: ReferralDraft) -> Referral:
     problems = draft.problems()
     if problems:
         raise ReferralError("; ".join(problems))
+    columns = dataclasses.asdict(draft)
     consent = Consent(
         conversation_id=draft.conversation_id,
         channel=draft.channel,
-        wording=draft.consent_wording,
-        wording_version=draft.consent_wording_version,
+        wording=columns.pop("consent_wording"),
+        wording_version=columns.pop("consent_wording_version"),
     )
     referral = Referral(
-        reference=_unused_reference(session),
-        level=draft.level,
-        urgency=draft.urgency,
-        status="new",
-        channel=draft.channel,
-        conversation_id=draft.conversation_id,
-        summary=draft.summary,
-        what_matters=draft.what_matters,
-        plan=draft.plan,
-        suggested_groups=draft.suggested_groups,
-        town=draft.town,
-        contact_name=draft.contact_name,
-        contact_method=draft.contact_method,
-        contact_detail=draft.contact_detail,
-        contact_time=draft.contact_time,
-        risk=draft.risk,
-        consent=consent,
+        reference=_unused_reference(session), status="new", consent=consent, **columns
     )
     referral.history.append(StatusChange(status="new", changed_by="assistant"))
     session.add(referral)
@@ -131,30 +119,31 @@ def list_referrals(session: Session) -> list[Referral]:
     return list(session.execute(query).scalars())
 
 
+# The referral's columns that go out as they are (JSON-ready already).
+_PLAIN_COLUMNS = (
+    "reference", "status", "level", "urgency", "channel", "conversation_id", "summary", "town",
+    "risk", "plan", "snomed_code", "outcome",
+)  # fmt: skip
+
+
 def referral_as_dict(referral: Referral) -> dict[str, Any]:
-    """The referral as plain JSON-ready data."""
+    """The referral as plain JSON-ready data, its phone number as people read one."""
     return {
-        "reference": referral.reference,
-        "status": referral.status,
-        "level": referral.level,
-        "urgency": referral.urgency,
-        "channel": referral.channel,
-        "conversation_id": referral.conversation_id,
+        **{name: getattr(referral, name) for name in _PLAIN_COLUMNS},
         "created_at": referral.created_at.isoformat(timespec="seconds") + "Z",
-        "summary": referral.summary,
-        "town": referral.town,
-        "risk": referral.risk,
-        "plan": referral.plan,
         "suggested_groups": referral.suggested_groups or [],
         "contact": {
             "name": referral.contact_name,
             "method": referral.contact_method,
-            "detail": referral.contact_detail,
+            "detail": _shown(referral.contact_detail),
             "time": referral.contact_time,
         },
-        "snomed_code": referral.snomed_code,
-        "outcome": referral.outcome,
     }
+
+
+def _shown(detail: str | None) -> str | None:
+    """A contact detail as people read it (a phone number in the national form)."""
+    return phone_for_display(detail) if detail else detail
 
 
 def record_risk(
@@ -212,7 +201,7 @@ def personal_data_for(session: Session, conversation_id: str) -> dict[str, Any]:
                 "reference": r.reference,
                 "contact_name": r.contact_name,
                 "contact_method": r.contact_method,
-                "contact_detail": r.contact_detail,
+                "contact_detail": _shown(r.contact_detail),
                 "contact_time": r.contact_time,
                 "plan": r.plan,
                 "what_matters": r.what_matters,
@@ -252,16 +241,8 @@ def phone_numbers_of(
     candidates = [conversation_id] + [r.contact_detail or "" for r in referrals]
     for text in candidates:
         if NUMBER_PATTERN.match(text.strip()):
-            found |= {text.strip(), e164(text)}
+            found |= {text.strip(), phone_e164(text) or text.strip()}
     return found
-
-
-def e164(text: str) -> str:
-    """A UK number as +44..., as Twilio gives it; anything else as its digits after a +."""
-    digits = re.sub(r"[^0-9]", "", text)
-    if digits.startswith("0"):
-        return "+44" + digits[1:]
-    return "+" + digits
 
 
 def erase_referral(session: Session, referral: Referral, now: datetime, by: str) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from frontdoor.store.db import rows_changed
 from frontdoor.store.models import Referral, utcnow
 from frontdoor.store.referrals import erase_personal_data, erase_referral
 
@@ -27,7 +28,7 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 def _has_events_table(session: Session) -> bool:
     """Rasa creates the events table on its first start; before that there is nothing to do."""
-    return sa.inspect(session.get_bind()).has_table("events")
+    return sa.inspect(session.connection()).has_table("events")
 
 
 def expired_conversations(session: Session, before: datetime) -> list[str]:
@@ -50,8 +51,7 @@ def expired_conversations(session: Session, before: datetime) -> list[str]:
 
 def delete_events(session: Session, sender_id: str) -> int:
     """Delete every event of one conversation from Rasa's tracker store."""
-    result = session.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
-    return result.rowcount or 0
+    return rows_changed(session, sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
 
 
 def expired_referrals(session: Session, before: datetime) -> list[Referral]:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from frontdoor.store.casework import LinkWorker
+from frontdoor.store.db import rows_changed
 from frontdoor.store.link_worker import WorkError, audit, require_holder
 from frontdoor.store.models import Referral, RiskEvent, StatusChange, utcnow
 
@@ -102,7 +103,7 @@ def _uncleared_count(session: Session, conversation_id: str) -> int:
     query = sa.select(sa.func.count(RiskEvent.id)).where(
         RiskEvent.conversation_id == conversation_id, RiskEvent.status != "cleared"
     )
-    return session.execute(query).scalar_one()
+    return int(session.execute(query).scalar_one())
 
 
 def _open_referrals(session: Session, conversation_id: str) -> list[Referral]:
@@ -186,10 +187,10 @@ def erase_flags_of(session: Session, conversation_id: str, erased_id: str) -> in
     """Blank a conversation's flags: the words, the reviewer's note and the conversation id
     (now erased_id); the category, source, status and dates stay for the safeguarding record.
     Returns how many flags were erased."""
-    result = session.execute(
+    return rows_changed(
+        session,
         sa.update(RiskEvent)
         .where(RiskEvent.conversation_id == conversation_id)
         .values(words=None, review_note=None, conversation_id=erased_id, erased_at=utcnow())
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount or 0

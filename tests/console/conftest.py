@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from console_helpers import FakeRasa, add_worker
+from console_helpers import FakeRasa, add_team
 from fastapi.testclient import TestClient
 
 from frontdoor.console.app import create_app
@@ -13,10 +13,7 @@ from frontdoor.settings import get_settings
 @pytest.fixture()
 def console_store(sqlite_url: str) -> str:
     """A migrated store with a link worker (Sam), another (Alex) and a manager (Pat)."""
-    add_worker(sqlite_url, "Sam Jones", "sam@example.org")
-    add_worker(sqlite_url, "Alex Smith", "alex@example.org")
-    add_worker(sqlite_url, "Pat Manager", "pat@example.org", "manager")
-    return sqlite_url
+    return add_team(sqlite_url)
 
 
 @pytest.fixture()

@@ -5,15 +5,16 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from frontdoor.console.security import hash_password
-from frontdoor.store.db import session_scope
+from frontdoor.store.db import engine_for, session_scope
 from frontdoor.store.link_worker import create_link_worker
-from frontdoor.store.models import Referral
+from frontdoor.store.models import Referral, utcnow
 from frontdoor.store.referrals import ReferralDraft, create_referral
 
 PASSWORD = "a long enough password"
@@ -24,6 +25,22 @@ _conversations = itertools.count(1)
 def add_worker(url: str, name: str, email: str, role: str = "link_worker") -> None:
     with session_scope(url) as session:
         create_link_worker(session, name, email, role, _HASH)
+
+
+def add_team(url: str) -> str:
+    """Two link workers (Sam, Alex) and a manager (Pat) on the store at url."""
+    add_worker(url, "Sam Jones", "sam@example.org")
+    add_worker(url, "Alex Smith", "alex@example.org")
+    add_worker(url, "Pat Manager", "pat@example.org", "manager")
+    return url
+
+
+def expire_all(url: str, table: str, ago: timedelta = timedelta(seconds=1)) -> None:
+    """Every login session or API token in the table ran out a moment ago."""
+    if table not in ("console_sessions", "console_api_tokens"):
+        raise ValueError(f"{table} holds no logins")
+    with engine_for(url).begin() as connection:
+        connection.execute(sa.text(f"UPDATE {table} SET expires_at = :t"), {"t": utcnow() - ago})
 
 
 def add_referral(
@@ -67,9 +84,8 @@ def add_referral(
 def referral_row(url: str, reference: str) -> Referral:
     with session_scope(url) as session:
         session.expire_on_commit = False
-        from sqlalchemy import select
-
-        return session.execute(select(Referral).where(Referral.reference == reference)).scalar_one()
+        query = sa.select(Referral).where(Referral.reference == reference)
+        return session.execute(query).scalar_one()
 
 
 @dataclass

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from console_helpers import PASSWORD, add_referral, token_for
+from console_helpers import PASSWORD, add_referral, expire_all, token_for
 
 from frontdoor.console.security import refusal
 from frontdoor.settings import get_settings
@@ -101,11 +101,7 @@ def test_unknown_email_is_refused_like_a_wrong_password(client) -> None:
 
 def test_expired_token_is_refused(client) -> None:
     headers = token_for(client, SAM)
-    with engine_for(client.app.state.database_url).begin() as connection:
-        connection.execute(
-            sa.text("UPDATE console_api_tokens SET expires_at = :t"),
-            {"t": utcnow() - timedelta(minutes=1)},
-        )
+    expire_all(client.app.state.database_url, "console_api_tokens", timedelta(minutes=1))
     assert client.get("/api/me", headers=headers).status_code == 401
 
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
 
-import sqlalchemy as sa
-from console_helpers import PASSWORD, add_referral, log_in
+from console_helpers import PASSWORD, add_referral, expire_all, log_in
 
 from frontdoor.console.security import SESSION_COOKIE, refusal
 from frontdoor.settings import get_settings
-from frontdoor.store.db import engine_for
-from frontdoor.store.models import utcnow
 
 SAM, ALEX, PAT = "sam@example.org", "alex@example.org", "pat@example.org"
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -55,11 +51,7 @@ def test_login_only_redirects_within_the_console(client) -> None:
 def test_session_expires(client) -> None:
     log_in(client, SAM)
     assert client.get("/", follow_redirects=False).status_code == 200
-    with engine_for(client.app.state.database_url).begin() as connection:
-        connection.execute(
-            sa.text("UPDATE console_sessions SET expires_at = :t"),
-            {"t": utcnow() - timedelta(seconds=1)},
-        )
+    expire_all(client.app.state.database_url, "console_sessions")
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
@@ -186,3 +178,51 @@ def test_chat_page_is_served_with_the_rasa_address_allowed(client) -> None:
     assert page.status_code == 200
     assert "socket.io.min.js" in page.text
     assert "http://127.0.0.1:" in page.headers["content-security-policy"]
+
+
+def test_a_refused_form_comes_back_as_it_was_typed(client, rasa) -> None:
+    reference = add_referral(client.app.state.database_url)
+    csrf = log_in(client, SAM)
+    for step in ("claim", "take-over"):
+        client.post(f"/referrals/{reference}/{step}", data={"csrf_token": csrf})
+    rasa.fail = True
+    words = {"csrf_token": csrf, "text": "Shall I ring you at 10?"}
+    page = client.post(f"/referrals/{reference}/reply", data=words)
+    assert page.status_code == 502 and "could not be reached" in page.text
+    assert 'aria-describedby="reply-hint">Shall I ring you at 10?</textarea>' in page.text
+    assert 'maxlength="5000" required></textarea>' in page.text  # not in the note form too
+    rasa.fail = False
+    client.post(f"/referrals/{reference}/hand-back", data={"csrf_token": csrf})
+    closing = {"outcome": "declined", "snomed_code": "12", "note": "Moved", "groups_joined": "A"}
+    page = client.post(f"/referrals/{reference}/close", data={"csrf_token": csrf, **closing})
+    assert page.status_code == 400 and "is not a SNOMED CT code" in page.text
+    assert 'name="outcome" value="declined" required checked>' in page.text
+    assert 'aria-describedby="snomed-hint" value="12">' in page.text
+    assert 'rows="2">Moved</textarea>' in page.text and 'rows="2">A</textarea>' in page.text
+
+
+def test_contact_methods_are_checked_on_the_page_as_in_the_api(client) -> None:
+    url = client.app.state.database_url
+    reference = add_referral(url)
+    csrf = log_in(client, SAM)
+    client.post(f"/referrals/{reference}/claim", data={"csrf_token": csrf})
+    page = client.post(f"/referrals/{reference}/contact", data={"csrf_token": csrf, "how": "fax"})
+    assert page.status_code == 422
+    assert "Please check how you reached the resident: unexpected value" in page.text
+    api = client.post(
+        f"/api/referrals/{reference}/contact", headers={"X-CSRF-Token": csrf}, json={"how": "fax"}
+    )
+    assert api.status_code == 422
+    assert '<option value="chat">Chat</option>' in page.text
+    page = client.post(f"/referrals/{reference}/contact", data={"csrf_token": csrf, "how": "chat"})
+    assert page.status_code == 200 and "First contact recorded." in page.text
+    assert "Claimed, " in page.text and "contacted by chat" in page.text
+
+
+def test_an_unknown_queue_filter_is_said_and_the_new_referrals_shown(client) -> None:
+    reference = add_referral(client.app.state.database_url)
+    log_in(client, SAM)
+    page = client.get("/", params={"status": "lost", "level": "7"})
+    assert page.status_code == 200 and reference in page.text
+    assert "Showing new referrals instead." in page.text
+    assert '<option value="new" selected>New</option>' in page.text

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
-from console_helpers import add_referral, add_worker
+from console_helpers import add_referral, add_team, add_worker
 
 from frontdoor.store import link_worker as work
 from frontdoor.store.casework import AuditEvent, Outcome
@@ -31,10 +31,7 @@ def claim_as(url: str, email: str, reference: str) -> str:
 
 @pytest.fixture()
 def workers_url(store_url: str) -> str:
-    add_worker(store_url, "Sam Jones", "sam@example.org")
-    add_worker(store_url, "Alex Smith", "alex@example.org")
-    add_worker(store_url, "Pat Manager", "pat@example.org", "manager")
-    return store_url
+    return add_team(store_url)
 
 
 def test_two_link_workers_claiming_at_once_exactly_one_gets_it(pg_url: str) -> None:

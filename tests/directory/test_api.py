@@ -123,6 +123,17 @@ def test_service_at_locations(client: TestClient) -> None:
     assert client.get("/oruk/service_at_locations/nope").status_code == 404
 
 
+def test_service_at_locations_are_filtered_by_age_as_services_are(client: TestClient) -> None:
+    every = client.get("/oruk/service_at_locations", params={"per_page": 200}).json()
+    young = client.get(
+        "/oruk/service_at_locations", params={"maximum_age": 15, "per_page": 200}
+    ).json()
+    assert 0 < young["total_items"] < every["total_items"]
+    for item in young["contents"]:
+        service = client.get(f"/oruk/services/{item['service_id']}").json()
+        assert service.get("minimum_age", 0) <= 15
+
+
 def test_taxonomies_and_terms(client: TestClient) -> None:
     taxonomies = client.get("/oruk/taxonomies").json()
     check(taxonomies, "/taxonomies")

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from frontdoor.cli import SAMPLE_DIRECTORY
 from frontdoor.directory.importer import import_services, read_services
+from frontdoor.directory.index import current_index
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import Service
 
@@ -194,3 +195,32 @@ def test_free_means_free_for_everyone_and_unknown_cost_is_not_free(sqlite_url: s
             record = broken(costs(fees, amounts))
             import_services(session, [record])
             assert session.get(Service, record["id"]).is_free is free, (fees, amounts)
+
+
+def test_names_and_descriptions_are_kept_as_published_only_tidied(sqlite_url: str) -> None:
+    """Not converted for SMS (the SMS channel does that as it sends): accents, curly quotes
+    and emoji stay; control characters, invisible ones and stray spaces go."""
+    record = broken(
+        lambda r: r.update(
+            name="  Zo\u00eb\u2019s\u200b Caf\u00e9 \u0141\u00f3d\u017a \t Club \u2615 ",
+            description="Tea, cake and a chat.\r\n\r\n  Every\u00a0  Tuesday.\x07",
+        )
+    )
+    with session_scope(sqlite_url) as session:
+        import_services(session, [record])
+        stored = session.get(Service, record["id"])
+        assert stored.name == "Zo\u00eb\u2019s Caf\u00e9 \u0141\u00f3d\u017a Club \u2615"
+        assert stored.description == "Tea, cake and a chat.\nEvery Tuesday."
+        assert stored.search_text.startswith("zoe's cafe \u0142odz club")
+
+
+def test_the_index_shows_a_service_number_as_people_read_one(sqlite_url: str) -> None:
+    def unspaced_phone(record: dict) -> None:
+        phone = {"id": f"{record['id']}-phone-x", "number": "+441632960123"}
+        record["contacts"] = [{"id": f"{record['id']}-contact-x", "phones": [phone]}]
+
+    record = broken(unspaced_phone)
+    with session_scope(sqlite_url) as session:
+        import_services(session, [record])
+        entry = current_index(session).entries[record["id"]]
+    assert entry.contact == "01632 960123"

@@ -9,6 +9,7 @@ from frontdoor.directory.vocabulary import (
     kind_named,
     request_words,
     topics,
+    words,
 )
 
 
@@ -45,3 +46,8 @@ def test_the_part_of_a_message_that_asks() -> None:
     assert asking_part("choir in Louth") == "choir in Louth"
     told = "I love gardening. My knees are bad now."
     assert asking_part(told) == told  # no sentence asks: all of it
+
+
+def test_words_are_read_without_accents_as_residents_type_them() -> None:
+    assert words("Zo\u00eb\u2019s Caf\u00e9") == words("zoe's cafe") == ["zoe", "cafe"]
+    assert topics(request_words("a memory caf\u00e9")) == {"dementia"}

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from store_helpers import referral_draft
 
 from frontdoor.cli import main as frontdoor
 from frontdoor.store import link_worker as work
@@ -18,7 +19,6 @@ from frontdoor.store.casework import AuditEvent, Note, Outcome
 from frontdoor.store.db import engine_for, session_scope
 from frontdoor.store.models import Base, Consent, Referral, RiskEvent, utcnow
 from frontdoor.store.referrals import (
-    ReferralDraft,
     create_referral,
     erase_personal_data,
     record_risk,
@@ -36,17 +36,14 @@ SECRETS = (
     "Ayesha",
     "widowed",
 )
-DRAFT = ReferralDraft(
-    conversation_id=CONVERSATION,
-    channel="sms",
-    level=3,
-    urgency="urgent",
+DRAFT = referral_draft(
+    CONVERSATION,
+    "sms",
+    3,
+    "urgent",
     contact_name="Margaret Oyelaran",
     contact_method="text",
-    contact_detail="07700 900123",
     contact_time="after 4pm, Derek sleeps in the afternoon",
-    consent_wording="Can we pass your details to a link worker?",
-    consent_wording_version="v1",
     summary="Widowed last spring; misses bowls with Derek.",
     what_matters={"what_matters": "bowls again, like with Derek"},
     plan="Try the Louth bowls club on Tuesdays; Ayesha can drive.",

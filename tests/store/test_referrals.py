@@ -6,12 +6,13 @@ import dataclasses
 
 import pytest
 import sqlalchemy as sa
+from store_helpers import referral_draft
 
+from frontdoor.store import messaging
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import Consent, Referral, RiskEvent, StatusChange
 from frontdoor.store.referrals import (
     REFERENCE_ALPHABET,
-    ReferralDraft,
     ReferralError,
     create_referral,
     erase_personal_data,
@@ -21,17 +22,7 @@ from frontdoor.store.referrals import (
     referral_as_dict,
 )
 
-DRAFT = ReferralDraft(
-    conversation_id="conv-1",
-    channel="rest",
-    level=2,
-    urgency="routine",
-    contact_name="Margaret",
-    contact_method="phone",
-    contact_detail="07700 900123",
-    contact_time="weekday mornings",
-    consent_wording="Is that OK?",
-    consent_wording_version="v1",
+DRAFT = referral_draft(
     summary="What matters most: seeing people.",
     what_matters={"what_matters": "seeing people"},
     plan="What matters most: seeing people.",
@@ -132,3 +123,26 @@ def test_risk_is_recorded_without_text(store_url: str) -> None:
             "sms",
             "self_harm",
         )
+
+
+def test_a_number_however_stored_is_shown_as_people_read_one(store_url: str) -> None:
+    with session_scope(store_url) as session:
+        create_referral(session, referral_draft(contact_detail="+441632960123"))
+    with session_scope(store_url) as session:
+        [referral] = list_referrals(session)
+        assert referral_as_dict(referral)["contact"]["detail"] == "01632 960123"
+        [kept] = personal_data_for(session, "conv-1")["referrals"]
+    assert kept["contact_detail"] == "01632 960123"
+
+
+def test_erasure_finds_the_texts_of_a_number_however_it_was_written(store_url: str) -> None:
+    """The SMS tables hold Twilio's form, +447700900123."""
+    with session_scope(store_url) as session:
+        create_referral(session, referral_draft(contact_detail="+44 (0)7700 900123"))
+        messaging.claim_inbound(session, "+447700900123", "SM-1", None)
+        messaging.claim_inbound(session, "+447700900999", "SM-2", None)
+    with session_scope(store_url) as session:
+        erase_personal_data(session, "conv-1")
+    with session_scope(store_url) as session:
+        left = session.execute(sa.select(messaging.SmsInbound.number)).scalars().all()
+    assert left == ["+447700900999"]

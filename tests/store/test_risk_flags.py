@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+from store_helpers import referral_draft
 
 from frontdoor.store import link_worker as work
 from frontdoor.store import risk_flags
@@ -14,7 +15,6 @@ from frontdoor.store.casework import AuditEvent
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import RiskEvent
 from frontdoor.store.referrals import (
-    ReferralDraft,
     create_referral,
     erase_personal_data,
     list_referrals,
@@ -23,17 +23,12 @@ from frontdoor.store.referrals import (
 )
 
 SAM, ALEX, PAT = "sam@example.org", "alex@example.org", "pat@example.org"
-CRISIS = ReferralDraft(
-    conversation_id="conv-risk",
-    channel="sms",
-    level=3,
-    urgency="crisis",
-    contact_name="Margaret",
-    contact_method="phone",
-    contact_detail="07700 900123",
+CRISIS = referral_draft(
+    "conv-risk",
+    "sms",
+    3,
+    "crisis",
     contact_time="now",
-    consent_wording="Is that OK?",
-    consent_wording_version="v1",
     summary="Safety concern (self harm). Asked for contact.",
     risk="self_harm",
 )

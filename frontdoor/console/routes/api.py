@@ -1,46 +1,56 @@
-"""The JSON API: everything the console does, for a bearer token (or the console's own pages)."""
+"""The JSON API: everything the console does, for a bearer token (or the console's own pages).
+Each route reads the request, calls the workflow and returns its view."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
+
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.params import Depends as Dependency
 from fastapi.responses import PlainTextResponse
 from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
 
-from frontdoor.console import schemas, security, service
+from frontdoor.console import schemas, security, workflow
 from frontdoor.console.deps import (
     BEARER,
     LOGGED_IN,
     MANAGER,
-    Actor,
     NotLoggedIn,
+    desk,
     settings_of,
     store,
 )
-from frontdoor.console.deps import rasa_of as rasa
-from frontdoor.console.report import build_report, report_csv
-from frontdoor.store import link_worker as work
+from frontdoor.console.routes.shared import WEEKS, download
+from frontdoor.console.workflow import Actor, Desk
 
 router = APIRouter(prefix="/api", tags=["console"])
 PASSWORD_FORM = Depends()
 Reference = Path(..., min_length=1, max_length=16, description="The referral's reference")
-FlagId = Path(..., alias="id", ge=1, le=2**31 - 1, description="The risk flag's id")
-ERRORS = {
+FlagId = Path(..., alias="id", ge=1, le=schemas.FLAG_ID_MAX, description="The risk flag's id")
+Responses = dict[int | str, dict[str, Any]]
+ERRORS: Responses = {
     400: {"model": schemas.Message, "description": "Not allowed in the referral's state"},
     401: {"model": schemas.Message, "description": "No valid token or login"},
     403: {"model": schemas.Message, "description": "Not allowed for this person"},
     404: {"model": schemas.Message, "description": "No such referral"},
     409: {"model": schemas.Message, "description": "Someone else got there first"},
 }
-RASA_ERRORS = {**ERRORS, 502: {"model": schemas.Message, "description": "Rasa not reachable"}}
-
-
-def clean(text: str | None) -> str:
-    """Text fit to store: no NUL characters (PostgreSQL refuses them), no outer spaces."""
-    return (text or "").replace("\x00", "").strip()
+RASA_ERRORS: Responses = {
+    **ERRORS,
+    502: {"model": schemas.Message, "description": "Rasa not reachable"},
+}
+Detail = schemas.ReferralDetail
+Input = TypeVar("Input", bound=BaseModel)
+Output = TypeVar("Output")
 
 
 @router.post("/login/access-token", response_model=schemas.Token, responses=ERRORS)
-def access_token(request: Request, form: OAuth2PasswordRequestForm = PASSWORD_FORM) -> dict:
+def access_token(
+    request: Request, form: OAuth2PasswordRequestForm = PASSWORD_FORM
+) -> schemas.Token:
     """Swap an email and password for a bearer token."""
     settings = settings_of(request)
     with store(request) as session:
@@ -50,50 +60,40 @@ def access_token(request: Request, form: OAuth2PasswordRequestForm = PASSWORD_FO
             error = str(refused)
         else:
             token, expires = security.issue_api_token(session, settings, worker)
-            return {"access_token": token, "expires_at": expires.isoformat() + "Z"}
+            return schemas.Token(access_token=token, expires_at=expires.isoformat() + "Z")
     raise NotLoggedIn(error)
 
 
 @router.post("/logout", response_model=schemas.Message, responses=ERRORS)
-def logout(request: Request, actor: Actor = LOGGED_IN, bearer: str | None = BEARER) -> dict:
+def logout(
+    request: Request, actor: Actor = LOGGED_IN, bearer: str | None = BEARER
+) -> schemas.Message:
     """Revoke the bearer token used for this call."""
     if bearer:
         with store(request) as session:
             security.revoke_api_token(session, settings_of(request), bearer)
-    return {"detail": "logged out"}
+    return schemas.Message(detail="logged out")
 
 
 @router.get("/me", response_model=schemas.Me, responses=ERRORS)
-def me(actor: Actor = LOGGED_IN) -> dict:
-    return {"name": actor.name, "email": actor.email, "role": actor.role}
+def me(actor: Actor = LOGGED_IN) -> schemas.Me:
+    return schemas.Me(name=actor.name, email=actor.email, role=actor.role)
 
 
 @router.get("/referrals", response_model=list[schemas.QueueItem], responses=ERRORS)
 def referrals(
     request: Request,
     actor: Actor = LOGGED_IN,
-    status: str = Query("new", regex="^(new|claimed|in_progress|closed|open|all)$"),
+    status: schemas.QueueStatus = "new",
     level: int | None = Query(None, ge=1, le=3),
     channel: str | None = Query(None, max_length=40),
     town: str | None = Query(None, max_length=80),
     mine: bool = False,
-) -> list[dict]:
+) -> list[schemas.QueueItem]:
     """The queue: crisis and urgent first, then oldest first, with each one's wait."""
-    wanted = work.QueueFilter(
-        status=status,
-        level=level,
-        channel=clean(channel) or None,
-        town=clean(town) or None,
-        claimed_by=actor.email if mine else None,
-    )
-    with store(request) as session:
-        return service.queue_rows(session, wanted)
-
-
-@router.get("/referrals/{reference}", response_model=schemas.ReferralDetail, responses=ERRORS)
-def referral(request: Request, reference: str = Reference, actor: Actor = LOGGED_IN):
-    with store(request) as session:
-        return service.view(session, actor, reference)
+    query = schemas.QueueQuery(status=status, level=level, channel=channel, town=town, mine=mine)
+    with desk(request, actor) as at:
+        return workflow.queue(at, query)
 
 
 @router.get(
@@ -104,163 +104,86 @@ def conversation(
     reference: str = Reference,
     after: int = Query(0, ge=0, description="Only messages after this one (for polling)"),
     actor: Actor = LOGGED_IN,
-) -> dict:
+) -> schemas.Conversation:
     """The whole conversation from Rasa's tracker store, or what is new since `after`."""
-    with store(request) as session:
-        return service.conversation(
-            session, request.app.state.database_url, actor, reference, after
-        )
+    with desk(request, actor) as at:
+        return workflow.conversation(at, reference, after)
 
 
-def _detail(request: Request, actor: Actor, reference: str) -> dict:
-    with store(request) as session:
-        return service.detail(session, service.find(session, reference))
+# One referral: each route below runs one workflow step on it.
 
 
-@router.post(
-    "/referrals/{reference}/claim", response_model=schemas.ReferralDetail, responses=ERRORS
-)
-def claim(request: Request, reference: str = Reference, actor: Actor = LOGGED_IN):
-    """Take a new referral; if someone else claimed it first, 409."""
-    with store(request) as session:
-        service.claim(session, actor, reference)
-    return _detail(request, actor, reference)
+def _referral_route(
+    method: Literal["GET", "POST"],
+    path: str,
+    run: Callable[[Desk, str], Output],
+    answer: object = Detail,
+    responses: Responses = ERRORS,
+) -> None:
+    """A route on /api/referrals/{reference}/<path> that runs a step taking no input."""
+
+    def endpoint(request: Request, reference: str = Reference, actor: Actor = LOGGED_IN) -> Output:
+        with desk(request, actor) as at:
+            return run(at, reference)
+
+    _add(method, path, endpoint, run, answer, responses)
 
 
-@router.post(
-    "/referrals/{reference}/release", response_model=schemas.ReferralDetail, responses=ERRORS
-)
-def release(request: Request, reference: str = Reference, actor: Actor = LOGGED_IN):
-    """Put the referral back in the queue."""
-    with store(request) as session:
-        service.release(session, actor, reference)
-    return _detail(request, actor, reference)
+def _step_route(
+    path: str,
+    model: type[Input],
+    run: Callable[[Desk, str, Input], Detail],
+    responses: Responses = ERRORS,
+    dependencies: tuple[Dependency, ...] = (),
+) -> None:
+    """A POST route on /api/referrals/{reference}/<path> whose JSON body is the step's input."""
+
+    def endpoint(
+        request: Request, body: Input, reference: str = Reference, actor: Actor = LOGGED_IN
+    ) -> Detail:
+        with desk(request, actor) as at:
+            return run(at, reference, body)
+
+    endpoint.__annotations__["body"] = model  # FastAPI reads the body's model from here
+    _add("POST", path, endpoint, run, Detail, responses, dependencies)
 
 
-@router.post(
-    "/referrals/{reference}/reassign", response_model=schemas.ReferralDetail, responses=ERRORS
-)
-def reassign(
-    request: Request,
-    body: schemas.ReassignIn,
-    reference: str = Reference,
-    actor: Actor = MANAGER,
-):
-    """Managers only: give the referral to another link worker."""
-    with store(request) as session:
-        service.reassign(session, actor, reference, clean(body.email))
-    return _detail(request, actor, reference)
+def _add(
+    method: str,
+    path: str,
+    endpoint: Callable[..., object],
+    run: Callable[..., object],
+    answer: object,
+    responses: Responses,
+    dependencies: tuple[Dependency, ...] = (),
+) -> None:
+    router.add_api_route(
+        "/referrals/{reference}" + (f"/{path}" if path else ""),
+        endpoint,
+        methods=[method],
+        response_model=answer,
+        responses=responses,
+        name=path.replace("-", "_") or "referral",
+        description=inspect.getdoc(run) or "",
+        dependencies=list(dependencies),
+    )
 
 
-@router.post(
-    "/referrals/{reference}/contact", response_model=schemas.ReferralDetail, responses=ERRORS
-)
-def contact(
-    request: Request,
-    body: schemas.ContactIn,
-    reference: str = Reference,
-    actor: Actor = LOGGED_IN,
-):
-    """Record that you reached the resident (the first time starts the clock's end)."""
-    with store(request) as session:
-        referral = service.find(session, reference)
-        work.record_contact(session, referral, actor.worker(session), body.how, clean(body.note))
-    return _detail(request, actor, reference)
-
-
-@router.post(
-    "/referrals/{reference}/take-over",
-    response_model=schemas.ReferralDetail,
-    responses=RASA_ERRORS,
-)
-def take_over(request: Request, reference: str = Reference, actor: Actor = LOGGED_IN):
-    """Hold the resident's chat: the assistant goes quiet and says who has joined."""
-    with store(request) as session:
-        service.take_over(session, rasa(request), actor, reference)
-    return _detail(request, actor, reference)
-
-
-@router.post(
-    "/referrals/{reference}/reply", response_model=schemas.ReferralDetail, responses=RASA_ERRORS
-)
-def reply(
-    request: Request,
-    body: schemas.ReplyIn,
-    reference: str = Reference,
-    actor: Actor = LOGGED_IN,
-):
-    """Write to the resident on their own channel (web chat or SMS)."""
-    with store(request) as session:
-        service.reply(session, rasa(request), actor, reference, clean(body.text))
-    return _detail(request, actor, reference)
+_referral_route("GET", "", workflow.view)
+_referral_route("GET", "risk-flags", workflow.risk_flags, list[schemas.RiskFlag])
+_referral_route("POST", "claim", workflow.claim)
+_referral_route("POST", "release", workflow.release)
+_referral_route("POST", "take-over", workflow.take_over, responses=RASA_ERRORS)
+_referral_route("POST", "hand-back", workflow.hand_back, responses=RASA_ERRORS)
+_step_route("reassign", schemas.ReassignIn, workflow.reassign, dependencies=(MANAGER,))
+_step_route("contact", schemas.ContactIn, workflow.record_contact)
+_step_route("reply", schemas.ReplyIn, workflow.reply, RASA_ERRORS)
+_step_route("notes", schemas.NoteIn, workflow.add_note)
+_step_route("close", schemas.CloseIn, workflow.close)
 
 
 @router.post(
-    "/referrals/{reference}/hand-back",
-    response_model=schemas.ReferralDetail,
-    responses=RASA_ERRORS,
-)
-def hand_back(request: Request, reference: str = Reference, actor: Actor = LOGGED_IN):
-    """Give the conversation back to the assistant."""
-    with store(request) as session:
-        service.hand_back(session, rasa(request), actor, reference)
-    return _detail(request, actor, reference)
-
-
-@router.post(
-    "/referrals/{reference}/notes", response_model=schemas.ReferralDetail, responses=ERRORS
-)
-def note(
-    request: Request,
-    body: schemas.NoteIn,
-    reference: str = Reference,
-    actor: Actor = LOGGED_IN,
-):
-    with store(request) as session:
-        referral = service.find(session, reference)
-        work.add_note(session, referral, actor.worker(session), clean(body.text))
-    return _detail(request, actor, reference)
-
-
-@router.post(
-    "/referrals/{reference}/close", response_model=schemas.ReferralDetail, responses=ERRORS
-)
-def close(
-    request: Request,
-    body: schemas.CloseIn,
-    reference: str = Reference,
-    actor: Actor = LOGGED_IN,
-):
-    """Close with an outcome, the groups joined and the SNOMED CT code for the record."""
-    groups = [clean(g)[:200] for g in body.groups_joined]
-    with store(request) as session:
-        service.close(
-            session,
-            actor,
-            reference,
-            body.outcome,
-            groups,
-            clean(body.snomed_code),
-            clean(body.note),
-        )
-    return _detail(request, actor, reference)
-
-
-@router.get(
-    "/referrals/{reference}/risk-flags", response_model=list[schemas.RiskFlag], responses=ERRORS
-)
-def risk_flags(
-    request: Request, reference: str = Reference, actor: Actor = LOGGED_IN
-) -> list[dict]:
-    """The safety flags of the referral's conversation, newest first, cleared ones included."""
-    with store(request) as session:
-        return service.risk_flags(session, actor, reference)
-
-
-@router.post(
-    "/referrals/{reference}/risk-flags/{id}/review",
-    response_model=schemas.ReferralDetail,
-    responses=ERRORS,
+    "/referrals/{reference}/risk-flags/{id}/review", response_model=Detail, responses=ERRORS
 )
 def review_risk_flag(
     request: Request,
@@ -268,26 +191,24 @@ def review_risk_flag(
     reference: str = Reference,
     flag_id: int = FlagId,
     actor: Actor = LOGGED_IN,
-):
+) -> Detail:
     """Confirm a safety flag, or clear it as a false alarm, with an optional note.
 
     Only the link worker who holds the referral, or a manager. Clearing the last uncleared
     flag of the conversation takes a crisis referral back to urgent, without its risk;
     confirming a flag again makes it crisis again.
     """
-    with store(request) as session:
-        service.review_risk_flag(
-            session, actor, reference, flag_id, body.decision, clean(body.note)
-        )
-    return _detail(request, actor, reference)
+    with desk(request, actor) as at:
+        return workflow.review_risk_flag(at, reference, flag_id, body)
+
+
+# Across referrals
 
 
 @router.get("/link-workers", response_model=list[schemas.LinkWorkerOut], responses=ERRORS)
-def link_workers(request: Request, actor: Actor = LOGGED_IN) -> list[dict]:
-    with store(request) as session:
-        return [
-            {"name": w.name, "email": w.email, "role": w.role} for w in work.list_workers(session)
-        ]
+def link_workers(request: Request, actor: Actor = LOGGED_IN) -> list[schemas.LinkWorkerOut]:
+    with desk(request, actor) as at:
+        return workflow.link_workers(at)
 
 
 @router.get("/audit", response_model=list[schemas.AuditLine], responses=ERRORS)
@@ -296,30 +217,17 @@ def audit(
     reference: str | None = Query(None, max_length=16),
     limit: int = Query(200, ge=1, le=1000),
     actor: Actor = MANAGER,
-) -> list[dict]:
+) -> list[schemas.AuditLine]:
     """Managers only: who viewed or changed which referral, newest first."""
-    with store(request) as session:
-        return [
-            {
-                "at": e.at.isoformat(timespec="seconds") + "Z",
-                "actor": e.actor,
-                "action": e.action,
-                "reference": e.reference,
-                "detail": e.detail,
-            }
-            for e in work.audit_trail(session, clean(reference) or None, limit)
-        ]
+    with desk(request, actor) as at:
+        return workflow.audit_trail(at, reference, limit)
 
 
 @router.get("/report", response_model=schemas.ReportOut, responses=ERRORS)
-def report(
-    request: Request,
-    weeks: int = Query(12, ge=1, le=260),
-    actor: Actor = LOGGED_IN,
-) -> dict:
+def report(request: Request, weeks: int = WEEKS, actor: Actor = LOGGED_IN) -> schemas.ReportOut:
     """The service's figures for the last `weeks` weeks."""
-    with store(request) as session:
-        return build_report(session, weeks).as_dict()
+    with desk(request, actor) as at:
+        return workflow.report(at, weeks)
 
 
 @router.get(
@@ -328,14 +236,8 @@ def report(
     responses={**ERRORS, 200: {"content": {"text/csv": {}}}},
 )
 def report_as_csv(
-    request: Request,
-    weeks: int = Query(12, ge=1, le=260),
-    actor: Actor = LOGGED_IN,
+    request: Request, weeks: int = WEEKS, actor: Actor = LOGGED_IN
 ) -> PlainTextResponse:
-    with store(request) as session:
-        text = report_csv(build_report(session, weeks))
-    return PlainTextResponse(
-        text,
-        media_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="frontdoor-report.csv"'},
-    )
+    """The same figures as a CSV file: section, item, value."""
+    with desk(request, actor) as at:
+        return download(workflow.report_download(at, weeks))

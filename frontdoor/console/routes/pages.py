@@ -1,46 +1,38 @@
-"""The console's pages: log in, the queue, a referral, the audit trail and the report."""
+"""The console's pages: log in, the queue, a referral, the audit trail and the report. Each page
+reads the request, calls the workflow and renders what it returns."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 
-from frontdoor.console import security, service
-from frontdoor.console.deps import LOGGED_IN, MANAGER, Actor, rasa_of, settings_of, store
-from frontdoor.console.rasa_client import RasaError
-from frontdoor.console.report import build_report, report_csv
-from frontdoor.console.routes.api import clean
+from frontdoor.console import schemas, security, workflow
+from frontdoor.console.deps import LOGGED_IN, MANAGER, desk, settings_of, store
+from frontdoor.console.routes.shared import WEEKS, download
+from frontdoor.console.workflow import Actor, Desk, WorkflowError
 from frontdoor.store import link_worker as work
 from frontdoor.store.casework import OUTCOME_LABELS
-from frontdoor.store.models import REFERRAL_STATUSES
 from frontdoor.store.risk_flags import category_label
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
 CHANNEL_LABELS = {"socketio": "web chat", "sms": "SMS", "rest": "REST API", "cmdline": "terminal"}
-
-
-def channel_label(channel: str | None) -> str:
-    """How a Rasa channel name reads to people: 'socketio' is the web chat."""
-    return CHANNEL_LABELS.get(channel or "", channel or "unknown")
-
-
-def channel_labels(figures: dict[str, int]) -> dict[str, int]:
-    return {channel_label(k): v for k, v in figures.items()}
-
-
-templates.env.filters["channel_label"] = channel_label
-templates.env.filters["channel_labels"] = channel_labels
-templates.env.filters["risk_label"] = category_label
 LOGIN_CSRF_COOKIE = "frontdoor_login_csrf"
+AUDIT_LINES = 500
 Reference = PathParam(..., min_length=1, max_length=16)
+Input = TypeVar("Input", bound=BaseModel)
+FormFields = Mapping[str, str]
 DONE = {
     "claim": "You have claimed this referral.",
     "release": "The referral is back in the queue.",
@@ -60,11 +52,41 @@ STATUS_LABELS = {
     "in_progress": "In progress",
     "closed": "Closed",
 }
+QUEUE_STATUSES = [
+    ("new", "New"),
+    ("claimed", "Claimed"),
+    ("in_progress", "In progress"),
+    ("open", "All open"),
+    ("closed", "Closed"),
+    ("all", "All"),
+]
+
+
+def channel_label(channel: str | None) -> str:
+    """How a Rasa channel name reads to people: 'socketio' is the web chat."""
+    return CHANNEL_LABELS.get(channel or "", channel or "unknown")
+
+
+def channel_labels(figures: dict[str, int]) -> dict[str, int]:
+    return {channel_label(k): v for k, v in figures.items()}
+
+
+def when(moment: str | None) -> str:
+    """A moment the workflow gives (2025-01-06T09:30:00Z) as people read it: 06 Jan 2025 09:30."""
+    if not moment:
+        return ""
+    return datetime.fromisoformat(moment.removesuffix("Z")).strftime("%d %b %Y %H:%M")
+
+
+templates.env.filters["channel_label"] = channel_label
+templates.env.filters["channel_labels"] = channel_labels
+templates.env.filters["risk_label"] = category_label
+templates.env.filters["when"] = when
 
 
 def render(
     request: Request, name: str, status: int = 200, actor: Actor | None = None, **context: Any
-) -> HTMLResponse:
+) -> Response:
     return templates.TemplateResponse(
         name,
         {
@@ -72,13 +94,14 @@ def render(
             "actor": actor,
             "status_labels": STATUS_LABELS,
             "outcome_labels": OUTCOME_LABELS,
+            "contact_labels": schemas.CONTACT_LABELS,
             **context,
         },
         status_code=status,
     )
 
 
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+def error_page(request: Request, status: int, message: str) -> Response:
     return render(request, "error.html", status=status, message=message)
 
 
@@ -132,12 +155,8 @@ def login(
         try:
             worker = security.authenticate(session, settings, email, password)
         except security.LoginRefused as refused:
-            error = str(refused)
-        else:
-            error = ""
-            started = security.start_session(session, settings, worker)
-    if error:
-        return _login_form(request, _local(next), error, 401)
+            return _login_form(request, _local(next), str(refused), 401)
+        started = security.start_session(session, settings, worker)
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(
         security.SESSION_COOKIE,
@@ -166,6 +185,17 @@ def logout(request: Request, actor: Actor = LOGGED_IN) -> Response:
 # The queue
 
 
+def _queue_options(choices: schemas.QueueChoices) -> dict[str, list[tuple[str, str]]]:
+    """The queue's filters as (value, words) choices."""
+    anything = [("", "Any")]
+    return {
+        "status": QUEUE_STATUSES,
+        "level": anything + [(level, f"Level {level}") for level in ("1", "2", "3")],
+        "channel": anything + [(c, channel_label(c)) for c in choices.channels],
+        "town": anything + [(t, t) for t in choices.towns],
+    }
+
+
 @router.get("/", response_class=HTMLResponse)
 def queue_page(
     request: Request,
@@ -176,58 +206,67 @@ def queue_page(
     town: str = Query("", max_length=80),
     mine: str = Query("", max_length=5),
 ) -> Response:
-    if status not in (*REFERRAL_STATUSES, "open", "all"):
-        status = "new"
-    wanted = work.QueueFilter(
-        status=status,
-        level=int(level) if level in ("1", "2", "3") else None,
-        channel=clean(channel) or None,
-        town=clean(town) or None,
-        claimed_by=actor.email if mine else None,
-    )
-    with store(request) as session:
-        rows = service.queue_rows(session, wanted)
-        choices = work.queue_choices(session)
+    asked = {"status": status, "level": level or None, "channel": channel, "town": town}
+    problem = ""
+    try:
+        query = workflow.parse(schemas.QueueQuery, {**asked, "mine": bool(mine)})
+    except WorkflowError as unknown:
+        problem = unknown.sentence + " Showing new referrals instead."
+        query = schemas.QueueQuery(mine=bool(mine))
+    with desk(request, actor) as at:
+        rows = workflow.queue(at, query)
+        options = _queue_options(workflow.queue_choices(at))
     return render(
         request,
         "queue.html",
         actor=actor,
         rows=rows,
-        choices=choices,
-        wanted=wanted,
-        mine=bool(mine),
-        level=level,
+        options=options,
+        query=query,
+        error=problem,
     )
 
 
 # One referral
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a button or form on the referral page was refused, and what was typed into it."""
+
+    error: WorkflowError
+    action: str
+    fields: FormFields
+
+    def typed(self, action: str, name: str) -> str:
+        """What the person typed into this field of the refused form, to show them again."""
+        return self.fields.get(name, "") if action == self.action else ""
+
+
+def _nothing_typed(action: str, name: str) -> str:
+    return ""
+
+
 def _referral_page(
-    request: Request, actor: Actor, reference: str, error: str = "", status: int = 200
+    request: Request, actor: Actor, reference: str, refusal: Refusal | None = None
 ) -> Response:
-    database_url = request.app.state.database_url
-    with store(request) as session:
-        referral = service.view(session, actor, reference)
-        chat = service.conversation(session, database_url, actor, reference)
-        workers = (
-            [{"name": w.name, "email": w.email} for w in work.list_workers(session)]
-            if actor.is_manager
-            else []
-        )
-    done = DONE.get(request.query_params.get("done", ""), "")
+    with desk(request, actor) as at:
+        referral = workflow.view(at, reference)
+        chat = workflow.conversation(at, reference)
+        workers = workflow.link_workers(at) if actor.is_manager else []
     return render(
         request,
         "referral.html",
-        status=status,
+        status=refusal.error.status if refusal else 200,
         actor=actor,
         r=referral,
         chat=chat,
         workers=workers,
-        done=done,
-        error=error,
-        mine=referral["claimed_by"] == actor.email,
-        holding=referral["chat_held_by"] == actor.email,
+        done=DONE.get(request.query_params.get("done", ""), ""),
+        error=refusal.error.sentence if refusal else "",
+        typed=refusal.typed if refusal else _nothing_typed,
+        mine=referral.claimed_by == actor.email,
+        holding=referral.chat_held_by == actor.email,
     )
 
 
@@ -238,83 +277,83 @@ def referral_page(
     return _referral_page(request, actor, reference)
 
 
-async def _act(request: Request, actor: Actor, reference: str, action: str) -> Response:
-    """Run one of the referral's buttons, then show the referral again."""
-    form = await request.form()
-    field = lambda name: clean(str(form.get(name) or ""))  # noqa: E731
-    try:
-        with store(request) as session:
-            _do(session, request, actor, reference, action, form, field)
-    except (work.WorkError, RasaError) as problem:
-        status = 409 if isinstance(problem, work.Conflict) else 400
-        if isinstance(problem, RasaError):
-            status = 502
-        return _referral_page(request, actor, reference, _sentence(str(problem)), status)
-    query = urlencode({"done": action})
-    return RedirectResponse(f"/referrals/{reference}?{query}", status_code=303)
+class PageStep(Protocol):
+    """What a button or form on the referral page does with what it sent."""
+
+    def __call__(self, at: Desk, reference: str, form: FormFields) -> object: ...
 
 
-def _sentence(text: str) -> str:
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith(".") else text + "."
+@dataclass(frozen=True)
+class Button:
+    """A button that sends nothing but itself."""
+
+    run: Callable[[Desk, str], object]
+
+    def __call__(self, at: Desk, reference: str, form: FormFields) -> object:
+        return self.run(at, reference)
 
 
-def _do(session, request, actor, reference, action, form, field) -> None:
-    rasa = rasa_of(request)
-    if action == "claim":
-        service.claim(session, actor, reference)
-    elif action == "release":
-        service.release(session, actor, reference)
-    elif action == "reassign":
-        if not actor.is_manager:
-            raise work.WorkError("only a manager can reassign a referral")
-        service.reassign(session, actor, reference, field("email"))
-    elif action == "contact":
-        referral = service.find(session, reference)
-        how = field("how") if field("how") in ("phone", "text", "email", "in_person") else "phone"
-        work.record_contact(session, referral, actor.worker(session), how, field("note")[:1000])
-    elif action == "take-over":
-        service.take_over(session, rasa, actor, reference)
-    elif action == "reply":
-        service.reply(session, rasa, actor, reference, field("text")[:1000])
-    elif action == "hand-back":
-        service.hand_back(session, rasa, actor, reference)
-    elif action == "note":
-        referral = service.find(session, reference)
-        work.add_note(session, referral, actor.worker(session), field("text")[:5000])
-    elif action == "close":
-        groups = [clean(g)[:200] for g in field("groups_joined").splitlines() if clean(g)]
-        service.close(
-            session,
-            actor,
-            reference,
-            field("outcome"),
-            groups[:20],
-            field("snomed_code")[:18],
-            field("note")[:5000],
-        )
-    elif action in ("confirm-risk", "clear-risk"):
-        decision = action.removesuffix("-risk")
-        service.review_risk_flag(
-            session, actor, reference, _flag_id(field("flag")), decision, field("note")[:1000]
-        )
+@dataclass(frozen=True)
+class Filled(Generic[Input]):
+    """A form, read into the input model the JSON API takes for the same step."""
+
+    model: type[Input]
+    run: Callable[[Desk, str, Input], object]
+    read: Callable[[FormFields], Mapping[str, object]] = dict
+
+    def __call__(self, at: Desk, reference: str, form: FormFields) -> object:
+        return self.run(at, reference, workflow.parse(self.model, self.read(form)))
 
 
-def _flag_id(value: str) -> int:
-    """The risk flag a form names, as a number the database can hold."""
-    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
-        raise service.NotFound("There is no such risk flag.")
-    return int(value)
+@dataclass(frozen=True)
+class RiskReview:
+    """The confirm or clear form beside a safety flag."""
+
+    decision: schemas.RiskDecision
+
+    def __call__(self, at: Desk, reference: str, form: FormFields) -> object:
+        review = workflow.parse(schemas.RiskReviewIn, {**form, "decision": self.decision})
+        flag = workflow.flag_id(form.get("flag", ""))
+        return workflow.review_risk_flag(at, reference, flag, review)
+
+
+def _closing(form: FormFields) -> Mapping[str, object]:
+    """The close form: the groups joined are typed one a line."""
+    groups = [line for line in form.get("groups_joined", "").splitlines() if line.strip()]
+    return {**form, "groups_joined": groups}
+
+
+STEPS: dict[str, PageStep] = {
+    "claim": Button(workflow.claim),
+    "release": Button(workflow.release),
+    "reassign": Filled(schemas.ReassignIn, workflow.reassign),
+    "contact": Filled(schemas.ContactIn, workflow.record_contact),
+    "take-over": Button(workflow.take_over),
+    "reply": Filled(schemas.ReplyIn, workflow.reply),
+    "hand-back": Button(workflow.hand_back),
+    "note": Filled(schemas.NoteIn, workflow.add_note),
+    "close": Filled(schemas.CloseIn, workflow.close, _closing),
+    "confirm-risk": RiskReview("confirm"),
+    "clear-risk": RiskReview("clear"),
+}
 
 
 @router.post("/referrals/{reference}/{action}")
 async def referral_action(
     request: Request,
     reference: str = Reference,
-    action: str = PathParam(..., regex="^(" + "|".join(DONE) + ")$"),
+    action: str = PathParam(..., regex="^(" + "|".join(STEPS) + ")$"),
     actor: Actor = LOGGED_IN,
 ) -> Response:
-    return await _act(request, actor, reference, action)
+    """Run one of the referral's buttons or forms, then show the referral again."""
+    form = {name: value for name, value in (await request.form()).items() if isinstance(value, str)}
+    try:
+        with desk(request, actor) as at:
+            STEPS[action](at, reference, form)
+    except WorkflowError as refused:
+        return _referral_page(request, actor, reference, Refusal(refused, action, form))
+    query = urlencode({"done": action})
+    return RedirectResponse(f"/referrals/{reference}?{query}", status_code=303)
 
 
 # Managers: the audit trail
@@ -326,41 +365,22 @@ def audit_page(
     reference: str = Query("", max_length=16),
     actor: Actor = MANAGER,
 ) -> Response:
-    with store(request) as session:
-        events = work.audit_trail(session, clean(reference) or None, 500)
-        rows = [
-            {
-                "at": e.at.strftime("%d %b %Y %H:%M"),
-                "actor": e.actor,
-                "action": e.action.replace("_", " "),
-                "reference": e.reference,
-                "detail": e.detail,
-            }
-            for e in events
-        ]
-    return render(request, "audit.html", actor=actor, rows=rows, reference=clean(reference))
+    with desk(request, actor) as at:
+        rows = workflow.audit_trail(at, reference, AUDIT_LINES)
+    return render(request, "audit.html", actor=actor, rows=rows, reference=schemas.clean(reference))
 
 
 # The report
 
 
 @router.get("/report", response_class=HTMLResponse)
-def report_page(
-    request: Request, weeks: int = Query(12, ge=1, le=260), actor: Actor = LOGGED_IN
-) -> Response:
-    with store(request) as session:
-        figures = build_report(session, weeks)
+def report_page(request: Request, weeks: int = WEEKS, actor: Actor = LOGGED_IN) -> Response:
+    with desk(request, actor) as at:
+        figures = workflow.report(at, weeks)
     return render(request, "report.html", actor=actor, report=figures, weeks=weeks)
 
 
 @router.get("/report.csv")
-def report_download(
-    request: Request, weeks: int = Query(12, ge=1, le=260), actor: Actor = LOGGED_IN
-) -> Response:
-    with store(request) as session:
-        text = report_csv(build_report(session, weeks))
-    return PlainTextResponse(
-        text,
-        media_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="frontdoor-report.csv"'},
-    )
+def report_download(request: Request, weeks: int = WEEKS, actor: Actor = LOGGED_IN) -> Response:
+    with desk(request, actor) as at:
+        return download(workflow.report_download(at, weeks))

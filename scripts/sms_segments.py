@@ -1,7 +1,8 @@
 """What a conversation costs over SMS: segments per turn and in total, level 1 and level 3.
 
 Starts the real action server and Rasa server (trained model, SMS channel) on free ports over a
-fresh SQLite store, with Twilio's REST API replaced by a local fake, and texts them.
+fresh SQLite store, with Twilio's REST API replaced by a local fake, as the tests start them
+(tests/assistant_servers.py), and texts them.
 
     .venv/bin/python scripts/sms_segments.py [--model models/frontdoor.tar.gz]
 
@@ -11,28 +12,17 @@ Aim: no turn over 2 segments; a whole level-3 referral in 16 segments or fewer.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test double
-from fake_twilio import FakeTwilio, SmsClient  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' servers
+from assistant_servers import running_assistant  # noqa: E402
+from fake_twilio import SmsClient  # noqa: E402
 
-from frontdoor.runner import (  # noqa: E402
-    DEFAULT_MODEL,
-    free_port,
-    prepare_store,
-    service_env,
-    start_actions,
-    start_rasa,
-    stop,
-    wait_until_up,
-)
-from frontdoor.settings import get_settings
-from frontdoor.sms import is_gsm7, segments
+from frontdoor.runner import DEFAULT_MODEL  # noqa: E402
+from frontdoor.sms import is_gsm7, segments  # noqa: E402
 
-TOKEN = "segments-auth-token"
 LEVEL_1 = ["hello", "1", "walking", "Boston"]
 LEVEL_3 = [
     "hello",
@@ -69,35 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="sms-segments-"))
-    fake = FakeTwilio().start()
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{tmp}/frontdoor.db",
-        ACTIONS_PORT=str(free_port()),
-        RASA_PORT=str(free_port()),
-        RASA_TELEMETRY_ENABLED="false",
-        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
-        TWILIO_AUTH_TOKEN=TOKEN,
-        TWILIO_NUMBER="+447700900000",
-        TWILIO_API_BASE_URL=fake.base_url,
-        SMS_PUBLIC_BASE_URL="",
-    )
-    settings = get_settings()
-    env = service_env(settings)
-    prepare_store(env)
-    log = open(tmp / "servers.log", "w")  # noqa: SIM115 - closed after the servers stop
-    actions = start_actions(settings, env, log)
-    rasa = start_rasa(settings, args.model, env, log)
-    try:
-        wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
-        wait_until_up(f"http://127.0.0.1:{settings.rasa_port}/", 300, rasa)
-        webhook = f"http://127.0.0.1:{settings.rasa_port}/webhooks/sms/webhook"
-        client = SmsClient(webhook, TOKEN, fake)
-        level_1, worst_1 = converse(client, "+447700900101", LEVEL_1, "Level 1")
-        level_3, worst_3 = converse(client, "+447700900103", LEVEL_3, "Level 3")
-    finally:
-        stop(rasa, actions)
-        log.close()
-        fake.stop()
+    overrides = {"RASA_TELEMETRY_ENABLED": "false"}
+    with running_assistant(tmp, overrides, model=args.model) as servers:
+        level_1, worst_1 = converse(servers.sms, "+447700900101", LEVEL_1, "Level 1")
+        level_3, worst_3 = converse(servers.sms, "+447700900103", LEVEL_3, "Level 3")
     print(f"\nLevel 1 total: {level_1} segments; level 3 total: {level_3} segments.")
     print(f"Worst turn: {max(worst_1, worst_3)} segments (aim {TURN_AIM}); ", end="")
     print(f"level 3 aim {LEVEL_3_AIM}: {'met' if level_3 <= LEVEL_3_AIM else 'missed'}.")

@@ -2,6 +2,7 @@
 server on free ports over a fresh SQLite store, with REST on and SMS texting through a fake
 Twilio REST API. The e2e, SMS, journey and browser suites all talk to this one pair (each
 Rasa start loads the model, which costs a minute of CI), each with its own residents.
+scripts/sms_segments.py starts its own pair with the same code.
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from fake_twilio import FakeTwilio, SmsClient
@@ -36,6 +39,73 @@ ACCOUNT = "AC" + "0" * 32
 AUTH_TOKEN = "shared-servers-auth-token"
 OUR_NUMBER = "+447700900000"
 
+# The contact details a resident gives for a referral, and words each question before them
+# must contain (the same over REST, the web chat and SMS).
+CONTACT_STEPS = [
+    ("Margaret", "How should we contact you?"),
+    ("phone call", "What phone number"),
+    ("07700 900123", "When is a good time"),
+]
+# What a resident says from "hello" to a stored referral over REST or the web chat, and words
+# the reply to each must contain.
+REFERRAL_STEPS = [
+    ("hello", "community support"),
+    ("can someone call me please", "Is that OK?"),
+    ("yes", "What name"),
+    *CONTACT_STEPS,
+    ("weekday mornings", "Is that right?"),
+    ("yes", "Your reference is"),
+]
+
+
+def rest_request(
+    rasa_url: str, sender: object, text: str, **extra: object
+) -> urllib.request.Request:
+    """A POST of what a resident says to Rasa's REST webhook (extra: more fields in the body)."""
+    body = json.dumps({"sender": sender, "message": text, **extra}).encode()
+    return urllib.request.Request(
+        f"{rasa_url}/webhooks/rest/webhook", body, headers={"Content-Type": "application/json"}
+    )
+
+
+def rest_replies(rasa_url: str, sender: str, text: str) -> list[dict[str, Any]]:
+    """What the resident sees after saying text (REST webhook)."""
+    with urllib.request.urlopen(rest_request(rasa_url, sender, text), timeout=60) as response:
+        replies: list[dict[str, Any]] = json.loads(response.read())
+    return replies
+
+
+def read_tracker(
+    rasa_url: str, token: str, conversation_id: str, include_events: str = ""
+) -> dict[str, Any]:
+    """A conversation as Rasa's HTTP API gives it (the id in the path as it is)."""
+    url = f"{rasa_url}/conversations/{conversation_id}/tracker"
+    if include_events:
+        url += f"?include_events={include_events}"
+    request = urllib.request.Request(url, headers=bearer(token))
+    with urllib.request.urlopen(request, timeout=30) as response:
+        tracker: dict[str, Any] = json.loads(response.read())
+    return tracker
+
+
+def query(database_url: str, sql: str, **params: object) -> list[tuple[Any, ...]]:
+    """The rows one SQL query finds in the store (its own engine, disposed of afterwards)."""
+    engine = sa.create_engine(database_url, future=True)
+    try:
+        with engine.connect() as connection:
+            return [tuple(r) for r in connection.execute(sa.text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+def wait_for_texts(fake: FakeTwilio, number: str, count: int) -> list[str]:
+    """The texts sent to the number, once there are at least count of them (30 s at most)."""
+    deadline = time.monotonic() + 30
+    while len(fake.to(number)) < count:
+        assert time.monotonic() < deadline, fake.to(number)
+        time.sleep(0.2)
+    return fake.to(number)
+
 
 @dataclass
 class Assistant:
@@ -50,22 +120,16 @@ class Assistant:
     sms_id_secret: str
     settings: Settings  # the servers' settings, for a test that starts a variant beside them
 
-    def send(self, sender: str, text: str) -> list[dict]:
+    def send(self, sender: str, text: str) -> list[dict[str, Any]]:
         """What the resident sees after saying text (REST webhook)."""
-        body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            body,
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
+        return rest_replies(self.rasa_url, sender, text)
 
-    def tracker(self, sender: str) -> dict:
-        url = f"{self.rasa_url}/conversations/{sender}/tracker"
-        request = urllib.request.Request(url, headers=bearer(self.token))
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())
+    def tracker(self, sender: str) -> dict[str, Any]:
+        return read_tracker(self.rasa_url, self.token, sender)
+
+    def query(self, sql: str, **params: object) -> list[tuple[Any, ...]]:
+        """The rows one SQL query finds in the servers' store."""
+        return query(self.database_url, sql, **params)
 
     def conversation_id(self, number: str) -> str:
         """The opaque conversation id a phone number texts under."""
@@ -74,16 +138,8 @@ class Assistant:
     def unused_number(self) -> str:
         """A drama number (07700 900xxx) that no conversation in the store has texted from:
         the suites share the store, and there are only a thousand such numbers."""
-        engine = sa.create_engine(self.database_url, future=True)
-        try:
-            with engine.connect() as connection:
-                used = {r[0] for r in connection.execute(sa.text("select sender_id from events"))}
-                used |= {
-                    r[0]
-                    for r in connection.execute(sa.text("select conversation_id from referrals"))
-                }
-        finally:
-            engine.dispose()
+        used = {r[0] for r in self.query("select sender_id from events")}
+        used |= {r[0] for r in self.query("select conversation_id from referrals")}
         for _ in range(1000):
             number = f"+447700900{secrets.randbelow(1000):03d}"
             if self.conversation_id(number) not in used:
@@ -109,13 +165,13 @@ def _settings_for(folder: Path, fake: FakeTwilio) -> dict[str, str]:
 
 
 @contextmanager
-def running_assistant(folder: Path, overrides: dict[str, str] | None = None) -> Iterator[Assistant]:
+def running_assistant(
+    folder: Path, overrides: dict[str, str] | None = None, model: Path = DEFAULT_MODEL
+) -> Iterator[Assistant]:
     """Start both servers with the settings in the environment (the test's `overrides` over
     this module's), and put it back afterwards."""
-    if not DEFAULT_MODEL.exists():
-        raise RuntimeError(
-            f"no trained model at {DEFAULT_MODEL}: run `make train` (make test does)"
-        )
+    if not model.exists():
+        raise RuntimeError(f"no trained model at {model}: run `make train` (make test does)")
     fake = FakeTwilio().start()
     saved = dict(os.environ)
     os.environ.update({**_settings_for(folder, fake), **(overrides or {})})
@@ -129,7 +185,7 @@ def running_assistant(folder: Path, overrides: dict[str, str] | None = None) -> 
     try:
         prepare_store(env)
         actions = start_actions(settings, env, log)
-        rasa = start_rasa(settings, DEFAULT_MODEL, env, log)
+        rasa = start_rasa(settings, model, env, log)
         wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions)
         rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
         wait_until_up(f"{rasa_url}/", 300, rasa)

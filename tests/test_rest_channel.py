@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
@@ -31,7 +32,9 @@ class Agent:
         await message.output_channel.send_text_message(message.sender_id, f"heard {message.text}")
 
 
-async def serve(channel: LimitedRestInput) -> tuple[str, Agent, object]:
+@asynccontextmanager
+async def serving(channel: LimitedRestInput) -> AsyncIterator[tuple[str, Agent]]:
+    """The channel on a real Sanic server, as Rasa registers it: (its URL, the agent)."""
     app = Sanic(f"rest_test_{uuid.uuid4().hex[:8]}")
     agent = Agent()
     app.ctx.agent = agent
@@ -42,7 +45,11 @@ async def serve(channel: LimitedRestInput) -> tuple[str, Agent, object]:
     server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
     await server.startup()
     await server.start_serving()
-    return f"http://127.0.0.1:{port}/webhooks/rest", agent, server
+    try:
+        yield f"http://127.0.0.1:{port}/webhooks/rest", agent
+    finally:
+        server.close()
+        await server.wait_closed()
 
 
 @pytest_asyncio.fixture()
@@ -57,34 +64,25 @@ async def post(http: aiohttp.ClientSession, url: str, body: dict) -> tuple[int, 
 
 
 async def test_on_it_answers_as_rasas_rest_channel(http) -> None:
-    url, agent, server = await serve(LimitedRestInput(enabled=True))
-    try:
+    async with serving(LimitedRestInput(enabled=True)) as (url, agent):
         status, text = await post(http, url, {"sender": "resident-1", "message": "hello"})
         assert status == 200 and "heard hello" in text
         async with http.get(f"{url}/") as health:
             assert health.status == 200
         [message] = agent.heard
         assert (message.sender_id, message.input_channel) == ("resident-1", "rest")
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 async def test_off_the_webhook_is_404_and_reaches_no_one(http) -> None:
-    url, agent, server = await serve(LimitedRestInput(enabled=False))
-    try:
+    async with serving(LimitedRestInput(enabled=False)) as (url, agent):
         status, _ = await post(http, url, {"sender": "resident-1", "message": "hello"})
         assert status == 404
         async with http.get(f"{url}/") as health:
             assert health.status == 404
         assert agent.heard == []
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 async def test_sms_conversations_and_phone_numbers_are_refused(http) -> None:
-    url, agent, server = await serve(LimitedRestInput(enabled=True))
     senders = [
         sms_conversation_id("+447700900123", "any secret"),
         "SMS-0123",
@@ -96,25 +94,18 @@ async def test_sms_conversations_and_phone_numbers_are_refused(http) -> None:
         "tel:+447700900123",
         "whatsapp:+447700900123",
     ]
-    try:
+    async with serving(LimitedRestInput(enabled=True)) as (url, agent):
         for sender in senders:
             status, _ = await post(http, url, {"sender": sender, "message": "delete my details"})
             assert status == 403, sender
         assert agent.heard == []
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 async def test_a_caller_cannot_claim_another_channel(http) -> None:
-    url, agent, server = await serve(LimitedRestInput(enabled=True))
-    try:
+    async with serving(LimitedRestInput(enabled=True)) as (url, agent):
         body = {"sender": "resident-2", "message": "hi", "input_channel": "sms"}
         assert (await post(http, url, body))[0] == 200
         assert [m.input_channel for m in agent.heard] == ["rest"]
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 @pytest.mark.parametrize(
@@ -132,12 +123,8 @@ async def test_ordinary_senders_are_not_reserved() -> None:
 
 
 async def test_a_sender_that_is_not_a_string_is_refused(http) -> None:
-    url, agent, server = await serve(LimitedRestInput(enabled=True))
-    try:
+    async with serving(LimitedRestInput(enabled=True)) as (url, agent):
         for sender in (["+447700900123"], {"id": "+447700900123"}, 447700900123):
             status, _ = await post(http, url, {"sender": sender, "message": "hello"})
             assert status == 400, sender
         assert agent.heard == []
-    finally:
-        server.close()
-        await server.wait_closed()

@@ -15,20 +15,27 @@ import hmac
 import json
 import re
 import secrets
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from assistant_servers import ACCOUNT, AUTH_TOKEN, OUR_NUMBER, Assistant
+from assistant_servers import (
+    ACCOUNT,
+    AUTH_TOKEN,
+    OUR_NUMBER,
+    Assistant,
+    query,
+    read_tracker,
+    rest_request,
+    wait_for_texts,
+)
 from fake_twilio import FakeTwilio, SmsClient
 
 from bot.channels.signature import sign
 from frontdoor.console.rasa_client import RasaClient
-from frontdoor.rasa_auth import bearer
 from frontdoor.runner import (
     DEFAULT_MODEL,
     free_port,
@@ -60,12 +67,7 @@ class Servers:
 
     def rest(self, sender: object, message: str, url: str | None = None, **extra) -> tuple:
         """POST to the REST webhook: (status, the replies' text joined)."""
-        body = json.dumps({"sender": sender, "message": message, **extra}).encode()
-        request = urllib.request.Request(
-            f"{url or self.rasa_url}/webhooks/rest/webhook",
-            body,
-            headers={"Content-Type": "application/json"},
-        )
+        request = rest_request(url or self.rasa_url, sender, message, **extra)
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 replies = json.loads(response.read())
@@ -73,19 +75,11 @@ class Servers:
         except urllib.error.HTTPError as error:
             return error.code, ""
 
-    def tracker(self, conversation_id: str) -> dict:
-        url = f"{self.rasa_url}/conversations/{conversation_id}/tracker"
-        request = urllib.request.Request(url, headers=bearer(self.token))
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())
+    def tracker(self, conversation_id: str) -> dict[str, Any]:
+        return read_tracker(self.rasa_url, self.token, conversation_id)
 
-    def query(self, sql: str, **params: object) -> list[tuple]:
-        engine = sa.create_engine(self.database_url, future=True)
-        try:
-            with engine.connect() as connection:
-                return [tuple(r) for r in connection.execute(sa.text(sql), params)]
-        finally:
-            engine.dispose()
+    def query(self, sql: str, **params: object) -> list[tuple[Any, ...]]:
+        return query(self.database_url, sql, **params)
 
     @property
     def conversation(self) -> str:
@@ -265,7 +259,7 @@ def test_the_console_reaches_the_sms_residents_own_tracker(servers: Servers, pro
     rasa.take_over(conversation, "Sam")
     rasa.reply(conversation, "It is Sam here, how are you?")
     rasa.hand_back(conversation)
-    pushed = _wait_for(servers, RESIDENT, before + 3)[before:]
+    pushed = wait_for_texts(servers.fake, RESIDENT, before + 3)[before:]
     expected = (
         "Hello, this is Sam",
         "Sam (link worker): It is Sam here",
@@ -293,14 +287,6 @@ def test_the_console_reaches_a_conversation_named_the_old_way(servers: Servers, 
     assert probes.attempt("%2B447700900452" not in senders), sorted(senders)
     events = servers.tracker(legacy)["events"]
     assert probes.attempt([e["event"] for e in events].count("pause") == 1)
-
-
-def _wait_for(servers: Servers, number: str, count: int) -> list[str]:
-    deadline = time.monotonic() + 30
-    while len(servers.fake.to(number)) < count:
-        assert time.monotonic() < deadline, servers.fake.to(number)
-        time.sleep(0.2)
-    return servers.fake.to(number)
 
 
 def test_unsigned_sms_posing_as_the_resident_is_refused(servers: Servers, probes) -> None:

@@ -12,7 +12,6 @@ referral, the "yes" in the conversation, the confirmation sent.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import secrets
@@ -29,13 +28,16 @@ from typing import Any
 import pytest
 import socketio
 import sqlalchemy as sa
-from assistant_servers import ACCOUNT, AUTH_TOKEN, OUR_NUMBER, running_assistant
-from fake_twilio import FakeTwilio, SmsClient
+from assistant_servers import (
+    ACCOUNT,
+    AUTH_TOKEN,
+    OUR_NUMBER,
+    REFERRAL_STEPS,
+    Assistant,
+    running_assistant,
+)
 from twilio.request_validator import RequestValidator
 from web_pages import leave
-
-from frontdoor.rasa_auth import bearer
-from frontdoor.sms import sms_conversation_id
 
 pytestmark = pytest.mark.e2e
 
@@ -45,15 +47,7 @@ KEPT = "I have kept your message"
 NOT_FOLLOWED = "did not follow"
 CONFIRMED = "Your reference is"
 # To the referral's last question: (what the resident says, what the reply must contain).
-TO_CONFIRM = [
-    ("hello", "community support"),
-    ("can someone call me please", "Is that OK?"),
-    ("yes", "What name"),
-    ("Margaret", "How should we contact you"),
-    ("phone call", "What phone number"),
-    ("07700 900123", "When is a good time"),
-    ("weekday mornings", "Is that right?"),
-]
+TO_CONFIRM = REFERRAL_STEPS[:-1]
 WAIT = 90.0  # seconds: the deadline for anything the servers do in the background
 
 
@@ -93,14 +87,9 @@ async def _until_async(check: Callable[[], Any], deadline: float = WAIT) -> Any:
 class Outage:
     """The servers, their own database, and the switch that takes it away."""
 
-    rasa_url: str
-    token: str
-    database_url: str
+    servers: Assistant
     database: str
     outbox: Path
-    fake: FakeTwilio
-    sms: SmsClient
-    sms_secret: str
 
     def down(self) -> None:
         """No one may connect to the store, and every open connection is cut."""
@@ -120,14 +109,7 @@ class Outage:
 
     def rest(self, sender: str, text: str) -> str:
         """What the resident reads after saying text over REST."""
-        body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            body,
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return "\n".join(str(r.get("text", "")) for r in json.loads(response.read()))
+        return "\n".join(str(r.get("text", "")) for r in self.servers.send(sender, text))
 
     def text_webhook(self, number: str, body: str, sid: str) -> tuple[int, str]:
         """POST a signed text as Twilio does: (status, the TwiML answered)."""
@@ -138,7 +120,7 @@ class Outage:
             "To": OUR_NUMBER,
             "Body": body,
         }
-        url = self.sms.webhook_url
+        url = self.servers.sms.webhook_url
         signature = RequestValidator(AUTH_TOKEN).compute_signature(url, form)
         request = urllib.request.Request(
             url,
@@ -153,22 +135,11 @@ class Outage:
 
     def said(self, conversation: str) -> list[str]:
         """What the resident said, as the conversation in the store holds it."""
-        url = f"{self.rasa_url}/conversations/{conversation}/tracker"
-        request = urllib.request.Request(url, headers=bearer(self.token))
-        with urllib.request.urlopen(request, timeout=30) as response:
-            events = json.loads(response.read())["events"]
+        events = self.servers.tracker(conversation)["events"]
         return [e.get("text") for e in events if e.get("event") == "user"]
 
-    def query(self, sql: str, **params: object) -> list[tuple]:
-        engine = sa.create_engine(self.database_url, future=True)
-        try:
-            with engine.connect() as connection:
-                return [tuple(r) for r in connection.execute(sa.text(sql), params)]
-        finally:
-            engine.dispose()
-
     def referrals(self, conversation: str) -> int:
-        [(count,)] = self.query(
+        [(count,)] = self.servers.query(
             "select count(*) from referrals where conversation_id = :c", c=conversation
         )
         return int(count)
@@ -179,7 +150,7 @@ class Outage:
     def replayed(self) -> bool:
         """The store answers and the outbox is empty."""
         try:
-            self.query("select 1")
+            self.servers.query("select 1")
         except sa.exc.OperationalError:
             return False
         return not self.held()
@@ -209,16 +180,7 @@ def outage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outage]:
     }
     try:
         with running_assistant(tmp, overrides) as servers:
-            yield Outage(
-                servers.rasa_url,
-                servers.token,
-                database_url,
-                database,
-                tmp / "outbox",
-                servers.fake,
-                servers.sms,
-                servers.sms_id_secret,
-            )
+            yield Outage(servers, database, tmp / "outbox")
     finally:
         with admin.connect() as connection:
             connection.execute(sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
@@ -261,9 +223,9 @@ def test_rest_yes_during_an_outage_is_kept_and_sent_later(outage: Outage, probes
 def test_sms_yes_during_an_outage_is_kept_and_sent_later(outage: Outage, probes) -> None:
     """Store down at "yes, send it" (SMS): told by text, no 500, confirmation texted later"""
     number = f"+4477009{secrets.randbelow(10**5):05d}"
-    conversation = sms_conversation_id(number, outage.sms_secret)
+    conversation = outage.servers.conversation_id(number)
     for said, expected in TO_CONFIRM:
-        replies = "\n".join(outage.sms.text(number, said, timeout=60))
+        replies = "\n".join(outage.servers.sms.text(number, said, timeout=60))
         assert expected in replies, (said, replies)
     sid = "SM" + uuid.uuid4().hex
     outage.down()
@@ -275,14 +237,14 @@ def test_sms_yes_during_an_outage_is_kept_and_sent_later(outage: Outage, probes)
         assert probes.attempt(again == 200 and len(outage.held()) == 1), (repeat, outage.held())
     finally:
         outage.up()
-    confirmed = _until(lambda: [t for t in outage.fake.to(number) if CONFIRMED in t])
+    fake = outage.servers.fake
+    confirmed = _until(lambda: [t for t in fake.to(number) if CONFIRMED in t])
     print(f"SMS, store back: {confirmed!r}")
-    assert probes.attempt(bool(confirmed) and re.search(r"FD-[A-Z0-9]+", confirmed[0])), (
-        outage.fake.to(number)
-    )
+    referenced = bool(confirmed) and re.search(r"FD-[A-Z0-9]+", confirmed[0])
+    assert probes.attempt(referenced), fake.to(number)
     assert probes.attempt(_until(outage.replayed)), outage.held()
     assert probes.attempt(outage.referrals(conversation) == 1), outage.referrals(conversation)
-    recorded = outage.query("select outcome from sms_inbound where message_sid = :s", s=sid)
+    recorded = outage.servers.query("select outcome from sms_inbound where message_sid = :s", s=sid)
     assert probes.attempt(recorded == [("turn",)]), recorded
     said = outage.said(conversation)  # a "yes" that matches an option arrives as its payload
     assert probes.attempt(said[-1] in ("yes", "/affirm") and len(said) == len(TO_CONFIRM) + 1), said
@@ -296,7 +258,9 @@ async def _web_chat_during_an_outage(outage: Outage) -> tuple[str, list[str], li
     replies: list[str] = []
     client.on("session_confirm", confirmed.put)
     client.on("bot_uttered", lambda m: replies.append(str(m.get("text"))))
-    await client.connect(outage.rasa_url, socketio_path="/socket.io", transports=["polling"])
+    await client.connect(
+        outage.servers.rasa_url, socketio_path="/socket.io", transports=["polling"]
+    )
     try:
         await client.emit("session_request", {"session_id": None})
         session = (await asyncio.wait_for(confirmed.get(), 30))["session_id"]

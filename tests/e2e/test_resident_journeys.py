@@ -10,7 +10,7 @@ import sys
 import uuid
 
 import pytest
-import sqlalchemy as sa
+from assistant_servers import REFERRAL_STEPS
 
 from frontdoor.sms import is_gsm7
 
@@ -41,18 +41,8 @@ def test_level_1_suggestions_in_one_turn(assistant) -> None:
 
 def test_hello_to_a_stored_referral(assistant) -> None:
     who = sender()
-    steps = [
-        ("hello", "community support"),
-        ("can someone call me please", "Is that OK?"),
-        ("yes", "What name"),
-        ("Margaret", "How should we contact you"),
-        ("phone call", "What phone number"),
-        ("07700 900123", "When is a good time"),
-        ("weekday mornings", "Is that right?"),
-        ("yes", "Your reference is"),
-    ]
     replies: list[dict] = []
-    for said, expected in steps:
+    for said, expected in REFERRAL_STEPS:
         replies = assistant.send(who, said)
         assert expected in texts(replies), (said, replies)
         assert all(is_gsm7(r.get("text", "")) for r in replies)
@@ -62,22 +52,16 @@ def test_hello_to_a_stored_referral(assistant) -> None:
     assert tracker["slots"]["triage_level"] == 3
     assert tracker["slots"]["referral_reference"] == reference
 
-    engine = sa.create_engine(assistant.database_url, future=True)
-    with engine.connect() as connection:
-        row = connection.execute(
-            sa.text(
-                "select level, urgency, status, channel, contact_name, contact_detail "
-                "from referrals where reference = :ref"
-            ),
-            {"ref": reference},
-        ).one()
-    assert tuple(row) == (3, "routine", "new", "rest", "Margaret", "07700 900123")
-    with engine.connect() as connection:  # the conversation itself is in Rasa's SQL tracker store
-        said = connection.execute(
-            sa.text("select count(*) from events where sender_id = :who and type_name = 'user'"),
-            {"who": who},
-        ).scalar_one()
-    assert said == len(steps)
+    [row] = assistant.query(
+        "select level, urgency, status, channel, contact_name, contact_detail "
+        "from referrals where reference = :ref",
+        ref=reference,
+    )
+    assert row == (3, "routine", "new", "rest", "Margaret", "07700 900123")
+    [(said,)] = assistant.query(  # the conversation itself is in Rasa's SQL tracker store
+        "select count(*) from events where sender_id = :who and type_name = 'user'", who=who
+    )
+    assert said == len(REFERRAL_STEPS)
 
     listed = subprocess.run(
         [sys.executable, "-m", "frontdoor.cli", "referrals", "--json"],
@@ -104,24 +88,13 @@ def test_help_me_choose_into_a_link_worker_carries_the_plan(assistant) -> None:
     replies = texts(assistant.send(who, "yes please"))
     assert "Is that OK?" in replies, replies
     assert "Sorry" not in replies and "not kept any of your details" not in replies, replies
-    steps = [
-        ("yes", "What name"),
-        ("Margaret", "How should we contact you"),
-        ("phone call", "What phone number"),
-        ("07700 900123", "When is a good time"),
-        ("weekday mornings", "Is that right?"),
-        ("yes", "Your reference is"),
-    ]
-    for said, expected in steps:
+    for said, expected in REFERRAL_STEPS[2:]:  # from consent on
         replies = texts(assistant.send(who, said))
         assert expected in replies, (said, replies)
     reference = re.search(r"FD-[A-Z0-9]+", replies).group(0)
-    engine = sa.create_engine(assistant.database_url, future=True)
-    with engine.connect() as connection:
-        level, plan, matters = connection.execute(
-            sa.text("select level, plan, what_matters from referrals where reference = :ref"),
-            {"ref": reference},
-        ).one()
+    [(level, plan, matters)] = assistant.query(
+        "select level, plan, what_matters from referrals where reference = :ref", ref=reference
+    )
     assert level == 3
     assert "baking" in (plan or "") and "company" in json.dumps(matters), (plan, matters)
 

@@ -40,7 +40,7 @@ Checks made on every journey, whatever it expects (what a link worker would noti
 - every reply is GSM-7 text (one non-GSM character more than doubles an SMS's cost).
 
 Stand-in answers: `answer: whatever is asked` recognises the assistant's last question by its
-words (from actions/messages.yml and bot/domain/*.yml) and answers it from STAND_INS, or from
+words (the responses in bot/domain/*.yml) and answers it from STAND_INS, or from
 the journey's `stand_ins`. Over SMS `phone_number`/`mobile_number` may be "{own number}".
 """
 
@@ -55,7 +55,6 @@ import re
 import statistics
 import time
 import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -65,14 +64,14 @@ from typing import Any
 
 import sqlalchemy as sa
 import yaml
+from assistant_servers import read_tracker, rest_replies
 
 from frontdoor.directory.places import resolve_place
-from frontdoor.rasa_auth import bearer
+from frontdoor.responses import responses
 from frontdoor.safety.categories import CATEGORIES
 from frontdoor.sms import format_turn, is_gsm7, sms_conversation_id
 
 HERE = Path(__file__).parent
-ROOT = HERE.parent.parent
 KNOWN_FAILURES_FILE = HERE / "KNOWN_FAILURES.txt"
 
 # The stand-in answers: what a resident says to the common questions, realistic values.
@@ -101,12 +100,10 @@ STAND_INS: dict[str, str] = {
     "safety_check": "no, I'm fine thanks",
 }
 
-# Which stand-in answers which of the assistant's questions (message keys).
-QUESTION_STAND_IN: dict[str, str] = {
+# The form questions whose slot and stand-in answer have one name (message key: the name).
+SAME_NAMED: dict[str, str] = {
     "ask_activity": "activity",
-    "activity_too_short": "activity",
     "ask_town": "town",
-    "unknown_place": "town",
     "ask_what_matters_form_town": "town",
     "ask_what_matters": "what_matters",
     "ask_getting_in_way": "getting_in_way",
@@ -114,6 +111,13 @@ QUESTION_STAND_IN: dict[str, str] = {
     "ask_enjoys": "enjoys",
     "ask_barriers": "barriers",
     "ask_free_when": "free_when",
+}
+
+# Which stand-in answers which of the assistant's questions (message keys).
+QUESTION_STAND_IN: dict[str, str] = {
+    **SAME_NAMED,
+    "activity_too_short": "activity",
+    "unknown_place": "town",
     "ask_consent_share": "consent",
     "ask_contact_name": "name",
     "name_unclear": "name",
@@ -127,24 +131,16 @@ QUESTION_STAND_IN: dict[str, str] = {
     "bad_email": "email",
     "ask_contact_time": "contact_time",
     "ask_referral_confirmed": "confirm",
-    "utter_offer_link_worker": "link_worker_offer",
-    "utter_offer_person": "offer_person",
-    "utter_ask_confirm_delete": "confirm_delete",
+    "offer_link_worker": "link_worker_offer",
+    "offer_person": "offer_person",
+    "ask_confirm_delete": "confirm_delete",
     "yes_no": "yes_no",  # a yes-or-no question in words this suite does not know yet
     **{f"check_{c}": "safety_check" for c in CATEGORIES},  # none of these journeys is at risk
 }
 
 # The slot each form question fills (for "no question asked twice").
 QUESTION_SLOT: dict[str, str] = {
-    "ask_activity": "activity",
-    "ask_town": "town",
-    "ask_what_matters_form_town": "town",
-    "ask_what_matters": "what_matters",
-    "ask_getting_in_way": "getting_in_way",
-    "ask_would_like_different": "would_like_different",
-    "ask_enjoys": "enjoys",
-    "ask_barriers": "barriers",
-    "ask_free_when": "free_when",
+    **SAME_NAMED,
     "ask_contact_name": "contact_name",
     "ask_contact_method": "contact_method",
     "ask_contact_detail_phone": "contact_detail",
@@ -158,7 +154,7 @@ def question_names(key: str | None) -> set[str]:
     """The names a journey may use for a question: its key, its slot, its stand-in."""
     if key is None:
         return set()
-    names = {key, key.removeprefix("ask_").removeprefix("utter_")}
+    names = {key, f"utter_{key}", key.removeprefix("ask_")}
     names |= {QUESTION_SLOT.get(key), QUESTION_STAND_IN.get(key)} - {None}  # type: ignore[arg-type]
     if key in REASKED:
         names.add(REASKED[key])
@@ -179,9 +175,9 @@ REASKED = {
 
 # Replies that say the assistant did not understand or could not use what was said.
 NOT_UNDERSTOOD = {
-    "utter_please_rephrase",
+    "please_rephrase",
     "default",
-    "utter_out_of_scope",
+    "out_of_scope",
     "answer_too_short",
     "activity_too_short",
     "name_unclear",
@@ -199,13 +195,13 @@ NOT_AN_ANSWER = (
     | {
         "greet",
         "restart",
-        "utter_help",
-        "utter_way_back",
-        "utter_thank",
+        "help",
+        "way_back",
+        "thank",
         "form_way_out",
-        "utter_what_matters_intro",
+        "what_matters_intro",
         "link_worker_explain",
-        "utter_after_groups",
+        "after_groups",
         "groups_found",
         "group_found",
         "groups_found_further",
@@ -353,17 +349,22 @@ def known_failures(path: Path = KNOWN_FAILURES_FILE) -> dict[str, str]:
 # ------------------------------------------------------------------ what the assistant says
 
 
+def response_key(name: str) -> str:
+    """A response's key here: its name without utter_ ("utter_ask_town" -> "ask_town"); a
+    question worded for someone the resident asks for is the same question."""
+    return name.removeprefix("utter_").removesuffix("_for_other")
+
+
 @lru_cache(maxsize=1)
 def catalogue() -> list[tuple[str, re.Pattern[str]]]:
-    """(key, pattern) for every text the assistant can send, placeholders as wildcards."""
-    texts: list[tuple[str, str]] = []
-    messages = yaml.safe_load((ROOT / "actions" / "messages.yml").read_text(encoding="utf-8"))
-    # A question worded for someone the resident asks for is the same question.
-    texts += [(key.removesuffix("_for_other"), entry["text"]) for key, entry in messages.items()]
-    for path in sorted((ROOT / "bot" / "domain").glob("*.yml")):
-        domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key, variants in (domain.get("responses") or {}).items():
-            texts += [(key, v["text"]) for v in variants if v.get("text")]
+    """(key, pattern) for every text the assistant can send (every variant of every response,
+    for every channel), placeholders as wildcards."""
+    texts = [
+        (response_key(name), str(variant["text"]))
+        for name, variants in responses().items()
+        for variant in variants
+        if variant.get("text")
+    ]
     patterns = []
     for key, text in texts:
         parts = re.split(r"\{[a-z_]+\}", text.strip())
@@ -461,20 +462,11 @@ class Servers:
         return self._engine
 
     def rest(self, sender: str, text: str) -> list[dict[str, Any]]:
-        body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            body,
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
+        return rest_replies(self.rasa_url, sender, text)
 
     def events(self, conversation_id: str) -> list[dict[str, Any]]:
-        url = f"{self.rasa_url}/conversations/{conversation_id}/tracker?include_events=ALL"
-        request = urllib.request.Request(url, headers=bearer(self.token))
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return list(json.loads(response.read()).get("events") or [])
+        tracker = read_tracker(self.rasa_url, self.token, conversation_id, include_events="ALL")
+        return list(tracker.get("events") or [])
 
 
 class Conversation:
@@ -1220,7 +1212,8 @@ class Judge:
     def check_not_asked(self) -> None:
         for slot in self.expect.get("not_asked") or []:
             for n, message in self.messages():
-                if QUESTION_SLOT.get(message.key or "") == slot or message.key == slot:
+                key = message.key or ""
+                if QUESTION_SLOT.get(key) == slot or key == response_key(slot):
                     self.problem(f"it asked for {slot} (turn {n}) though it should not")
                     return
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.request
 import uuid
 
 import pytest
 import sqlalchemy as sa
+from assistant_servers import CONTACT_STEPS, wait_for_texts
 
 from frontdoor.console.rasa_client import RasaClient
 from frontdoor.rasa_auth import bearer
@@ -20,32 +20,13 @@ from frontdoor.store.referrals import list_referrals
 pytestmark = pytest.mark.e2e
 
 
-def tracker(assistant, conversation_id: str) -> dict:
-    """The conversation as Rasa's HTTP API gives it (the id in the path as it is)."""
-    url = f"{assistant.rasa_url}/conversations/{conversation_id}/tracker"
-    request = urllib.request.Request(url, headers=bearer(assistant.token))
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
-def wait_for_texts(assistant, resident: str, count: int) -> list[str]:
-    """The texts sent to the resident, once there are at least count of them."""
-    deadline = time.monotonic() + 30
-    while len(assistant.fake.to(resident)) < count:
-        assert time.monotonic() < deadline, assistant.fake.to(resident)
-        time.sleep(0.2)
-    return assistant.fake.to(resident)
-
-
 def test_level_3_by_text_from_first_message_to_a_stored_referral(assistant) -> None:
     client, resident = assistant.sms, assistant.unused_number()
     steps = [
         ("hello", "Reply 1, 2 or 3."),
         ("3", "Is that OK? Reply 1 or 2."),  # 3: Talk to a person
         ("1", "What name"),  # 1: Yes, that is OK
-        ("Margaret", "How should we contact you?"),
-        ("phone call", "What phone number"),
-        ("07700 900123", "When is a good time"),
+        *CONTACT_STEPS,
         ("weekday mornings", "Is that right? Reply 1 or 2."),
         ("1", "Your reference is"),
     ]
@@ -67,14 +48,11 @@ def test_level_3_by_text_from_first_message_to_a_stored_referral(assistant) -> N
     assert stored == (3, "sms", assistant.conversation_id(resident))
     assert contact[0] == "Margaret" and contact[2] == "07700 900123"
 
-    engine = sa.create_engine(assistant.database_url, future=True)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.text("select kind, reference, status from sms_outbound where number = :n"),
-            {"n": resident},
-        ).all()
+    rows = assistant.query(
+        "select kind, reference, status from sms_outbound where number = :n", n=resident
+    )
     assert len(rows) == len(steps)
-    assert ("referral", reference, "sent") in [tuple(r) for r in rows]
+    assert ("referral", reference, "sent") in rows
     assert [m for m in assistant.fake.sent if m["To"] == resident][-1].get("StatusCallback")
 
 
@@ -93,7 +71,7 @@ def test_the_same_text_delivered_twice_is_answered_once(assistant) -> None:
     client.text(resident, "find a group")  # waits for replies to both
     assert client.post(resident, "hello", sid=sid) == 200
     assert len(client.text(resident, "walking")) == 1
-    events = tracker(assistant, assistant.conversation_id(resident))["events"]
+    events = assistant.tracker(assistant.conversation_id(resident))["events"]
     said = [e["text"] for e in events if e["event"] == "user"]
     assert said == ["hello", "/find_group", "walking"]  # the words of option 1 pick it
 
@@ -122,11 +100,7 @@ def test_a_link_worker_reply_reaches_the_residents_phone(assistant) -> None:
     request = urllib.request.Request(url, body, headers=headers)
     with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 200
-    deadline = time.monotonic() + 30
-    while len(assistant.fake.to(resident)) == before:
-        assert time.monotonic() < deadline, "nothing pushed"
-        time.sleep(0.2)
-    assert assistant.fake.to(resident)[-1].startswith("Goodbye")
+    assert wait_for_texts(assistant.fake, resident, before + 1)[-1].startswith("Goodbye")
 
 
 def test_a_link_worker_from_the_console_reaches_the_sms_residents_own_conversation(
@@ -141,20 +115,16 @@ def test_a_link_worker_from_the_console_reaches_the_sms_residents_own_conversati
     rasa.take_over(conversation, "Sam")
     rasa.reply(conversation, "Hello from Sam")
     rasa.hand_back(conversation)
-    pushed = wait_for_texts(assistant, resident, before + 3)[before:]
+    pushed = wait_for_texts(assistant.fake, resident, before + 3)[before:]
     assert pushed[0].startswith("Hello, this is Sam, a link worker")
     assert pushed[1] == "Sam (link worker): Hello from Sam"
     assert pushed[2].startswith("Sam has handed you back")
 
-    events = tracker(assistant, conversation)["events"]
+    events = assistant.tracker(conversation)["events"]
     kinds = [e["event"] for e in events]
     assert "pause" in kinds and kinds.index("pause") < kinds.index("resume")
     assert any(e.get("name") == "link_worker_message" and e.get("value") for e in events)
-    engine = sa.create_engine(assistant.database_url, future=True)
-    with engine.connect() as connection:
-        senders = set(
-            connection.execute(sa.text("select distinct sender_id from events")).scalars()
-        )
+    senders = {r[0] for r in assistant.query("select distinct sender_id from events")}
     assert conversation in senders
     phantoms = [s for s in senders if resident[1:] in s]  # +44..., %2B44... or 44...
     assert phantoms == []
@@ -169,13 +139,11 @@ def test_delete_my_details_by_text_also_unlinks_the_number(assistant) -> None:
         replies = client.text(resident, said)
     assert "Your reference is" in replies[-1]
 
-    def linked() -> list:
-        engine = sa.create_engine(assistant.database_url, future=True)
-        with engine.connect() as connection:
-            query = "select number from sms_conversations where conversation_id = :c"
-            return connection.execute(sa.text(query), {"c": conversation}).all()
+    def linked() -> list[tuple[str, ...]]:
+        sql = "select number from sms_conversations where conversation_id = :c"
+        return assistant.query(sql, c=conversation)
 
-    assert [tuple(r) for r in linked()] == [(resident,)]
+    assert linked() == [(resident,)]
     client.text(resident, "delete my details")
     confirmation = client.text(resident, "yes")
     assert linked() == []

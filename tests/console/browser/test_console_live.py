@@ -5,24 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
+from assistant_servers import REFERRAL_STEPS, query
 from browser_helpers import axe_violations
 from console_helpers import PASSWORD
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.e2e
-
-REFERRAL_STEPS = [
-    ("hello", "community support"),
-    ("can someone call me please", "Is that OK?"),
-    ("yes", "What name"),
-    ("Margaret", "How should we contact you"),
-    ("phone call", "What phone number"),
-    ("07700 900123", "When is a good time"),
-    ("weekday mornings", "Is that right?"),
-    ("yes", "Your reference is"),
-]
-
 
 NEW_REPLY_SAYS = """([before, text]) => Array.from(
     document.querySelectorAll("#messages li.from-assistant")
@@ -91,14 +79,12 @@ def test_reply_reaches_the_resident_and_hand_back(browser: Browser, live_console
     worker.get_by_role("button", name="Close referral").click()
     expect(worker.get_by_role("status")).to_have_text("The referral is closed.")
 
-    engine = sa.create_engine(live_console.database_url, future=True)
-    with engine.connect() as connection:
-        row = connection.execute(
-            sa.text("select channel, conversation_id, status from referrals where reference = :r"),
-            {"r": reference},
-        ).one()
-    engine.dispose()
-    assert tuple(row) == ("socketio", session_id, "closed")
+    [row] = query(
+        live_console.database_url,
+        "select channel, conversation_id, status from referrals where reference = :r",
+        r=reference,
+    )
+    assert row == ("socketio", session_id, "closed")
     resident.context.close()
     worker.context.close()
 

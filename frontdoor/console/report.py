@@ -1,5 +1,11 @@
 """The figures the service reports: referrals by week, level, channel and town; time to first
-contact; outcomes; crises; unmet needs. No names or contact details."""
+contact; outcomes; crises; unmet needs. No names or contact details.
+
+A crisis referral is one made after the safety net gave the crisis reply in its conversation:
+urgency "crisis" (the resident asked for contact straight after it), or any other referral
+with a risk recorded (an urgent domestic abuse referral: the crisis reply was given, then the
+resident went on to ask for contact), unless a link worker cleared every safety flag of the
+conversation as a false alarm."""
 
 from __future__ import annotations
 
@@ -68,7 +74,10 @@ def build_report(session: Session, weeks: int = 12, now: datetime | None = None)
         name: Counter() for name in ("level", "urgency", "channel", "town", "outcome")
     }
     contact = _FirstContacts()
+    cleared = _cleared_conversations(session)
+    crises = 0
     for referral, work in rows:
+        crises += is_crisis(referral, cleared)
         week = week_of(referral.created_at)
         by_week[week] = by_week.get(week, 0) + 1
         counts["level"][f"level {referral.level}"] += 1
@@ -88,7 +97,7 @@ def build_report(session: Session, weeks: int = 12, now: datetime | None = None)
         by_channel=dict(counts["channel"].most_common()),
         by_town=dict(counts["town"].most_common()),
         outcomes=dict(counts["outcome"].most_common()),
-        crisis_referrals=counts["urgency"]["crisis"],
+        crisis_referrals=crises,
         risk_events=_count(session, RiskEvent.category, RiskEvent.created_at >= start),
         contacted=len(contact.hours),
         contacted_within_promise=contact.within_promise,
@@ -98,6 +107,25 @@ def build_report(session: Session, weeks: int = 12, now: datetime | None = None)
         else None,
         unmet_needs=_count(session, Gap.need, Gap.recorded_at >= start, TOP_NEEDS),
     )
+
+
+def is_crisis(referral: Referral, cleared: set[str]) -> bool:
+    """Whether the referral counts as a crisis referral (see the module's docstring); cleared
+    are the conversations whose every safety flag a link worker cleared."""
+    if referral.urgency == "crisis":
+        return True
+    return referral.risk is not None and referral.conversation_id not in cleared
+
+
+def _cleared_conversations(session: Session) -> set[str]:
+    """The conversations with safety flags, every one of them cleared as a false alarm."""
+    uncleared = sa.func.sum(sa.case((RiskEvent.status != "cleared", 1), else_=0))
+    query = (
+        sa.select(RiskEvent.conversation_id)
+        .group_by(RiskEvent.conversation_id)
+        .having(uncleared == 0)
+    )
+    return set(session.execute(query).scalars())
 
 
 def _count(

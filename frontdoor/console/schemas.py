@@ -13,16 +13,17 @@ from frontdoor.store.casework import OutcomeName as Outcome
 
 ContactHow = Literal["phone", "text", "email", "chat", "in_person"]
 CONTACT_LABELS: dict[ContactHow, str] = {
-    "phone": "Phone",
-    "text": "Text",
+    "phone": "Phone call",
+    "text": "Text message (SMS)",
     "email": "Email",
-    "chat": "Chat",
+    "chat": "Web chat",
     "in_person": "In person",
 }
 QueueStatus = Literal["new", "claimed", "in_progress", "open", "closed", "all"]
 RiskDecision = Literal["confirm", "clear"]
 RiskFlagStatus = Literal["open", "confirmed", "cleared"]
 Speaker = Literal["resident", "assistant", "link_worker", "system"]
+PresenceState = Literal["on_web_chat", "quiet", "away", "not_web_chat"]
 RISK_FLAG_STATUSES: tuple[RiskFlagStatus, ...] = get_args(RiskFlagStatus)
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 Choice = TypeVar("Choice", bound=str)
@@ -149,12 +150,18 @@ class ReferralColumns(BaseModel):
     summary: str
     risk: str | None
     claimed_by: str | None
+    contact_name: str | None
+    contact_method: str | None
 
     class Config:
         orm_mode = True
 
 
 class QueueItem(ReferralColumns):
+    claimed_by_name: str | None = Field(
+        default=None, description="The name of the link worker who claimed it"
+    )
+    contact_by: str = Field(..., description="How the resident asked to be contacted, in words")
     uncleared_flags: list[str] = Field(
         default_factory=list,
         description="Categories of the conversation's open or confirmed safety flags, newest first",
@@ -195,6 +202,7 @@ class RiskFlag(BaseModel):
     reviewed_by: str | None = Field(
         default=None, description="Email of the link worker who reviewed it"
     )
+    reviewed_by_name: str | None = Field(default=None, description="Their name")
     reviewed_at: str | None
     review_note: str | None
 
@@ -224,7 +232,19 @@ class HistoryLine(BaseModel):
     status: str
     at: str
     by: str
+    by_name: str = Field(..., description="Who, by name (the assistant, or a link worker)")
     note: str | None
+
+
+class SuggestedGroup(BaseModel):
+    """A group the assistant suggested, as the directory has it now."""
+
+    id: str
+    name: str = Field(..., description="Its name; the id when the directory no longer has it")
+    url: str | None = Field(
+        default=None, description="Its own web page, or the directory API's record of it"
+    )
+    listed: bool = Field(..., description="Whether the directory still has the group")
 
 
 class OutcomeRecord(BaseModel):
@@ -242,13 +262,15 @@ class ReferralDetail(QueueItem):
     conversation_id: str
     what_matters: dict[str, Any]
     plan: str | None
-    suggested_groups: list[str]
+    suggested_groups: list[str] = Field(..., description="The ids of the groups suggested")
+    suggested_group_links: list[SuggestedGroup]
     contact: ContactPreference
     consent: ConsentRecord
     snomed_code: str
     claimed_at: str | None
     first_contact_at: str | None
     chat_held_by: str | None
+    chat_held_by_name: str | None
     notes: list[NoteLine]
     history: list[HistoryLine]
     outcome: OutcomeRecord | None
@@ -259,13 +281,27 @@ class ChatLine(BaseModel):
     who: Speaker
     text: str
     at: str
+    at_text: str = Field(default="", description="When, in UK time: today 14:05")
+    pressed: bool = Field(
+        default=False, description="The resident pressed a button: text is the button's title"
+    )
     buttons: list[str] = Field(default_factory=list)
     groups: list[str] = Field(default_factory=list)
+
+
+class Presence(BaseModel):
+    """Whether the resident seems to have the web chat open, from when they last wrote."""
+
+    state: PresenceState
+    last_message_at: str | None = Field(default=None, description="The resident's last message")
+    text: str = Field(..., description="The same in words, for people")
 
 
 class Conversation(BaseModel):
     reference: str
     chat_held_by: str | None
+    chat_held_by_name: str | None
+    presence: Presence
     messages: list[ChatLine]
 
 

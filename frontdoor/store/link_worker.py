@@ -83,6 +83,12 @@ def worker_by_email(session: Session, email: str) -> LinkWorker | None:
     return session.execute(query).scalar_one_or_none()
 
 
+def worker_names(session: Session) -> dict[str, str]:
+    """Every account's name by its email, closed accounts too: to show people by name."""
+    query = sa.select(LinkWorker.email, LinkWorker.name)
+    return {email: name for email, name in session.execute(query)}
+
+
 def list_workers(session: Session) -> list[LinkWorker]:
     query = sa.select(LinkWorker).where(LinkWorker.active.is_(True)).order_by(LinkWorker.name)
     return list(session.execute(query).scalars())

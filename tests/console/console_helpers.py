@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -70,7 +71,7 @@ def add_referral(
             "what_matters", {"what_matters": "seeing people", "barriers": "transport"}
         ),
         plan="Try a lunch club near home.",
-        suggested_groups=["Boston Lunch Club", "Tuesday Walkers"],
+        suggested_groups=extra.pop("suggested_groups", ["Boston Lunch Club", "Tuesday Walkers"]),
         town=town,
         **extra,
     )
@@ -79,6 +80,27 @@ def add_referral(
         if created_at is not None:
             referral.created_at = created_at
         return referral.reference
+
+
+def add_events(
+    url: str, sender: str, events: list[tuple[str, dict]], at: float = 1736157600.0
+) -> None:
+    """Rows as Rasa's SQL tracker store writes them, all at the moment `at` (epoch seconds)."""
+    with engine_for(url).begin() as connection:
+        connection.execute(
+            sa.text(
+                "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+                "type_name TEXT, timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"
+            )
+        )
+        for type_name, data in events:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO events (sender_id, type_name, timestamp, data) "
+                    "VALUES (:s, :t, :ts, :d)"
+                ),
+                {"s": sender, "t": type_name, "ts": at, "d": json.dumps(data)},
+            )
 
 
 def referral_row(url: str, reference: str) -> Referral:

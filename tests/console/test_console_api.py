@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from console_helpers import PASSWORD, add_referral, expire_all, token_for
+from console_helpers import PASSWORD, add_events, add_referral, expire_all, token_for
 
 from frontdoor.console.security import refusal
 from frontdoor.settings import get_settings
 from frontdoor.store.casework import LinkWorker
-from frontdoor.store.db import engine_for, session_scope
+from frontdoor.store.db import session_scope
 from frontdoor.store.models import Gap, RiskEvent, utcnow
 
 SAM, ALEX, PAT = "sam@example.org", "alex@example.org", "pat@example.org"
-
-
-def add_events(url: str, sender: str, events: list[tuple[str, dict]]) -> None:
-    """Rows as Rasa's SQL tracker store writes them."""
-    with engine_for(url).begin() as connection:
-        connection.execute(
-            sa.text(
-                "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, "
-                "type_name TEXT, timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"
-            )
-        )
-        for type_name, data in events:
-            connection.execute(
-                sa.text(
-                    "INSERT INTO events (sender_id, type_name, timestamp, data) "
-                    "VALUES (:s, :t, :ts, :d)"
-                ),
-                {"s": sender, "t": type_name, "ts": 1736157600.0, "d": json.dumps(data)},
-            )
 
 
 def test_every_api_route_needs_a_token(client) -> None:

@@ -204,9 +204,7 @@ def test_the_note_form_is_shown_only_to_those_who_may_use_it(client) -> None:
     csrf = log_in(client, ALEX)
     page = client.get(f"/referrals/{reference}")
     assert 'id="note-text"' not in page.text
-    assert (
-        "Only sam@example.org, who claimed this referral, or a manager can add notes." in page.text
-    )
+    assert "Only Sam Jones, who claimed this referral, or a manager can add notes." in page.text
     refused = client.post(
         f"/referrals/{reference}/note", data={"text": "Mine now", "csrf_token": csrf}
     )

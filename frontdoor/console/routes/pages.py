@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlencode
@@ -19,15 +18,16 @@ from pydantic import BaseModel
 
 from frontdoor.console import schemas, security, workflow
 from frontdoor.console.deps import LOGGED_IN, MANAGER, desk, settings_of, store
+from frontdoor.console.local_time import local_text
 from frontdoor.console.routes.shared import WEEKS, download
 from frontdoor.console.workflow import Actor, Desk, WorkflowError
+from frontdoor.console.workflow.views import channel_label
 from frontdoor.store import link_worker as work
 from frontdoor.store.casework import OUTCOME_LABELS
 from frontdoor.store.risk_flags import category_label
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
-CHANNEL_LABELS = {"socketio": "web chat", "sms": "SMS", "rest": "REST API", "cmdline": "terminal"}
 LOGIN_CSRF_COOKIE = "frontdoor_login_csrf"
 AUDIT_LINES = 500
 Reference = PathParam(..., min_length=1, max_length=16)
@@ -46,6 +46,8 @@ DONE = {
     "confirm-risk": "Risk flag confirmed.",
     "clear-risk": "Risk flag cleared.",
 }
+# The steps done from the conversation panel: the page comes back with the panel in view.
+IN_CONVERSATION = {"take-over", "reply", "hand-back"}
 STATUS_LABELS = {
     "new": "New",
     "claimed": "Claimed",
@@ -62,26 +64,29 @@ QUEUE_STATUSES = [
 ]
 
 
-def channel_label(channel: str | None) -> str:
-    """How a Rasa channel name reads to people: 'socketio' is the web chat."""
-    return CHANNEL_LABELS.get(channel or "", channel or "unknown")
+def relabelled(figures: dict[str, int], label: Callable[[str], str]) -> dict[str, int]:
+    """A report's figures with each item in words."""
+    return {label(k): v for k, v in figures.items()}
 
 
 def channel_labels(figures: dict[str, int]) -> dict[str, int]:
-    return {channel_label(k): v for k, v in figures.items()}
+    return relabelled(figures, channel_label)
 
 
-def when(moment: str | None) -> str:
-    """A moment the workflow gives (2025-01-06T09:30:00Z) as people read it: 06 Jan 2025 09:30."""
-    if not moment:
-        return ""
-    return datetime.fromisoformat(moment.removesuffix("Z")).strftime("%d %b %Y %H:%M")
+def risk_labels(figures: dict[str, int]) -> dict[str, int]:
+    return relabelled(figures, category_label)
+
+
+def capitalised(figures: dict[str, int]) -> dict[str, int]:
+    return relabelled(figures, str.capitalize)
 
 
 templates.env.filters["channel_label"] = channel_label
 templates.env.filters["channel_labels"] = channel_labels
 templates.env.filters["risk_label"] = category_label
-templates.env.filters["when"] = when
+templates.env.filters["risk_labels"] = risk_labels
+templates.env.filters["capitalised"] = capitalised
+templates.env.filters["when"] = local_text
 
 
 def render(
@@ -353,7 +358,8 @@ async def referral_action(
     except WorkflowError as refused:
         return _referral_page(request, actor, reference, Refusal(refused, action, form))
     query = urlencode({"done": action})
-    return RedirectResponse(f"/referrals/{reference}?{query}", status_code=303)
+    place = "#conversation" if action in IN_CONVERSATION else ""
+    return RedirectResponse(f"/referrals/{reference}?{query}{place}", status_code=303)
 
 
 # Managers: the audit trail

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from frontdoor.console import schemas
-from frontdoor.console.conversation import read_conversation
+from frontdoor.console.conversation import read_transcript
 from frontdoor.console.rasa_client import RasaError
 from frontdoor.console.workflow import views
 from frontdoor.console.workflow.desk import Desk, WorkflowError, find, step
@@ -47,15 +47,13 @@ def view(desk: Desk, reference: str) -> schemas.ReferralDetail:
 
 @step
 def conversation(desk: Desk, reference: str, after: int = 0) -> schemas.Conversation:
-    """The resident's conversation, or what is new in it since message `after`."""
+    """The resident's conversation, or what is new in it since message `after`, and whether
+    the resident seems to be on the web chat."""
     referral = find(desk.session, reference)
     if after == 0:
         work.audit(desk.session, desk.worker(), "view_conversation", referral)
-    return schemas.Conversation(
-        reference=referral.reference,
-        chat_held_by=work.work_for(desk.session, referral).chat_held_by,
-        messages=read_conversation(desk.database_url, referral.conversation_id, after),
-    )
+    transcript = read_transcript(desk.database_url, referral.conversation_id, after)
+    return views.conversation(desk.session, referral, transcript)
 
 
 @step

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import overload
+from urllib.parse import quote
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from frontdoor.console import schemas
+from frontdoor.console.conversation import Transcript
+from frontdoor.console.local_time import local_time, minutes_since
+from frontdoor.contact import METHOD_NAMES
 from frontdoor.store import link_worker as work
 from frontdoor.store import risk_flags as flags
 from frontdoor.store.casework import AuditEvent, LinkWorker, Outcome
-from frontdoor.store.models import Referral, RiskEvent
+from frontdoor.store.models import Referral, RiskEvent, Service
+
+Names = Mapping[str, str]  # a link worker's name by their email
+CHANNEL_LABELS = {"socketio": "web chat", "sms": "SMS", "rest": "REST API", "cmdline": "terminal"}
+DIRECTORY_RECORD = "/oruk/services/"  # the directory API's page for one group
+ON_WEB_CHAT = timedelta(minutes=10)  # wrote this recently: the chat is very likely open
+MAY_BE_OPEN = timedelta(hours=1)
 
 
 @overload
@@ -23,13 +35,34 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
 
+def channel_label(channel: str | None) -> str:
+    """How a Rasa channel name reads to people: 'socketio' is the web chat."""
+    return CHANNEL_LABELS.get(channel or "", channel or "unknown")
+
+
+def contact_by(method: str | None) -> str:
+    """How the resident asked to be contacted, in words: Phone call, Text, Email."""
+    words = METHOD_NAMES.get(method or "", method or "not given")
+    return words[:1].upper() + words[1:]
+
+
+def person(email: str | None, names: Names) -> str | None:
+    """Someone named by email, by their name (the assistant and unknown emails as they are)."""
+    return names.get(email, email) if email else None
+
+
 def queue_item(
-    referral: Referral, wait: work.Wait, uncleared_flags: list[str] | None = None
+    referral: Referral,
+    wait: work.Wait,
+    names: Names,
+    uncleared_flags: list[str] | None = None,
 ) -> schemas.QueueItem:
     """One referral in the queue; uncleared_flags are the categories of its conversation's
     open or confirmed safety flags."""
     return schemas.QueueItem(
         **schemas.ReferralColumns.from_orm(referral).dict(),
+        claimed_by_name=person(referral.claimed_by, names),
+        contact_by=contact_by(referral.contact_method),
         uncleared_flags=list(uncleared_flags or []),
         created_at=iso(referral.created_at),
         waited=wait.waited_text,
@@ -45,10 +78,11 @@ def queue(session: Session, wanted: work.QueueFilter) -> list[schemas.QueueItem]
     """The queue with each referral's uncleared flags."""
     rows = work.queue(session, wanted)
     uncleared = flags.uncleared_categories(session, (r.conversation_id for r, _ in rows))
-    return [queue_item(r, w, uncleared.get(r.conversation_id)) for r, w in rows]
+    names = work.worker_names(session)
+    return [queue_item(r, w, names, uncleared.get(r.conversation_id)) for r, w in rows]
 
 
-def risk_flag(flag: RiskEvent) -> schemas.RiskFlag:
+def risk_flag(flag: RiskEvent, names: Names) -> schemas.RiskFlag:
     return schemas.RiskFlag(
         id=flag.id,
         at=iso(flag.created_at),
@@ -60,6 +94,7 @@ def risk_flag(flag: RiskEvent) -> schemas.RiskFlag:
         status=schemas.one_of(flag.status, schemas.RISK_FLAG_STATUSES),
         status_label=flags.status_label(flag.status),
         reviewed_by=flag.reviewed_by,
+        reviewed_by_name=person(flag.reviewed_by, names),
         reviewed_at=iso(flag.reviewed_at),
         review_note=flag.review_note,
     )
@@ -67,7 +102,64 @@ def risk_flag(flag: RiskEvent) -> schemas.RiskFlag:
 
 def risk_flags(session: Session, referral: Referral) -> list[schemas.RiskFlag]:
     """The safety flags of the referral's conversation, newest first."""
-    return [risk_flag(f) for f in flags.flags_for(session, referral)]
+    names = work.worker_names(session)
+    return [risk_flag(f, names) for f in flags.flags_for(session, referral)]
+
+
+def suggested_groups(session: Session, ids: Iterable[object]) -> list[schemas.SuggestedGroup]:
+    """The groups suggested, by name, each linked to its own page when the directory has one,
+    else to the directory API's record of it."""
+    wanted = [str(i) for i in ids]
+    query = sa.select(Service.id, Service.name, Service.url).where(Service.id.in_(wanted))
+    found = {row.id: row for row in session.execute(query)}
+    groups = []
+    for group_id in wanted:
+        row = found.get(group_id)
+        if row is None:
+            groups.append(schemas.SuggestedGroup(id=group_id, name=group_id, listed=False))
+            continue
+        url = row.url or DIRECTORY_RECORD + quote(group_id, safe="")
+        groups.append(schemas.SuggestedGroup(id=group_id, name=row.name, url=url, listed=True))
+    return groups
+
+
+def presence(channel: str, transcript: Transcript, now: datetime | None = None) -> schemas.Presence:
+    """Whether the resident seems to have the web chat open. Rasa's tracker keeps messages, not
+    connections, so this is judged from when the resident last wrote."""
+    last = transcript.resident_last_at
+    if channel != "socketio":
+        where = channel_label(channel)
+        text = f"The resident is not on the web chat: replies reach them by {where}."
+        return schemas.Presence(state="not_web_chat", last_message_at=iso(last), text=text)
+    if last is None:
+        text = "The resident has not written yet; the web chat may be closed."
+        return schemas.Presence(state="away", text=text)
+    minutes = minutes_since(last, now)
+    ago = f"{minutes} minute{'s' * (minutes != 1)} ago"
+    if minutes < ON_WEB_CHAT / timedelta(minutes=1):
+        state: schemas.PresenceState = "on_web_chat"
+        text = f"Probably on the web chat now: the resident wrote {ago}."
+    elif minutes < MAY_BE_OPEN / timedelta(minutes=1):
+        state = "quiet"
+        text = f"The web chat may still be open: the resident last wrote {ago}."
+    else:
+        state = "away"
+        text = f"The web chat is probably closed: the resident last wrote {local_time(last, now)}."
+    return schemas.Presence(state=state, last_message_at=iso(last), text=text)
+
+
+def conversation(
+    session: Session, referral: Referral, transcript: Transcript
+) -> schemas.Conversation:
+    """The conversation's lines, who holds the chat, and whether the resident is there."""
+    holder = work.work_for(session, referral).chat_held_by
+    return schemas.Conversation(
+        reference=referral.reference,
+        chat_held_by=holder,
+        chat_held_by_name=person(holder, work.worker_names(session)),
+        presence=presence(referral.channel, transcript),
+        messages=transcript.messages,
+    )
 
 
 def _contact(referral: Referral) -> schemas.ContactPreference:
@@ -109,26 +201,36 @@ def referral_detail(session: Session, referral: Referral) -> schemas.ReferralDet
     handling = work.work_for(session, referral)
     wait = work.wait_for(referral, handling)
     uncleared = flags.uncleared_categories(session, [referral.conversation_id])
-    listed = queue_item(referral, wait, uncleared.get(referral.conversation_id))
+    names = work.worker_names(session)
+    listed = queue_item(referral, wait, names, uncleared.get(referral.conversation_id))
+    suggested = list(referral.suggested_groups or [])
     return schemas.ReferralDetail(
         **listed.dict(),
-        risk_flags=risk_flags(session, referral),
+        risk_flags=[risk_flag(f, names) for f in flags.flags_for(session, referral)],
         conversation_id=referral.conversation_id,
         what_matters=referral.what_matters or {},
         plan=referral.plan,
-        suggested_groups=[str(g) for g in referral.suggested_groups or []],
+        suggested_groups=[str(g) for g in suggested],
+        suggested_group_links=suggested_groups(session, suggested),
         contact=_contact(referral),
         consent=_consent(referral),
         snomed_code=referral.snomed_code,
         claimed_at=iso(handling.claimed_at),
         first_contact_at=iso(handling.first_contact_at),
         chat_held_by=handling.chat_held_by,
+        chat_held_by_name=person(handling.chat_held_by, names),
         notes=[
             schemas.NoteLine(author=n.author.name, text=n.text, at=iso(n.created_at))
             for n in work.notes_for(session, referral)
         ],
         history=[
-            schemas.HistoryLine(status=h["status"], at=iso(h["at"]), by=h["by"], note=h["note"])
+            schemas.HistoryLine(
+                status=h["status"],
+                at=iso(h["at"]),
+                by=h["by"],
+                by_name=person(h["by"], names) or "",
+                note=h["note"],
+            )
             for h in work.history_of(referral)
         ],
         outcome=_outcome(work.outcome_for(session, referral)),

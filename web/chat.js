@@ -1,17 +1,30 @@
-/* The residents' chat widget: talks to Rasa's socket.io channel.
+/* The residents' chat widget: talks to Rasa's socket.io channel (bot/channels/webchat.py).
    Everything shown is added with textContent, so nothing anyone types can run as code. */
 (function () {
   "use strict";
   var config = window.FRONTDOOR_CHAT || {};
-  var rasaUrl = config.rasaUrl || "http://127.0.0.1:5005";
+  var rasaUrl = (config.rasaUrl || "http://127.0.0.1:5005").replace(/\/+$/, "");
+  var TRANSCRIPT_URL = rasaUrl + "/webhooks/socketio/transcript";
   var PERSON_MESSAGE = /^(.{1,60}) \(link worker\): ([\s\S]*)$/;
   var JOINED = /^Hello, this is (.{1,60}), a link worker/;
   var LEFT = /has handed you back to the assistant/;
   // The conversation lasts as long as this browser tab: a reload or a dropped signal goes on
-  // with the same chat (and a link worker's replies still arrive); closing the tab ends it.
+  // with the same chat (drawn again from the server); closing the tab or "Clear" ends it here.
   var SESSION_KEY = "frontdoor-chat-session";
+  // The server says when a turn's messages are all out (bot_turn_end); messages pushed
+  // outside a turn (a link worker's) are shown together once this long has passed quietly.
+  var QUIET_MS = 1200;
+  // Quick exit: Shift pressed this many times, with no other key between, within the window.
+  var SHIFT_PRESSES = 3;
+  var SHIFT_WINDOW_MS = 5000;
+  var PHONE = /^\+\d{7,15}$/;
+  var WEB = /^https?:\/\//i;
 
-  var list, status, connection, input, form, socket, sessionId;
+  var log, status, connection, input, form, sendButton, socket, sessionId;
+  var pending = [];
+  var quietTimer = null;
+  var awaitingReply = false;
+  var restored = false;
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -20,12 +33,33 @@
     return node;
   }
 
-  function add(from, label, text) {
+  function motion() {
+    var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    return reduce ? "instant" : "smooth";
+  }
+
+  // ---- The session this tab was given: its id and the key that shows it is ours. ----
+  function storedSession() {
+    try {
+      var stored = JSON.parse(window.sessionStorage.getItem(SESSION_KEY) || "null");
+      return stored && stored.session_id && stored.session_key ? stored : null;
+    } catch (e) { return null; }
+  }
+
+  function storeSession(session) {
+    try { window.sessionStorage.setItem(SESSION_KEY, JSON.stringify(session)); } catch (e) { /* private mode */ }
+  }
+
+  function forgetSession() {
+    try { window.sessionStorage.removeItem(SESSION_KEY); } catch (e) { /* private mode */ }
+  }
+
+  // ---- Drawing: each turn is one list, added to the log at once (one announcement). ----
+  function message(turn, from, label, text) {
     var item = element("li", "message from-" + from);
     item.appendChild(element("span", "from", label));
-    item.appendChild(element("span", "text", text));
-    list.appendChild(item);
-    list.scrollTop = list.scrollHeight;
+    if (text !== undefined) { item.appendChild(element("span", "text", text)); }
+    turn.appendChild(item);
     return item;
   }
 
@@ -39,76 +73,227 @@
     }
   }
 
-  // The session this tab was given: its id and the key that lets it rejoin after a reload.
-  function storedSession() {
-    try {
-      var stored = JSON.parse(window.sessionStorage.getItem(SESSION_KEY) || "null");
-      return stored && stored.session_id && stored.session_key ? stored : null;
-    } catch (e) { return null; }
-  }
-
-  function storeSession(session) {
-    try { window.sessionStorage.setItem(SESSION_KEY, JSON.stringify(session)); } catch (e) { /* private mode */ }
-  }
-
   function choices(item, buttons) {
     var box = element("div", "choices");
     buttons.forEach(function (button) {
       var choice = element("button", "", button.title);
       choice.type = "button";
-      choice.addEventListener("click", function () { send(button.payload || button.title, button.title); });
+      choice.addEventListener("click", function () {
+        if (choice.disabled || !sessionId) { return; }
+        choice.classList.add("chosen");
+        send(button.payload || button.title, button.title);
+      });
       box.appendChild(choice);
     });
     item.appendChild(box);
   }
 
+  function hidden(text) { return element("span", "visually-hidden", text); }
+
+  function link(href, text, more) {
+    var anchor = element("a", "card-link", text);
+    anchor.href = href;
+    if (more) { anchor.appendChild(hidden(more)); }
+    return anchor;
+  }
+
+  function miles(value) {
+    if (typeof value !== "number") { return ""; }
+    return value < 1 ? "Less than a mile away" : value.toFixed(1).replace(/\.0$/, "") + " miles away";
+  }
+
+  function card(group) {
+    var name = group.name || "A group";
+    var item = element("li", "group-card");
+    item.appendChild(element("h3", "", name));
+    ["summary", "when", "where"].forEach(function (key) {
+      if (group[key]) { item.appendChild(element("p", "", group[key])); }
+    });
+    if (miles(group.miles)) { item.appendChild(element("p", "miles", miles(group.miles))); }
+    if (group.cost) { item.appendChild(element("p", "", group.cost)); }
+    if (group.for_whom) { item.appendChild(element("p", "", "Who it is for: " + group.for_whom)); }
+    var links = element("ul", "card-links");
+    if (typeof group.phone === "string" && PHONE.test(group.phone)) {
+      links.appendChild(element("li")).appendChild(link("tel:" + group.phone, "Call " + (group.contact || group.phone)));
+    } else if (group.contact) {
+      item.appendChild(element("p", "", group.contact));
+    }
+    if (typeof group.website === "string" && WEB.test(group.website)) {
+      links.appendChild(element("li")).appendChild(link(group.website, "Web page", " of " + name));
+    }
+    if (typeof group.map === "string" && WEB.test(group.map)) {
+      links.appendChild(element("li")).appendChild(link(group.map, "Map", " of where " + name + " meets"));
+    }
+    if (links.children.length) { item.appendChild(links); }
+    if (group.why) { item.appendChild(element("p", "why", "Why this one: " + group.why)); }
+    return item;
+  }
+
   function groups(item, found) {
     var cards = element("ul", "groups");
-    found.forEach(function (group) {
-      var card = element("li", "group-card");
-      card.appendChild(element("h3", "", group.name || "A group"));
-      ["summary", "when", "where", "cost", "contact"].forEach(function (key) {
-        if (group[key]) { card.appendChild(element("p", "", group[key])); }
-      });
-      if (group.why) { card.appendChild(element("p", "why", "Why this one: " + group.why)); }
-      cards.appendChild(card);
-    });
+    found.forEach(function (group) { cards.appendChild(card(group || {})); });
     item.appendChild(cards);
   }
 
-  // The groups come after the words that introduce them ("Here are 3 groups ..."), as a
-  // message of their own: the cards go under those words.
-  function cardsGoUnder(last) {
+  // The groups come after the words that introduce them ("Here are 3 groups ..."): the cards
+  // go under those words.
+  function cardsGoUnder(turn) {
+    var last = turn.lastElementChild;
     if (last && last.classList.contains("from-assistant") && last.querySelector(".text")) {
       return last;
     }
-    return add("assistant", "Assistant", "Groups you might like:");
+    return message(turn, "assistant", "Assistant", "Groups you might like:");
   }
 
-  function received(message) {
-    if (!message || typeof message !== "object") { return; }
-    var text = typeof message.text === "string" ? message.text : "";
+  function draw(turn, said) {
+    if (!said || typeof said !== "object") { return; }
+    var text = typeof said.text === "string" ? said.text : "";
     var item = null;
     var person = PERSON_MESSAGE.exec(text);
     if (person) {
-      item = add("person", person[1] + " (link worker)", person[2]);
+      item = message(turn, "person", person[1] + " (link worker)", person[2]);
     } else if (text) {
       var joined = JOINED.exec(text);
       if (joined) { setPerson(joined[1]); }
       if (LEFT.test(text)) { setPerson(null); }
-      item = add(joined ? "person" : "assistant", joined ? joined[1] + " (link worker)" : "Assistant", text);
+      item = message(turn, joined ? "person" : "assistant", joined ? joined[1] + " (link worker)" : "Assistant", text);
     }
-    var buttons = message.quick_replies || message.buttons || [];
-    if (buttons.length) { choices(item || add("assistant", "Assistant", ""), buttons); }
-    var custom = message.custom || (message.type === "groups" ? message : null);
+    var buttons = said.quick_replies || said.buttons || [];
+    if (buttons.length) { choices(item || message(turn, "assistant", "Assistant"), buttons); }
+    var custom = said.custom || (said.type === "groups" ? said : null);
     if (custom && custom.type === "groups" && Array.isArray(custom.groups)) {
-      groups(item || cardsGoUnder(list.lastElementChild), custom.groups);
+      groups(item || cardsGoUnder(turn), custom.groups);
     }
   }
 
+  function newTurn(sender) { return element("ol", "turn turn-" + sender); }
+
+  function disableChoices() {
+    Array.prototype.forEach.call(log.querySelectorAll(".choices button"), function (button) {
+      button.disabled = true;
+    });
+  }
+
+  // The new turn in view, above the sticky message box: its end if it fits, else its start.
+  function bringIntoView(turn) {
+    var room = window.innerHeight - (form.getBoundingClientRect().height || 0);
+    turn.scrollIntoView({ block: turn.offsetHeight < room ? "end" : "start", behavior: motion() });
+  }
+
+  function show(turn) {
+    disableChoices();
+    log.appendChild(turn);
+    bringIntoView(turn);
+  }
+
+  // What the assistant says arrives a message at a time; the turn is shown when it is whole.
+  function flush() {
+    window.clearTimeout(quietTimer);
+    if (!pending.length) { return; }
+    var turn = newTurn("assistant");
+    pending.forEach(function (said) { draw(turn, said); });
+    pending = [];
+    if (!turn.children.length) { return; }
+    show(turn);
+    if (awaitingReply) {
+      awaitingReply = false;
+      input.focus({ preventScroll: true });
+    }
+  }
+
+  function received(said) {
+    pending.push(said);
+    window.clearTimeout(quietTimer);
+    quietTimer = window.setTimeout(flush, QUIET_MS);
+  }
+
   function send(payload, shown) {
-    add("resident", "You", shown);
+    var turn = newTurn("resident");
+    message(turn, "resident", "You", shown);
+    show(turn);
+    awaitingReply = true;
     socket.emit("user_uttered", { message: payload, session_id: sessionId });
+    input.focus({ preventScroll: true });
+  }
+
+  // ---- A reload or reconnect: the chat so far, drawn again without announcing it. ----
+  function quietly(change) {
+    log.setAttribute("aria-live", "off");
+    change();
+    window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 300);
+  }
+
+  // The choice the resident's words were, among those last offered, shown as chosen.
+  function markChosen(text) {
+    var offered = log.lastElementChild ? log.lastElementChild.querySelectorAll(".choices button") : [];
+    Array.prototype.forEach.call(offered, function (button) {
+      if (button.textContent === text) { button.classList.add("chosen"); }
+    });
+  }
+
+  function drawTranscript(transcript) {
+    quietly(function () {
+      log.textContent = "";
+      transcript.turns.forEach(function (saved) {
+        var turn = newTurn(saved.sender === "resident" ? "resident" : "assistant");
+        saved.messages.forEach(function (said) {
+          if (saved.sender === "resident") {
+            message(turn, "resident", "You", said.text);
+            markChosen(said.text);
+          } else {
+            draw(turn, said);
+          }
+        });
+        if (turn.children.length) { disableChoices(); log.appendChild(turn); }
+      });
+      setPerson(transcript.link_worker);
+      if (!restored) {
+        log.appendChild(element("p", "note", "Welcome back. We can carry on where we left off."));
+      }
+      restored = true;
+    });
+    if (log.lastElementChild) { log.lastElementChild.scrollIntoView({ block: "end", behavior: "instant" }); }
+  }
+
+  function restore(session) {
+    window.fetch(TRANSCRIPT_URL, {
+      method: "POST",
+      // text/plain: a simple cross-origin request, with no preflight; the body is JSON.
+      headers: { "Content-Type": "text/plain" },
+      body: JSON.stringify(session),
+      cache: "no-store"
+    }).then(function (answer) {
+      return answer.ok ? answer.json() : null;
+    }).then(function (transcript) {
+      if (transcript && Array.isArray(transcript.turns) && transcript.turns.length) {
+        drawTranscript(transcript);
+      } else if (transcript && !log.children.length) {
+        welcome();
+      }
+    }).catch(function () { /* the chat goes on; what was said before is not shown */ });
+  }
+
+  // A new chat opens with the assistant's own welcome and its choices (the channel has the
+  // assistant greet; the page shows no words of the resident's for it).
+  function welcome() {
+    socket.emit("welcome_request", { session_id: sessionId });
+  }
+
+  function confirmed(session) {
+    var id = session && session.session_id;
+    if (!id || !session.session_key) { return; }
+    var had = storedSession();
+    sessionId = id;
+    storeSession({ session_id: id, session_key: session.session_key });
+    document.body.setAttribute("data-session-id", sessionId);
+    sendButton.disabled = false;
+    if (had && had.session_id === id) {
+      restore({ session_id: id, session_key: session.session_key });
+    } else {
+      log.textContent = "";
+      setPerson(null);
+      welcome();
+    }
   }
 
   function connect() {
@@ -119,39 +304,94 @@
       // The server issues sessions; the one this tab had, with its key, carries the chat on.
       socket.emit("session_request", storedSession() || { session_id: null });
     });
-    socket.on("session_confirm", function (confirmed) {
-      var id = confirmed && confirmed.session_id;
-      if (!id || !confirmed.session_key) { return; }
-      var had = storedSession();
-      if (!sessionId && had && id === had.session_id && !list.children.length) {
-        add("assistant", "Assistant", "Welcome back. We can carry on where we left off.");
-      }
-      sessionId = id;
-      storeSession({ session_id: id, session_key: confirmed.session_key });
-      document.body.setAttribute("data-session-id", sessionId);
-      form.querySelector("button").disabled = false;
-    });
+    socket.on("session_confirm", confirmed);
     socket.on("bot_uttered", received);
-    socket.on("disconnect", function () { connection.textContent = "Connection lost. Trying again..."; });
+    socket.on("bot_turn_end", flush);
+    socket.on("disconnect", function (reason) {
+      if (reason !== "io client disconnect") { connection.textContent = "Connection lost. Trying again..."; }
+    });
     socket.on("connect_error", function () {
       connection.textContent = "We cannot reach the chat just now. Please try later or call 01632 960000.";
     });
   }
 
+  // ---- "Clear this chat": for a shared computer. The chat is gone from this tab. ----
+  function clearChat() {
+    forgetSession();
+    sessionId = null;
+    pending = [];
+    awaitingReply = false;
+    document.body.removeAttribute("data-session-id");
+    sendButton.disabled = true;
+    quietly(function () { log.textContent = ""; });
+    setPerson(null);
+    input.value = "";
+    input.focus();
+    if (socket) { socket.disconnect(); socket.connect(); }
+  }
+
+  // ---- Quick exit (the GOV.UK "Exit this page" pattern). ----
+  function leave(exit) {
+    forgetSession();
+    document.body.classList.add("leaving");
+    try { if (socket) { socket.disconnect(); } } catch (e) { /* leaving anyway */ }
+    window.location.replace(exit.href);
+  }
+
+  function quickExit() {
+    var exit = document.getElementById("quick-exit");
+    var shifts = [];
+    exit.addEventListener("click", function (event) { event.preventDefault(); leave(exit); });
+    exit.addEventListener("keydown", function (event) {
+      if (event.key === " ") { event.preventDefault(); leave(exit); }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Shift") { shifts = []; }
+    });
+    document.addEventListener("keyup", function (event) {
+      if (event.key !== "Shift") { return; }
+      var now = Date.now();
+      shifts = shifts.filter(function (at) { return now - at < SHIFT_WINDOW_MS; });
+      shifts.push(now);
+      if (shifts.length >= SHIFT_PRESSES) { leave(exit); }
+    });
+  }
+
+  // The sticky bars never hide what has focus (WCAG 2.4.11): the page scrolls clear of them.
+  function keepFocusClear() {
+    var top = document.querySelector(".quick-exit");
+    function sticky(node) { return window.getComputedStyle(node).position === "sticky" ? node.offsetHeight : 0; }
+    function measure() {
+      var root = document.documentElement.style;
+      root.setProperty("--sticky-top", sticky(top) + "px");
+      root.setProperty("--sticky-bottom", sticky(form) + "px");
+    }
+    measure();
+    window.addEventListener("resize", measure);
+    if (window.ResizeObserver) { new window.ResizeObserver(measure).observe(form); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    list = document.getElementById("messages");
+    quickExit();
+    log = document.getElementById("messages");
     status = document.getElementById("chat-status");
     connection = document.getElementById("chat-connection");
     input = document.getElementById("chat-input");
     form = document.getElementById("chat-form");
-    form.querySelector("button").disabled = true;
+    sendButton = form.querySelector("button");
+    sendButton.disabled = true;
+    keepFocusClear();
+    document.querySelector(".skip-link").addEventListener("click", function (event) {
+      event.preventDefault();
+      input.focus();
+    });
+    document.getElementById("chat-clear").addEventListener("click", clearChat);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = input.value.trim();
       if (!text || !sessionId) { return; }
       send(text, text);
       input.value = "";
-      input.focus();
     });
     if (typeof window.io !== "function") {
       connection.textContent = "The chat could not load. Please call 01632 960000.";

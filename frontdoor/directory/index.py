@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from frontdoor.contact import phone_for_display
+from frontdoor.contact import phone_e164, phone_for_display
 from frontdoor.directory.places import MILES_PER_DEGREE
 from frontdoor.directory.vocabulary import TOPIC_WORDS, words
 from frontdoor.store.models import (
@@ -59,6 +59,10 @@ class Entry:
     contact: str
     step_free: bool
     access: str
+    phone: str | None  # its first phone number as E.164 (+441632960123), to call from a card
+    url: str | None  # its own web page (http or https only)
+    venue_point: tuple[float, float] | None  # where its first venue is, for a map
+    eligibility: str | None  # who it is for, in the publisher's words
 
 
 # How many services are active, and when one last changed
@@ -196,6 +200,8 @@ def build_index(session: Session, version: Version) -> DirectoryIndex:
         Service.minimum_age,
         Service.maximum_age,
         Service.email,
+        Service.url,
+        Service.eligibility_description,
     ).where(active)
     for row in session.execute(query):
         parts = _Parts(
@@ -311,4 +317,21 @@ def entry_for(service: sa.engine.Row, parts: _Parts) -> Entry:
         contact=phone_for_display(parts.phones[0]) if parts.phones else (service.email or ""),
         step_free="step-free" in access.lower(),
         access=access,
+        phone=phone_e164(parts.phones[0]) if parts.phones else None,
+        url=web_page(service.url),
+        venue_point=_point(venue),
+        eligibility=service.eligibility_description or None,
     )
+
+
+def web_page(url: str | None) -> str | None:
+    """A service's web page when it is one a card can link to (http or https), else None:
+    a publisher's "javascript:" or "www.x" is not a link."""
+    found = (url or "").strip()
+    return found if found.lower().startswith(("https://", "http://")) and " " not in found else None
+
+
+def _point(place: _Place | None) -> tuple[float, float] | None:
+    if place is None or place.latitude is None or place.longitude is None:
+        return None
+    return (place.latitude, place.longitude)

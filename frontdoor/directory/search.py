@@ -26,6 +26,7 @@ from frontdoor.directory.vocabulary import (
     topics,
     words,
 )
+from frontdoor.text import tidy
 from frontdoor.when import DAY_CODES
 
 PRIMARY = 1.0  # extra weight when what a service is mainly for is what was asked for
@@ -367,6 +368,14 @@ class GroupCard(TypedDict):
     contact: str
     why: str
     miles: float | None
+    phone: str | None  # E.164, for a tap-to-call (tel:) link
+    website: str | None  # the group's own web page
+    map: str | None  # a map of where it meets (in person only)
+    for_whom: str  # who the group is for: "Anyone aged 18 and over"
+
+
+# A map of one point, on OpenStreetMap (no account, no tracking of the resident).
+MAP_URL = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 
 
 def suggestion(
@@ -384,7 +393,33 @@ def suggestion(
         "contact": entry.contact,
         "why": why(entry, request, place, distance),
         "miles": None if distance is None or entry.online else round(distance, 1),
+        "phone": entry.phone,
+        "website": entry.url,
+        "map": map_link(entry),
+        "for_whom": for_whom(entry),
     }
+
+
+def map_link(entry: Entry) -> str | None:
+    """A map of where a group meets, when it meets in a place the directory has on a map."""
+    if entry.online or entry.venue_point is None:
+        return None
+    lat, lon = (f"{degrees:.5f}" for degrees in entry.venue_point)
+    return MAP_URL.format(lat=lat, lon=lon)
+
+
+def for_whom(entry: Entry) -> str:
+    """Who a group is for, in plain English: "Anyone aged 18 and over", "Carers, aged 16 to 25"."""
+    low, high = entry.minimum_age, entry.maximum_age
+    ages = ""
+    if low and high:
+        ages = f"aged {low} to {high}"
+    elif low or high:
+        ages = f"aged {low} and over" if low else f"up to age {high}"
+    who = tidy(entry.eligibility).rstrip(".")
+    if not who:
+        return f"Anyone {ages}".strip()
+    return f"{who}, {ages}" if ages else who
 
 
 def _first_sentence(text: str) -> str:

@@ -5,19 +5,28 @@ import re
 import sqlalchemy as sa
 
 from frontdoor.cli import SAMPLE_DIRECTORY
+from frontdoor.contact import phone_e164, phone_for_display
 from frontdoor.directory.importer import import_services, read_services
+from frontdoor.directory.index import forget_index
 from frontdoor.directory.search import SearchRequest, search_services
 from frontdoor.sms import is_gsm7
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import Service
 
-FIELDS = {"miles", "id", "name", "summary", "when", "where", "cost", "contact", "why"}
+FIELDS = {"miles", "id", "name", "summary", "when", "where", "cost", "contact", "why", "for_whom"}
+LINKS = {"phone", "website", "map"}  # for the web chat's card, when the directory has them
 WALKING_NAMES = re.compile(r"Walks|Striders|Wanderers")
 
 
 def search(url: str, **request) -> list[dict]:
     with session_scope(url) as session:
         return search_services(session, SearchRequest(**request))
+
+
+def online_carers(url: str) -> dict:
+    return next(
+        g for g in search(url, need="carers", limit=20) if g["name"] == "Lincs Carers Online"
+    )
 
 
 def miles(group: dict) -> float:
@@ -32,8 +41,39 @@ def test_activity_and_town(directory_url: str) -> None:
     assert all(WALKING_NAMES.search(g["name"]) for g in found), found
     assert found[0]["where"].endswith("Boston") and "in Boston" in found[0]["why"]
     for group in found:
-        assert set(group) == FIELDS
-        assert all(is_gsm7(str(value)) and value for value in group.values())
+        assert set(group) == FIELDS | LINKS
+        assert all(is_gsm7(str(group[key])) and group[key] for key in FIELDS)
+
+
+def test_a_card_can_call_the_group_open_its_page_and_show_it_on_a_map(directory_url: str) -> None:
+    [group] = search(directory_url, need="choir", town="Louth", limit=1)
+    with session_scope(directory_url) as session:
+        service = session.get(Service, group["id"])
+        phone = service.phones[0].number
+        place = service.locations[0].location
+        lat, lon, url = f"{place.latitude:.5f}", f"{place.longitude:.5f}", service.url
+    assert group["phone"] == phone_e164(phone) and group["phone"].startswith("+44")
+    assert group["contact"] == phone_for_display(phone)
+    assert group["website"] == url and url.startswith("https://")
+    assert group["map"] == (
+        f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    )
+    assert group["for_whom"] == "Anyone aged 18 and over"
+
+
+def test_an_online_group_has_no_map_and_a_page_that_is_not_a_web_page_is_no_link(
+    directory_url: str,
+) -> None:
+    online = online_carers(directory_url)
+    assert online["where"] == "Online" and online["map"] is None and online["website"]
+    with session_scope(directory_url) as session:
+        service = session.get(Service, online["id"])
+        service.url = "javascript:alert(1)"
+        service.eligibility_description = "Carers of someone with dementia."
+        forget_index(session)  # changed behind the index's back: read the store again
+    online = online_carers(directory_url)
+    assert online["website"] is None
+    assert online["for_whom"] == "Carers of someone with dementia, aged 18 and over"
 
 
 def test_nearest_first_and_the_why_says_how_far(directory_url: str) -> None:

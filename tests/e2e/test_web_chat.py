@@ -1,8 +1,12 @@
-"""The web chat channel on the real Rasa server, through a socket.io client."""
+"""The web chat channel on the real Rasa server, through a socket.io client and the
+transcript endpoint."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import urllib.error
+import urllib.request
 from typing import Any
 
 import pytest
@@ -37,6 +41,10 @@ class Page:
     async def say(self, session_id: str, text: str) -> None:
         await self.client.emit("user_uttered", {"message": text, "session_id": session_id})
 
+    async def welcome(self, session_id: str) -> None:
+        """Ask for the assistant's welcome, as the page does for a new chat."""
+        await self.client.emit("welcome_request", {"session_id": session_id})
+
     async def reply(self) -> dict[str, Any]:
         return await asyncio.wait_for(self.replies.get(), 60)
 
@@ -69,6 +77,7 @@ def test_no_one_can_write_into_a_conversation_they_have_not_joined(assistant) ->
         issued = await page.open(assistant.rasa_url, SMS_RESIDENT)  # not an id we issue
         await page.say(SMS_RESIDENT, "delete my details")
         await page.say("0" * 32, "delete my details")  # well formed, but not joined
+        await page.welcome("0" * 32)
         await page.say(issued, "hello")
         await page.reply()  # its own conversation still works
         await leave(page.client)
@@ -111,3 +120,52 @@ def test_session_ids_look_like_ours() -> None:
     assert is_session_id("0123456789abcdef0123456789abcdef")
     for other in ("+447700900123", "ABCDEF0123456789abcdef0123456789", "abc", None, 12):
         assert not is_session_id(other)
+
+
+def read_transcript(rasa_url: str, body: object) -> tuple[int, dict[str, Any]]:
+    """POST /webhooks/socketio/transcript as web/chat.js sends it (JSON as text/plain)."""
+    request = urllib.request.Request(
+        f"{rasa_url}/webhooks/socketio/transcript",
+        json.dumps(body).encode(),
+        headers={"Content-Type": "text/plain"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
+
+
+def test_the_transcript_is_given_only_to_the_holder_of_the_session(assistant) -> None:
+    async def chat() -> tuple[str, str, str, str]:
+        resident = Page()
+        session = await resident.open(assistant.rasa_url)
+        await resident.welcome(session)
+        welcome = await resident.reply()
+        await resident.say(session, welcome["quick_replies"][0]["payload"])  # "Find a group"
+        await resident.reply()
+        await leave(resident.client)
+        other = Page()
+        other_session = await other.open(assistant.rasa_url)
+        await leave(other.client)
+        return session, resident.key, other_session, other.key
+
+    session, key, other_session, other_key = asyncio.run(chat())
+    status, found = read_transcript(assistant.rasa_url, {"session_id": session, "session_key": key})
+    assert status == 200 and found["link_worker"] is None
+    said = [(t["sender"], t["messages"][0].get("text")) for t in found["turns"]]
+    assert said[1] == ("resident", "Find a group")  # as chosen; the welcome's "/greet" not shown
+    assert found["turns"][0]["sender"] == "assistant"
+    assert [b["title"] for b in found["turns"][0]["messages"][0]["buttons"]] == [
+        "Find a group",
+        "Help me choose",
+        "Talk to a person",
+    ]
+    for intruder in (
+        {"session_id": session},  # no key
+        {"session_id": session, "session_key": other_key},  # another session's key
+        {"session_id": other_session, "session_key": key},  # another session, this key
+        {"session_id": "0" * 32, "session_key": key},  # a guessed id
+        {"session_id": SMS_RESIDENT, "session_key": key},  # an SMS conversation
+    ):
+        assert read_transcript(assistant.rasa_url, intruder) == (403, {"detail": "not your chat"})

@@ -27,6 +27,7 @@ RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu data/ru
 ACTIONS_PORT ?= 5055
 export ACTIONS_PORT
 
+.PHONY: nginx compose-schema run-scaled
 .PHONY: help run test install train lint typecheck validate check pytest browser nlu-eval test-conversations shell requirements
 
 help:
@@ -67,7 +68,7 @@ validate: $(STAMP)
 	$(BIN)/python scripts/validate_data.py $(RASA_DATA)
 
 # Before every commit, in under a minute: what would stop CI before a test runs.
-check: lint $(STAMP)
+check: lint typecheck $(STAMP)
 	set -o pipefail; $(BIN)/pytest --collect-only -q -p no:cacheprovider | tail -1
 	$(MAKE) --no-print-directory validate
 
@@ -80,13 +81,36 @@ run: $(STAMP) $(MODEL) db
 
 shell: $(STAMP) $(MODEL)
 	ACTIONS_TOKEN=$$($(BIN)/python -c 'from frontdoor.settings import get_settings; print(get_settings().actions_token)') \
+	ACTIONS_URL=$$($(BIN)/python -c 'from frontdoor.settings import get_settings; print(get_settings().actions_url)') \
 		$(RASA) shell --model $(MODEL) --endpoints bot/endpoints.yml
 
 # Debian's chromium and axe-core for the console's browser tests (tests/console/browser).
 browser:
 	scripts/install_browser.sh
 
-pytest: $(STAMP) $(MODEL) browser
+# Debian's nginx, in front of the replicas in the scaled run and its tests (tests/scaled).
+nginx:
+	scripts/install_nginx.sh
+
+# check-jsonschema, for the Compose Specification's JSON schema it ships (tests/deploy checks
+# docker-compose.yml against it), in a virtual environment of its own: it needs a newer
+# jsonschema than Rasa 3.6 allows.
+CHECK_JSONSCHEMA := .tmp/check-jsonschema/bin/check-jsonschema
+$(CHECK_JSONSCHEMA): | $(STAMP)
+	$(BIN)/uv venv --quiet --python $(PYTHON) .tmp/check-jsonschema
+	$(BIN)/uv pip install --quiet --python .tmp/check-jsonschema/bin/python check-jsonschema==0.39.0
+
+compose-schema: $(CHECK_JSONSCHEMA)
+
+# N Rasa servers and N action servers on PostgreSQL and Redis, the console, and nginx in front
+# (frontdoor/scaled.py): make run-scaled REPLICAS=3. The database is created if missing.
+REPLICAS ?= 2
+SCALED_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/frontdoor_scaled
+run-scaled: $(STAMP) $(MODEL) nginx
+	DATABASE_URL=$(SCALED_DATABASE_URL) \
+		$(BIN)/python -m frontdoor.scaled --replicas $(REPLICAS) --model $(MODEL)
+
+pytest: $(STAMP) $(MODEL) browser nginx compose-schema
 	$(BIN)/pytest
 
 nlu-eval: $(STAMP) $(MODEL)
@@ -97,5 +121,5 @@ test-conversations: $(STAMP) $(MODEL)
 
 test: $(STAMP)
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint validate train pytest nlu-eval test-conversations && \
+	$(MAKE) --no-print-directory lint typecheck validate train pytest nlu-eval test-conversations && \
 	echo "make test passed in $$(( $$(date +%s) - start )) s"

@@ -18,18 +18,42 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 from frontdoor.settings import PROJECT_ROOT, Settings, get_settings
 
 BIN = Path(sys.executable).parent
-DEFAULT_MODEL = PROJECT_ROOT / "models" / "frontdoor.tar.gz"
 Server = subprocess.Popen[bytes]
 Log = IO[bytes] | IO[str] | int | None  # a file, subprocess.DEVNULL, or this terminal
 
 
+# The model as the commands below name it, from the project folder.
+MODEL_IN_COMMAND = "models/frontdoor.tar.gz"
+DEFAULT_MODEL = PROJECT_ROOT / MODEL_IN_COMMAND
+
+Kind = Literal["migrate", "actions", "rasa", "console"]
+# What each server runs, from the project folder with the virtual environment's programs:
+# `make run`, `make run-scaled` and docker-compose.yml (tests/deploy checks) run these same
+# commands. Where each listens comes from the settings in its environment (service_env).
+COMMANDS: dict[Kind, tuple[str, ...]] = {
+    "migrate": ("frontdoor", "init-db"),
+    "actions": ("python", "-m", "actions.server"),
+    # bot/serve.py: its token and origins come from the settings, unseen.
+    "rasa": ("python", "-m", "bot.serve", "--model", MODEL_IN_COMMAND),
+    # The link worker console, the residents' chat page and the directory API; uvicorn reads
+    # its address from UVICORN_HOST and UVICORN_PORT.
+    "console": ("uvicorn", "frontdoor.console.app:create_app", "--factory", "--no-server-header"),
+}
+
+
+def local_command(kind: Kind, model: Path = DEFAULT_MODEL) -> list[str]:
+    """COMMANDS[kind] as run here: the program from this virtual environment, the model given."""
+    program, *arguments = COMMANDS[kind]
+    return [str(BIN / program), *(str(model) if a == MODEL_IN_COMMAND else a for a in arguments)]
+
+
 def service_env(settings: Settings) -> dict[str, str]:
-    """The environment both servers run in: settings exported, telemetry off."""
+    """The environment the servers run in: settings exported, telemetry off."""
     return {
         **os.environ,
         "RASA_TELEMETRY_ENABLED": "false",
@@ -37,62 +61,50 @@ def service_env(settings: Settings) -> dict[str, str]:
         "ACTIONS_PORT": str(settings.actions_port),
         "ACTIONS_HOST": settings.actions_host,
         "ACTIONS_TOKEN": settings.actions_token,
+        "ACTIONS_URL": settings.actions_url,  # bot/endpoints.yml
         "RASA_PORT": str(settings.rasa_port),
         "RASA_API_TOKEN": settings.rasa_api_token,
+        "RASA_URL": settings.rasa_url,
+        "PUBLIC_RASA_URL": settings.public_rasa_url,
+        "CHAT_ORIGINS": " ".join(settings.chat_origins),
+        "LOCK_STORE": settings.lock_store,
+        "REDIS_URL": settings.redis_url,
         "CONSOLE_PORT": str(settings.console_port),
+        "UVICORN_HOST": "127.0.0.1",
+        "UVICORN_PORT": str(settings.console_port),
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
         ),
     }
 
 
-def start_actions(settings: Settings, env: dict[str, str], log: Log = None) -> Server:
+def start(kind: Kind, env: dict[str, str], log: Log = None, model: Path = DEFAULT_MODEL) -> Server:
+    """One server of COMMANDS, from the project folder, its output to log (or this terminal)."""
     return subprocess.Popen(
-        [str(BIN / "python"), "-m", "actions.server"],
+        local_command(kind, model),
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT if log else None,
     )
+
+
+def start_actions(settings: Settings, env: dict[str, str], log: Log = None) -> Server:
+    return start("actions", env, log)
 
 
 def start_rasa(settings: Settings, model: Path, env: dict[str, str], log: Log = None) -> Server:
-    """The Rasa server (bot/serve.py: its token and origins come from the settings, unseen)."""
-    return subprocess.Popen(
-        [str(BIN / "python"), "-m", "bot.serve", "--model", str(model)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT if log else None,
-    )
+    return start("rasa", env, log, model)
 
 
 def start_console(settings: Settings, env: dict[str, str], log: Log = None) -> Server:
-    """The link worker console, the residents' chat page and the directory API (uvicorn)."""
-    return subprocess.Popen(
-        [
-            str(BIN / "uvicorn"),
-            "frontdoor.console.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(settings.console_port),
-            "--no-server-header",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT if log else None,
-    )
+    return start("console", env, log)
 
 
 def prepare_store(env: dict[str, str]) -> None:
     """Create the database and import the sample directory, as `make run` does."""
-    for command in (["init-db"], ["import-directory"]):
-        subprocess.run(
-            [str(BIN / "frontdoor"), *command], env=env, check=True, stdout=subprocess.DEVNULL
-        )
+    for command in (local_command("migrate"), [str(BIN / "frontdoor"), "import-directory"]):
+        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def free_port() -> int:
@@ -136,6 +148,8 @@ class Part:
 
     name: str
     start: Callable[[], Server]
+    health: str = ""  # an address that answers 200 once the part is up
+    startup: float = 60.0  # how long it may take to come up, in seconds
     process: Server | None = None
     restarts: list[float] = field(default_factory=list)
 
@@ -183,23 +197,21 @@ class Supervisor:
         stop(*[p.process for p in self.parts if p.process is not None])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
-    args = parser.parse_args(argv)
-    settings = get_settings()
-    env = service_env(settings)
-    actions = Part("action server", lambda: start_actions(settings, env))
-    rasa = Part("Rasa server", lambda: start_rasa(settings, args.model, env))
-    console = Part("console", lambda: start_console(settings, env))
-    supervisor = Supervisor([actions, rasa, console])
+def bring_up(supervisor: Supervisor) -> None:
+    """Start every part and wait until each answers at its health address."""
     supervisor.start()
-    signal.signal(signal.SIGTERM, lambda *_: supervisor.stop())
+    for part in supervisor.parts:
+        if part.health:
+            wait_until_up(part.health, part.startup, part.process)
+
+
+def supervise(supervisor: Supervisor, welcome: str) -> int:
+    """Bring the parts up, then start again any part that stops, until Ctrl-C or SIGTERM, and
+    stop them together."""
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        wait_until_up(f"http://127.0.0.1:{settings.actions_port}/health", 120, actions.process)
-        wait_until_up(f"http://127.0.0.1:{settings.console_port}/health", 60, console.process)
-        wait_until_up(f"http://127.0.0.1:{settings.rasa_port}/", 300, rasa.process)
-        print(welcome(settings), flush=True)
+        bring_up(supervisor)
+        print(welcome, flush=True)
         while True:
             supervisor.check()
             time.sleep(1)
@@ -212,12 +224,49 @@ def main(argv: list[str] | None = None) -> int:
         supervisor.stop()
 
 
-def welcome(settings: Settings) -> str:
-    rest = f"http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook"
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM ends the run as Ctrl-C does (the parts are not started again)."""
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    env = service_env(settings)
+    local = "http://127.0.0.1"
+    parts = [
+        Part(
+            "action server",
+            lambda: start("actions", env),
+            f"{local}:{settings.actions_port}/health",
+            120,
+        ),
+        Part(
+            "Rasa server",
+            lambda: start("rasa", env, model=args.model),
+            f"{local}:{settings.rasa_port}/",
+            300,
+        ),
+        Part("console", lambda: start("console", env), f"{local}:{settings.console_port}/health"),
+    ]
+    return supervise(Supervisor(parts), welcome(settings))
+
+
+def talk_to_it(base_url: str) -> str:
+    """A welcome's line that shows how to say hello over REST to the Rasa server at base_url."""
+    rest = f"{base_url}/webhooks/rest/webhook"
     return (
-        f"\nFrontdoor is running.\n"
         f"  Talk to it:     curl -s {rest} -H 'Content-Type: application/json' "
         f'-d \'{{"sender": "me", "message": "hello"}}\'\n'
+    )
+
+
+def welcome(settings: Settings) -> str:
+    return (
+        f"\nFrontdoor is running.\n"
+        f"{talk_to_it(f'http://127.0.0.1:{settings.rasa_port}')}"
         f"  Or, in another terminal: make shell\n"
         f"  Rasa HTTP API:  http://127.0.0.1:{settings.rasa_port}/ (token in RASA_API_TOKEN)\n"
         f"  Action server:  http://127.0.0.1:{settings.actions_port}/health\n"

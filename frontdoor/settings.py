@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 from pydantic import BaseSettings, Field, root_validator, validator
@@ -65,6 +66,12 @@ class Settings(BaseSettings):
     retention_months: int = 24  # conversations and closed referrals older than this are erased
     outbox_dir: str = str(PROJECT_ROOT / "var" / "outbox")  # messages held while the store is down
     outbox_retry_seconds: float = 15.0  # how often held messages are tried again
+    # Where the Rasa server calls the action server (default: this machine, at actions_port).
+    actions_url: str = ""
+    # Rasa's lock store, which keeps one conversation's messages in turn: in this process, or
+    # in Redis when several Rasa servers share the conversations (the scaled run, compose).
+    lock_store: Literal["in_memory", "redis"] = "in_memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"  # redis://[user:password@]host:port/db
 
     class Config:
         frozen = True  # one reading of the environment: read-only, and hashable
@@ -94,6 +101,13 @@ class Settings(BaseSettings):
     def _origins(cls, value: Any) -> Any:  # noqa: N805
         return split_origins(value) if isinstance(value, str) else value
 
+    @validator("redis_url")
+    def _redis_address(cls, value: str) -> str:  # noqa: N805
+        address = urlsplit(value)
+        if address.scheme not in ("redis", "rediss") or not address.hostname:
+            raise ValueError("must be redis://host:port/db (or rediss:// over TLS)")
+        return value
+
     @validator("sms_public_base_url")
     def _no_trailing_slash(cls, value: str) -> str:  # noqa: N805
         return value.rstrip("/")
@@ -105,6 +119,8 @@ class Settings(BaseSettings):
         local_rasa = f"http://127.0.0.1:{values['rasa_port']}"
         values["rasa_url"] = values["rasa_url"] or local_rasa
         values["public_rasa_url"] = values["public_rasa_url"] or local_rasa
+        local_actions = f"http://127.0.0.1:{values['actions_port']}/webhook"
+        values["actions_url"] = values["actions_url"] or local_actions
         for name, purpose in DERIVED_SECRETS.items():
             values[name] = values[name] or derived_secret(values["rasa_api_token"], purpose)
         console = values["console_port"]

@@ -57,3 +57,28 @@ def test_settings_cannot_be_changed_once_read() -> None:
     with pytest.raises(TypeError):
         settings.rasa_port = 1  # type: ignore[misc]
     assert hash(settings) == hash(get_settings())
+
+
+def test_the_lock_store_is_in_memory_unless_replicas_share_it_in_redis(monkeypatch) -> None:
+    monkeypatch.delenv("LOCK_STORE", raising=False)
+    assert get_settings().lock_store == "in_memory"
+    monkeypatch.setenv("LOCK_STORE", "redis")
+    monkeypatch.setenv("REDIS_URL", "rediss://locks.example.org:6380/2")
+    settings = get_settings()
+    assert (settings.lock_store, settings.redis_url) == (
+        "redis",
+        "rediss://locks.example.org:6380/2",
+    )
+    for name, value in (("LOCK_STORE", "memcached"), ("REDIS_URL", "http://127.0.0.1:6379")):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ValidationError, match=name.lower()):
+            get_settings()
+        monkeypatch.delenv(name)
+
+
+def test_the_action_server_address_follows_its_port_unless_set(monkeypatch) -> None:
+    monkeypatch.setenv("ACTIONS_PORT", "5070")
+    monkeypatch.delenv("ACTIONS_URL", raising=False)
+    assert get_settings().actions_url == "http://127.0.0.1:5070/webhook"
+    monkeypatch.setenv("ACTIONS_URL", "http://nginx:5055/webhook")
+    assert get_settings().actions_url == "http://nginx:5055/webhook"

@@ -14,6 +14,19 @@ def tidy(value: object) -> str:
     return " ".join(text.split())
 
 
+def tidy_lines(value: object) -> str:
+    """Text tidied line by line: line breaks kept, blank lines dropped."""
+    lines = (tidy(line) for line in str(value or "").splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, with plain apostrophes: "Zoë’s Café" is "zoe's cafe", as
+    a resident may type it."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def has_words(text: str, least: int = 2) -> bool:
     """Whether the text holds at least this many letters or digits (not only emoji or dots)."""
     return sum(ch.isalnum() for ch in text) >= least

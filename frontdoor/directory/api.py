@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, selectinload
 from frontdoor.directory.oruk_spec import openapi as oruk_openapi
 from frontdoor.directory.places import distance_miles, resolve_place
 from frontdoor.directory.search import day_codes
-from frontdoor.directory.vocabulary import folded
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import (
     Schedule,
@@ -30,6 +29,7 @@ from frontdoor.store.models import (
     TaxonomyTerm,
     service_taxonomy,
 )
+from frontdoor.text import folded
 
 PROFILE = "https://openreferral.org/open-referral-uk-profile/"
 MAX_PER_PAGE = 200

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,7 +12,6 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from frontdoor.directory.vocabulary import folded
 from frontdoor.store.models import (
     Location,
     Organization,
@@ -23,6 +21,7 @@ from frontdoor.store.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from frontdoor.text import folded, tidy, tidy_lines
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 # The rows that belong to one service alone, and those services share.
@@ -320,8 +319,8 @@ def _service(session: Session, record: dict[str, Any], digest: str, known: _Know
     service = Service(
         id=record["id"],
         organization=organization,
-        name=" ".join(_tidy(record["name"]).split()),
-        description=_tidy(record.get("description") or ""),
+        name=tidy(record["name"]),
+        description=tidy_lines(record.get("description")),
         status=record["status"],
         fees_description=fees or None,
         eligibility_description=record.get("eligibility_description"),
@@ -409,14 +408,6 @@ def _phones(record: dict[str, Any]) -> list[dict[str, Any]]:
     """Phones from the service's contacts (ORUK 3.0 keeps them there)."""
     found = [p for c in record.get("contacts") or [] for p in (c.get("phones") or [])]
     return [p for p in found if p.get("id") and p.get("number")]
-
-
-def _tidy(text: str) -> str:
-    """Text as published, less control and invisible characters, its words one space apart
-    (line breaks kept, blank lines dropped)."""
-    visible = "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] != "C")
-    lines = (" ".join(line.split()) for line in visible.splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def _search_text(service: Service, terms: list[TaxonomyTerm]) -> str:

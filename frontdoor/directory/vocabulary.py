@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from functools import lru_cache
+
+from frontdoor.text import folded
 
 # Words residents use, and the words groups are described with.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -253,13 +254,6 @@ STOP = {
     "get",
     "out",
 }
-
-
-def folded(text: str) -> str:
-    """Lower case without accents, with plain apostrophes: "Zoë’s Café" is "zoe's cafe", as
-    a resident may type it."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def words(text: str | None) -> list[str]:

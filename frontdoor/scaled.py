@@ -60,7 +60,7 @@ CHANGE_SECONDS = 5.0  # the longest one change to a conversation's lock in Redis
 
 class SettingsLockStore(LockStore):
     """Rasa's lock store as the settings say (bot/endpoints.yml): in this process for one Rasa
-    server (LOCK_STORE=in_memory), or Rasa's Redis lock store at REDIS_URL for several.
+    server (SHARED_STATE=in_memory), or Rasa's Redis lock store at REDIS_URL for several.
 
     Rasa changes a conversation's lock by reading it, changing it and writing it back. In one
     process nothing comes between; across Rasa servers two changes could interleave and one be
@@ -71,7 +71,7 @@ class SettingsLockStore(LockStore):
         settings = get_settings()
         self.store: LockStore = (
             redis_lock_store(settings.redis_url)
-            if settings.lock_store == "redis"
+            if settings.shared_state == "redis"
             else InMemoryLockStore()
         )
         super().__init__()
@@ -207,12 +207,13 @@ class Layout:
         """One part's settings: the shared lock store, every address through nginx."""
         origins = (self.public_url, f"http://localhost:{self.public}")
         update = {
-            "lock_store": "redis",
+            "shared_state": "redis",
             "rasa_url": f"{LOCAL}:{self.rasa_api}",
             "public_rasa_url": self.public_url,
             "chat_origins": origins,
             "actions_url": f"{LOCAL}:{self.actions_api}/webhook",
             "console_port": self.console,
+            "sms_public_base_url": settings.sms_public_base_url or self.public_url,
             **ports,
         }
         return settings.copy(update=update)

@@ -68,9 +68,10 @@ class Settings(BaseSettings):
     outbox_retry_seconds: float = 15.0  # how often held messages are tried again
     # Where the Rasa server calls the action server (default: this machine, at actions_port).
     actions_url: str = ""
-    # Rasa's lock store, which keeps one conversation's messages in turn: in this process, or
-    # in Redis when several Rasa servers share the conversations (the scaled run, compose).
-    lock_store: Literal["in_memory", "redis"] = "in_memory"
+    # Where what several Rasa servers share is kept (conversation locks, the web chat's emits):
+    # in this process, or in Redis when several Rasa servers share the conversations (the
+    # scaled run, compose).
+    shared_state: Literal["in_memory", "redis"] = "in_memory"
     redis_url: str = "redis://127.0.0.1:6379/0"  # redis://[user:password@]host:port/db
 
     class Config:

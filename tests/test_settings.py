@@ -60,16 +60,16 @@ def test_settings_cannot_be_changed_once_read() -> None:
 
 
 def test_the_lock_store_is_in_memory_unless_replicas_share_it_in_redis(monkeypatch) -> None:
-    monkeypatch.delenv("LOCK_STORE", raising=False)
-    assert get_settings().lock_store == "in_memory"
-    monkeypatch.setenv("LOCK_STORE", "redis")
+    monkeypatch.delenv("SHARED_STATE", raising=False)
+    assert get_settings().shared_state == "in_memory"
+    monkeypatch.setenv("SHARED_STATE", "redis")
     monkeypatch.setenv("REDIS_URL", "rediss://locks.example.org:6380/2")
     settings = get_settings()
-    assert (settings.lock_store, settings.redis_url) == (
+    assert (settings.shared_state, settings.redis_url) == (
         "redis",
         "rediss://locks.example.org:6380/2",
     )
-    for name, value in (("LOCK_STORE", "memcached"), ("REDIS_URL", "http://127.0.0.1:6379")):
+    for name, value in (("SHARED_STATE", "memcached"), ("REDIS_URL", "http://127.0.0.1:6379")):
         monkeypatch.setenv(name, value)
         with pytest.raises(ValidationError, match=name.lower()):
             get_settings()

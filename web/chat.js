@@ -297,8 +297,9 @@
   }
 
   function connect() {
-    // Long polling only: Rasa 3.6's Sanic drops socket.io's websocket upgrade with this engineio.
-    socket = window.io(rasaUrl, { path: "/socket.io", transports: ["polling"] });
+    // A websocket from the start, never long polling: each poll could reach a different Rasa
+    // replica behind the round-robin proxy, which would not know the session.
+    socket = window.io(rasaUrl, { path: "/socket.io", transports: ["websocket"] });
     socket.on("connect", function () {
       connection.textContent = "Connected.";
       // The server issues sessions; the one this tab had, with its key, carries the chat on.

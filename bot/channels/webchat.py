@@ -19,6 +19,9 @@ announces them as one); and POST /webhooks/socketio/transcript gives the convers
 far, read from the tracker store, to a page that shows the session's key (a reload draws
 the chat again).
 
+Pages connect by websocket alone, and with SHARED_STATE=redis an emit from any Rasa server
+reaches the page wherever it is connected (bot/channels/websocket.py).
+
 The channel keeps Rasa's name, `socketio`, which referrals and `output_channel=latest` use.
 """
 
@@ -43,6 +46,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.limits import OnNewMessage, StoreUnavailable, limited
+from bot.channels.websocket import share
 from frontdoor.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -164,6 +168,7 @@ class WebChatInput(SocketIOInput):
             on_new_message, channel=self.name(), output=self.get_output_channel
         )
         blueprint = super().blueprint(on_new_message)
+        share(self.server(), get_settings())
         self._on_new_message = on_new_message
         # python-socketio keeps one handler an event: these replace Rasa's.
         self.sockets().on("session_request", self.session_request, namespace=self.namespace)

@@ -36,6 +36,7 @@ from assistant_servers import (
     Assistant,
     running_assistant,
 )
+from database_switch import admin_engine, give_back, take_away
 from twilio.request_validator import RequestValidator
 from web_pages import leave
 
@@ -52,9 +53,7 @@ WAIT = 90.0  # seconds: the deadline for anything the servers do in the backgrou
 
 
 def _admin() -> sa.engine.Engine:
-    """A connection to the server's `postgres` database, outside any transaction."""
-    url = sa.engine.make_url(ADMIN_URL).set(database="postgres")
-    return sa.create_engine(url, future=True, isolation_level="AUTOCOMMIT")
+    return admin_engine(ADMIN_URL)
 
 
 def _postgres_reachable() -> bool:
@@ -93,19 +92,10 @@ class Outage:
 
     def down(self) -> None:
         """No one may connect to the store, and every open connection is cut."""
-        with _admin().connect() as connection:
-            connection.execute(sa.text(f'ALTER DATABASE "{self.database}" ALLOW_CONNECTIONS false'))
-            connection.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": self.database},
-            )
+        take_away(ADMIN_URL, self.database)
 
     def up(self) -> None:
-        with _admin().connect() as connection:
-            connection.execute(sa.text(f'ALTER DATABASE "{self.database}" ALLOW_CONNECTIONS true'))
+        give_back(ADMIN_URL, self.database)
 
     def rest(self, sender: str, text: str) -> str:
         """What the resident reads after saying text over REST."""

@@ -83,7 +83,7 @@ def test_the_replicas_share_the_lock_store_and_the_database() -> None:
     services = compose()["services"]
     for name in COMMANDS:
         environment = services[name]["environment"]
-        assert environment["LOCK_STORE"] == "redis", name
+        assert environment["SHARED_STATE"] == "redis", name
         assert environment["DATABASE_URL"].startswith("postgresql://"), name
     replicas = {name: s.get("deploy", {}).get("replicas", 1) for name, s in ours(services).items()}
     assert replicas == dict(rasa=2, actions=2, console=1, migrate=1)

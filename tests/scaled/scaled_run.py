@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 from assistant_servers import read_tracker
+from fake_twilio import FakeTwilio
 
-from frontdoor.runner import Part
+from frontdoor.runner import Part, Supervisor
 from frontdoor.scaled import Layout, ScaledRun
 from frontdoor.settings import Settings
 
@@ -32,6 +33,9 @@ class Scaled:
 
     run: ScaledRun
     settings: Settings
+    supervisor: Supervisor
+    twilio: FakeTwilio
+    database_url: str
 
     @property
     def layout(self) -> Layout:

@@ -1,5 +1,5 @@
 """The lock store bot/endpoints.yml names, built as Rasa builds it: the settings choose it
-(LOCK_STORE); in Redis two Rasa servers see each other's locks, in memory each only its own."""
+(SHARED_STATE); in Redis two Rasa servers see each other's locks, in memory each only its own."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from frontdoor.settings import PROJECT_ROOT, get_settings
 
 def rasa_lock_store(monkeypatch: pytest.MonkeyPatch, kind: str) -> LockStore:
     """A lock store as a Rasa server with these settings makes it from bot/endpoints.yml."""
-    monkeypatch.setenv("LOCK_STORE", kind)
+    monkeypatch.setenv("SHARED_STATE", kind)
     monkeypatch.setenv("ACTIONS_URL", "http://127.0.0.1:5055/webhook")
     monkeypatch.setenv("ACTIONS_TOKEN", "locks")
     endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "bot" / "endpoints.yml"))

@@ -4,7 +4,7 @@ through nginx; a replica killed mid-load loses no conversation, and the other ca
 
 Each pair of messages overlaps: the second is sent GAP after the first, to the other replica,
 while the first is still being answered (a turn takes 50 ms or more here). Without a lock
-store the replicas share (LOCK_STORE=in_memory), about half the messages are lost and some
+store the replicas share (SHARED_STATE=in_memory), about half the messages are lost and some
 arrive out of order.
 """
 

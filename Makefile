@@ -27,7 +27,7 @@ RASA_DATA := --config bot/config.yml --domain bot/domain --data data/nlu data/ru
 ACTIONS_PORT ?= 5055
 export ACTIONS_PORT
 
-.PHONY: nginx compose-schema run-scaled
+.PHONY: nginx compose-schema run-scaled screenshots
 .PHONY: help run test install train lint typecheck validate check pytest browser nlu-eval test-conversations shell requirements
 
 help:
@@ -88,6 +88,10 @@ shell: $(STAMP) $(MODEL)
 browser:
 	scripts/install_browser.sh
 
+# The README's screenshots (docs/screenshots/), from the real pages: run again when they change.
+screenshots: $(STAMP) $(MODEL) browser
+	$(BIN)/python scripts/screenshots.py
+
 # Debian's nginx, in front of the replicas in the scaled run and its tests (tests/scaled).
 nginx:
 	scripts/install_nginx.sh
@@ -109,6 +113,12 @@ SCALED_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/frontdoor_scaled
 run-scaled: $(STAMP) $(MODEL) nginx
 	DATABASE_URL=$(SCALED_DATABASE_URL) \
 		$(BIN)/python -m frontdoor.scaled --replicas $(REPLICAS) --model $(MODEL)
+
+# Frontdoor against a bare `rasa init` assistant under load, one replica and two behind nginx
+# (PostgreSQL and Redis), then profiled: docs/benchmark.md. QUICK=1 for a smoke run.
+.PHONY: benchmark-load
+benchmark-load: $(STAMP) $(MODEL) nginx
+	$(BIN)/python scripts/benchmark_load.py $(if $(QUICK),--quick)
 
 pytest: $(STAMP) $(MODEL) browser nginx compose-schema
 	$(BIN)/pytest

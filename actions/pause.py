@@ -9,7 +9,7 @@ from rasa_sdk.interfaces import Tracker
 from actions.base import FrontdoorAction, Turn
 
 PAUSED_SLOT = "paused_form"
-FORMS = ("group_search_form", "what_matters_form", "referral_form")
+FORMS = ("group_search_form", "what_matters_form", "referral_form", "wellbeing_form")
 
 
 def pause(tracker: Tracker, forms: tuple[str, ...] = FORMS) -> list[EventType] | None:

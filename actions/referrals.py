@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import FrontdoorAction, Turn
 from actions.forms import FrontdoorFormValidation, SlotValues, said_since_start
 from actions.handover import REFERRAL_FORM_SLOTS
+from actions.wellbeing import offer
 from frontdoor import contact, slots
 from frontdoor.redact import error_summary
 from frontdoor.responses import filled
@@ -277,4 +278,5 @@ class ActionCreateReferral(FrontdoorAction):
             reference=reference,
             promise=contact_promise(turn.tracker),
         )
-        return [SlotSet("referral_reference", reference)]
+        urgency = turn.slot("urgency")
+        return [SlotSet("referral_reference", reference), *offer(turn.tracker, urgency)]

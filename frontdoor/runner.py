@@ -73,6 +73,8 @@ def service_env(settings: Settings) -> dict[str, str]:
         "CONSOLE_PORT": str(settings.console_port),
         "UVICORN_HOST": "127.0.0.1",
         "UVICORN_PORT": str(settings.console_port),
+        # A restart waits at most this long for open alert streams (server-sent events) to end.
+        "UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN": "5",
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -49,6 +50,19 @@ class Settings(BaseSettings):
     console_lockout_minutes: int = 15
     console_https: bool = False  # served over HTTPS (or behind an HTTPS proxy): send HSTS
     console_api_docs: bool = False  # the API's Swagger page at /api/docs (scripts from a CDN)
+    # Alerts (frontdoor/alerts): how often the console looks for them, the working day they
+    # are timed by, and the email to the team (none while smtp_host or team_email is empty).
+    alert_scan_seconds: float = 30.0
+    working_day_starts: time = time(9, 0)  # routine promises: alerted then on the last day
+    working_day_ends: time = time(17, 0)  # urgent promises: alerted 2 hours before this
+    console_public_url: str = ""  # the console's address in emails (default: this machine's)
+    team_email: str = ""  # the team's shared address, where alerts are emailed
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: bool = True  # STARTTLS, and never send without it (false: plain SMTP, local only)
+    smtp_user: str = ""  # both empty: no login
+    smtp_password: str = ""
+    smtp_from: str = "frontdoor@example.org"
     twilio_account_sid: str = ""  # SMS over Twilio; empty means the SMS channel refuses all
     twilio_auth_token: str = ""  # checks every webhook's X-Twilio-Signature
     twilio_number: str = ""  # the council's number, in E.164 (+44...)

@@ -3,6 +3,10 @@
 (function () {
   "use strict";
   var config = window.FRONTDOOR_CHAT || {};
+  // Embedded in a council's page (web/embed.js): the chat lives in a shadow root of its own and
+  // brings its own socket.io, so neither clashes with the page around it.
+  var root = config.root || document;
+  var io = config.io || window.io;
   var rasaUrl = (config.rasaUrl || "http://127.0.0.1:5005").replace(/\/+$/, "");
   var TRANSCRIPT_URL = rasaUrl + "/webhooks/socketio/transcript";
   var PERSON_MESSAGE = /^(.{1,60}) \(link worker\): ([\s\S]*)$/;
@@ -299,7 +303,7 @@
   function connect() {
     // A websocket from the start, never long polling: each poll could reach a different Rasa
     // replica behind the round-robin proxy, which would not know the session.
-    socket = window.io(rasaUrl, { path: "/socket.io", transports: ["websocket"] });
+    socket = io(rasaUrl, { path: "/socket.io", transports: ["websocket"] });
     socket.on("connect", function () {
       connection.textContent = "Connected.";
       // The server issues sessions; the one this tab had, with its key, carries the chat on.
@@ -335,12 +339,13 @@
   function leave(exit) {
     forgetSession();
     document.body.classList.add("leaving");
+    if (root !== document) { document.body.style.visibility = "hidden"; }
     try { if (socket) { socket.disconnect(); } } catch (e) { /* leaving anyway */ }
     window.location.replace(exit.href);
   }
 
   function quickExit() {
-    var exit = document.getElementById("quick-exit");
+    var exit = root.getElementById("quick-exit");
     var shifts = [];
     exit.addEventListener("click", function (event) { event.preventDefault(); leave(exit); });
     exit.addEventListener("keydown", function (event) {
@@ -360,33 +365,36 @@
 
   // The sticky bars never hide what has focus (WCAG 2.4.11): the page scrolls clear of them.
   function keepFocusClear() {
-    var top = document.querySelector(".quick-exit");
+    var top = root.querySelector(".quick-exit");
     function sticky(node) { return window.getComputedStyle(node).position === "sticky" ? node.offsetHeight : 0; }
     function measure() {
-      var root = document.documentElement.style;
-      root.setProperty("--sticky-top", sticky(top) + "px");
-      root.setProperty("--sticky-bottom", sticky(form) + "px");
+      var holder = (root === document ? document.documentElement : root.host).style;
+      holder.setProperty("--sticky-top", sticky(top) + "px");
+      holder.setProperty("--sticky-bottom", sticky(form) + "px");
     }
     measure();
     window.addEventListener("resize", measure);
     if (window.ResizeObserver) { new window.ResizeObserver(measure).observe(form); }
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function start() {
     quickExit();
-    log = document.getElementById("messages");
-    status = document.getElementById("chat-status");
-    connection = document.getElementById("chat-connection");
-    input = document.getElementById("chat-input");
-    form = document.getElementById("chat-form");
+    log = root.getElementById("messages");
+    status = root.getElementById("chat-status");
+    connection = root.getElementById("chat-connection");
+    input = root.getElementById("chat-input");
+    form = root.getElementById("chat-form");
     sendButton = form.querySelector("button");
     sendButton.disabled = true;
     keepFocusClear();
-    document.querySelector(".skip-link").addEventListener("click", function (event) {
-      event.preventDefault();
-      input.focus();
-    });
-    document.getElementById("chat-clear").addEventListener("click", clearChat);
+    var skip = root.querySelector(".skip-link");
+    if (skip) {
+      skip.addEventListener("click", function (event) {
+        event.preventDefault();
+        input.focus();
+      });
+    }
+    root.getElementById("chat-clear").addEventListener("click", clearChat);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = input.value.trim();
@@ -394,10 +402,17 @@
       send(text, text);
       input.value = "";
     });
-    if (typeof window.io !== "function") {
+    if (typeof io !== "function") {
       connection.textContent = "The chat could not load. Please call 01632 960000.";
       return;
     }
     connect();
-  });
+  }
+
+  // The page loads chat.js with defer; the embed adds it once the host page may be loaded.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

@@ -12,10 +12,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import RequestResponseEndpoint
 
+from frontdoor.alerts.loop import alerts_running
+from frontdoor.console.chat_embed import embed_script
 from frontdoor.console.deps import Forbidden, NotLoggedIn
 from frontdoor.console.nul_guard import RefuseNul
 from frontdoor.console.rasa_client import RasaClient
-from frontdoor.console.routes import api, pages
+from frontdoor.console.routes import alerts, api, caseload, pages
 from frontdoor.console.workflow import ChatRelay, WorkflowError
 from frontdoor.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -50,15 +52,19 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=alerts_running,  # raises and emails alerts in the background
     )
     app.state.settings = settings
     app.state.database_url = database_url or settings.database_url
     app.state.rasa = rasa or RasaClient.from_settings(settings)
     app.include_router(api.router)
+    app.include_router(caseload.router)  # before the referral page's {action} route
     app.include_router(pages.router)
+    app.include_router(alerts.router)
     if settings.console_api_docs:
         _api_docs(app)
     _chat_config(app, settings)
+    _chat_embed(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/chat", StaticFiles(directory=WEB, html=True), name="chat")
     _mount_directory(app, database_url)
@@ -95,6 +101,19 @@ def _chat_config(app: FastAPI, settings: Settings) -> None:
     @app.get("/chat/config.js", include_in_schema=False)
     def chat_config() -> Response:
         return Response(script, media_type="application/javascript")
+
+
+def _chat_embed(app: FastAPI, settings: Settings) -> None:
+    """The chat on a council's own pages, with one script tag (frontdoor/console/chat_embed.py)."""
+    script = embed_script(WEB, settings.public_rasa_url)
+
+    @app.get("/chat/embed.js", include_in_schema=False)
+    def chat_embed() -> Response:
+        return Response(
+            script,
+            media_type="application/javascript",
+            headers={"Cache-Control": "public, max-age=300"},  # on every page of the site
+        )
 
 
 def _mount_directory(app: FastAPI, database_url: str | None) -> None:

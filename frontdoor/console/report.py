@@ -1,5 +1,6 @@
 """The figures the service reports: referrals by week, level, channel and town; time to first
-contact; outcomes; crises; unmet needs. No names or contact details.
+contact; outcomes; crises; unmet needs; contacts logged and the time they took. No names or
+contact details.
 
 A crisis referral is one made after the safety net gave the crisis reply in its conversation:
 urgency "crisis" (the resident asked for contact straight after it), or any other referral
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from frontdoor.console.schemas import ReportOut, outcome_label
+from frontdoor.store.caseload import ContactFigures, contact_figures
 from frontdoor.store.casework import ReferralWork
 from frontdoor.store.link_worker import Wait, wait_for
 from frontdoor.store.models import Gap, Referral, RiskEvent, utcnow
@@ -75,6 +77,7 @@ def build_report(session: Session, weeks: int = 12, now: datetime | None = None)
     }
     contact = _FirstContacts()
     cleared = _cleared_conversations(session)
+    logged = contact_figures(session, start)
     crises = 0
     for referral, work in rows:
         crises += is_crisis(referral, cleared)
@@ -106,7 +109,17 @@ def build_report(session: Session, weeks: int = 12, now: datetime | None = None)
         if contact.hours
         else None,
         unmet_needs=_count(session, Gap.need, Gap.recorded_at >= start, TOP_NEEDS),
+        contacts_logged=logged.contacts,
+        contact_minutes=logged.minutes,
+        cases_with_contacts=logged.cases,
+        contacts_per_case=per_case(logged.contacts, logged),
+        minutes_per_case=per_case(logged.minutes, logged),
     )
+
+
+def per_case(total: int, logged: ContactFigures) -> float | None:
+    """A total from the contact log per referral with any contact logged, on average."""
+    return round(total / logged.cases, 1) if logged.cases else None
 
 
 def is_crisis(referral: Referral, cleared: set[str]) -> bool:
@@ -172,6 +185,14 @@ def report_csv(report: ReportOut) -> str:
     writer.writerow(["first contact", "waiting and overdue", report.waiting_overdue])
     median = report.median_hours_to_contact
     writer.writerow(["first contact", "median hours", "" if median is None else median])
+    writer.writerow(["contacts", "contacts logged", report.contacts_logged])
+    writer.writerow(["contacts", "minutes", report.contact_minutes])
+    writer.writerow(["contacts", "referrals with contact logged", report.cases_with_contacts])
+    for item, average in (
+        ("contacts per referral (average)", report.contacts_per_case),
+        ("minutes per referral (average)", report.minutes_per_case),
+    ):
+        writer.writerow(["contacts", item, "" if average is None else average])
     return out.getvalue()
 
 

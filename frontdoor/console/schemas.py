@@ -338,3 +338,13 @@ class ReportOut(BaseModel):
     waiting_overdue: int
     median_hours_to_contact: float | None
     unmet_needs: dict[str, int]
+    # The contact log (frontdoor/store/caseload.py), on the period's referrals
+    contacts_logged: int = Field(default=0, description="Contacts with residents logged")
+    contact_minutes: int = Field(default=0, description="The minutes those contacts took")
+    cases_with_contacts: int = Field(default=0, description="Referrals with any contact logged")
+    contacts_per_case: float | None = Field(
+        default=None, description="Contacts per referral with any contact logged, on average"
+    )
+    minutes_per_case: float | None = Field(
+        default=None, description="Minutes per referral with any contact logged, on average"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from frontdoor.store.models import (
     StatusChange,
     utcnow,
 )
+from frontdoor.working_days import add_working_days
 
 LOCAL = ZoneInfo("Europe/London")
 URGENCY_ORDER: Case[sa.Integer] = sa.case(
@@ -94,16 +95,8 @@ def list_workers(session: Session) -> list[LinkWorker]:
     return list(session.execute(query).scalars())
 
 
-# The service's promise: urgent the same day, routine within 2 working days.
-
-
-def add_working_days(day: date, count: int) -> date:
-    """The working day (Monday to Friday) count working days after day."""
-    while count > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
+# The service's promise: urgent the same day, routine within 2 working days (bank
+# holidays are not working days: frontdoor/working_days.py).
 
 
 def due_by(created_at: datetime, urgency: str) -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -281,3 +281,135 @@ class Gap(Base):
     area: Mapped[str] = sa.Column(sa.String(120), nullable=False)
     day = sa.Column(sa.String(16))
     time_of_day = sa.Column(sa.String(16))
+
+
+ALERT_KINDS = ("new_referral", "promise", "message")
+ALERT_EMAIL_STATUSES = ("pending", "sending", "sent", "failed", "off")
+
+
+class Alert(Base):
+    """Something the team must not miss, raised once (its key is unique): a new urgent or
+    crisis referral, a promise about to lapse, a resident writing while the chat is held.
+    No personal data: the referral's reference and urgency only (frontdoor/store/alerts.py)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind in {ALERT_KINDS}", name="ck_alerts_kind"),
+        sa.CheckConstraint(
+            f"email_status in {ALERT_EMAIL_STATUSES}", name="ck_alerts_email_status"
+        ),
+    )
+
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    key: Mapped[str] = sa.Column(sa.String(120), nullable=False, unique=True)
+    kind: Mapped[str] = sa.Column(sa.String(24), nullable=False)
+    referral_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True
+    )
+    reference: Mapped[str] = sa.Column(sa.String(16), nullable=False)
+    urgency: Mapped[str] = sa.Column(sa.String(16), nullable=False)
+    raised_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow, index=True)
+    due_at = sa.Column(sa.DateTime)  # a lapsing promise: when first contact is due
+    seen_at = sa.Column(sa.DateTime)
+    seen_by = sa.Column(sa.String(120))  # email of the link worker, as claimed_by
+    email_status: Mapped[str] = sa.Column(
+        sa.String(16), nullable=False, default="pending", index=True
+    )
+    email_attempts: Mapped[int] = sa.Column(sa.Integer, nullable=False, default=0)
+    email_claimed_at = sa.Column(sa.DateTime)
+    emailed_at = sa.Column(sa.DateTime)
+    email_error = sa.Column(sa.String(255))
+
+
+# A link worker's caseload (frontdoor/store/caseload.py): each contact with the resident, and
+# the follow-up tasks still to do.
+
+CONTACT_WAYS = ("phone", "sms", "email", "web_chat", "in_person", "letter")
+CONTACT_MINUTES_MAX = 600  # ten hours: more is a typing slip
+TASK_LENGTH = 300
+
+
+class CaseContact(Base):
+    """One contact with the resident: when, how, how many minutes and what happened."""
+
+    __tablename__ = "case_contacts"
+    __table_args__ = (
+        sa.CheckConstraint(f"how in {CONTACT_WAYS}", name="ck_case_contacts_how"),
+        sa.CheckConstraint(
+            f"minutes >= 0 and minutes <= {CONTACT_MINUTES_MAX}", name="ck_case_contacts_minutes"
+        ),
+    )
+
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    referral_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True
+    )
+    link_worker_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False
+    )
+    happened_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False)
+    how: Mapped[str] = sa.Column(sa.String(16), nullable=False)
+    minutes: Mapped[int] = sa.Column(sa.Integer, nullable=False, default=0)
+    what_happened: Mapped[str] = sa.Column(sa.Text, nullable=False, default="")
+    automatic: Mapped[bool] = sa.Column(
+        sa.Boolean, nullable=False, default=False
+    )  # logged by the console itself (groups sent), not typed
+    created_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class CaseTask(Base):
+    """A follow-up a link worker means to do by a day; done once it is ticked off."""
+
+    __tablename__ = "case_tasks"
+
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    referral_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True
+    )
+    what: Mapped[str] = sa.Column(sa.String(TASK_LENGTH), nullable=False)
+    due_on: Mapped[date] = sa.Column(sa.Date, nullable=False, index=True)
+    created_by_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False
+    )
+    created_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    done_at = sa.Column(sa.DateTime)
+    done_by_id = sa.Column(sa.Integer, sa.ForeignKey("link_workers.id"))
+
+
+WELLBEING_STAGES = ("start", "end")
+WELLBEING_RECORDERS = ("assistant", "link_worker", "resident")
+
+
+class WellbeingScore(Base):
+    """One set of wellbeing answers (frontdoor/wellbeing.py): ONS4, each 0 to 10, and the UCLA
+    3-item loneliness scale, each 1 to 3; a question skipped is NULL. At the start (the
+    assistant asks) or the end (the link worker records it at closing, or the resident
+    answers). Kept with the conversation, and with the referral when there is one."""
+
+    __tablename__ = "wellbeing_scores"
+    __table_args__ = (
+        sa.CheckConstraint(f"stage in {WELLBEING_STAGES}", name="ck_wellbeing_stage"),
+        sa.CheckConstraint(f"recorded_by in {WELLBEING_RECORDERS}", name="ck_wellbeing_by"),
+        *(
+            sa.CheckConstraint(f"{name} between 0 and 10", name=f"ck_wellbeing_{name}")
+            for name in ("life_satisfied", "worthwhile", "happy", "anxious")
+        ),
+        *(
+            sa.CheckConstraint(f"{name} between 1 and 3", name=f"ck_wellbeing_{name}")
+            for name in ("lack_companionship", "left_out", "isolated")
+        ),
+    )
+
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    conversation_id: Mapped[str] = sa.Column(sa.String(255), nullable=False, index=True)
+    referral_id = sa.Column(sa.Integer, sa.ForeignKey("referrals.id"), index=True)
+    stage: Mapped[str] = sa.Column(sa.String(8), nullable=False)
+    recorded_by: Mapped[str] = sa.Column(sa.String(16), nullable=False)
+    recorded_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    life_satisfied = sa.Column(sa.SmallInteger)
+    worthwhile = sa.Column(sa.SmallInteger)
+    happy = sa.Column(sa.SmallInteger)
+    anxious = sa.Column(sa.SmallInteger)
+    lack_companionship = sa.Column(sa.SmallInteger)
+    left_out = sa.Column(sa.SmallInteger)
+    isolated = sa.Column(sa.SmallInteger)

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from frontdoor.contact import phone_e164, phone_for_display
+from frontdoor.store.alerts import raise_for_new_referral
+from frontdoor.store.caseload import erase_caseload_of
 from frontdoor.store.link_worker import audit_erasure, erase_work_of
 from frontdoor.store.messaging import erase_number, forget_conversation, number_for_conversation
 from frontdoor.store.models import (
@@ -25,6 +27,7 @@ from frontdoor.store.models import (
     utcnow,
 )
 from frontdoor.store.risk_flags import erase_flags_of
+from frontdoor.store.wellbeing import link_to_referral, rekey_wellbeing
 
 # No 0/O, 1/I/L or 5/S, so a reference read out over the phone is not misheard.
 REFERENCE_ALPHABET = "2346789ABCDEFGHJKMNPQRTUVWXYZ"
@@ -110,6 +113,8 @@ def create_referral(session: Session, draft: ReferralDraft) -> Referral:
     referral.history.append(StatusChange(status="new", changed_by="assistant"))
     session.add(referral)
     session.flush()
+    link_to_referral(session, referral)  # wellbeing answers given earlier in the conversation
+    raise_for_new_referral(session, referral)  # urgent or crisis: the team is alerted
     return referral
 
 
@@ -260,6 +265,7 @@ def erase_referral(session: Session, referral: Referral, now: datetime, by: str)
         StatusChange(status=referral.status, changed_by=by, note="Personal details deleted")
     )
     erase_work_of(session, referral)
+    erase_caseload_of(session, referral)
     audit_erasure(session, by, referral, "personal details deleted")
 
 
@@ -280,6 +286,7 @@ def erase_personal_data(session: Session, conversation_id: str, by: str = "resid
     if not referrals:
         audit_erasure(session, by, None, "conversation erased (no referral)")
     erase_flags_of(session, conversation_id, new_id)
+    rekey_wellbeing(session, conversation_id, new_id)
     session.execute(
         sa.update(Consent)
         .where(Consent.conversation_id == conversation_id)

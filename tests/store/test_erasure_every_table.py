@@ -5,7 +5,7 @@ do, and the audit trail says an erasure happened without saying what was erased.
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,16 +13,26 @@ from rasa.core.tracker_store import SQLTrackerStore
 from store_helpers import referral_draft
 
 from frontdoor.cli import main as frontdoor
+from frontdoor.store import caseload, messaging, retention, risk_flags
 from frontdoor.store import link_worker as work
-from frontdoor.store import messaging, retention, risk_flags
 from frontdoor.store.casework import AuditEvent, Note, Outcome
 from frontdoor.store.db import engine_for, session_scope
-from frontdoor.store.models import Base, Consent, Referral, RiskEvent, utcnow
+from frontdoor.store.models import (
+    Base,
+    CaseContact,
+    CaseTask,
+    Consent,
+    Referral,
+    RiskEvent,
+    WellbeingScore,
+    utcnow,
+)
 from frontdoor.store.referrals import (
     create_referral,
     erase_personal_data,
     record_risk,
 )
+from frontdoor.store.wellbeing import record_wellbeing
 
 NUMBER = "+447700900123"
 CONVERSATION = "sms-0f3c9a7e5b1d2c4a"
@@ -72,6 +82,9 @@ def fill_every_table(url: str, conversation: str = CONVERSATION, closed: bool = 
         risk_flags.review(session, referral, flag, sam, "confirm", "Margaret said Derek died")
         work.add_note(session, referral, sam, "Ayesha (daughter) on margaret.o@example.org")
         work.record_contact(session, referral, sam, "phone", "rang 07700 900123, Margaret fine")
+        caseload.log_contact(session, referral, sam, "phone", 20, "Margaret and Ayesha, bowls")
+        caseload.add_task(session, referral, sam, "ring Margaret about Derek's bowls", date.today())
+        record_wellbeing(session, conversation, "start", "assistant", {"happy": 3, "isolated": 3})
         if closed:
             work.close(
                 session, referral, sam, "connected_to_group", ["louth-bowls"], None, "Ayesha"
@@ -144,6 +157,8 @@ def test_the_fixture_really_puts_the_resident_everywhere(url: str) -> None:
         "sms_numbers",
         "sms_conversations",
         "events",
+        "case_contacts",
+        "case_tasks",
     }
 
 
@@ -174,6 +189,15 @@ def test_delete_my_details_leaves_nothing_of_the_resident(url: str) -> None:
         assert consent.withdrawn_at and consent.erased_at
         assert session.execute(sa.select(Note.text)).scalars().all() == [work.NOTE_ERASED]
         assert session.execute(sa.select(Outcome.groups_joined)).scalar_one() == ["louth-bowls"]
+        contact = session.execute(sa.select(CaseContact)).scalar_one()
+        assert (contact.how, contact.minutes, contact.what_happened) == (
+            "phone",
+            20,
+            work.NOTE_ERASED,
+        )
+        assert session.execute(sa.select(CaseTask.what)).scalar_one() == work.NOTE_ERASED
+        scores = session.execute(sa.select(WellbeingScore)).scalar_one()
+        assert (scores.happy, scores.isolated, scores.referral_id) == (3, 3, referral.id)
         sent = session.execute(sa.select(messaging.SmsOutbound)).scalar_one()
         assert (sent.number, sent.kind, sent.reference, sent.twilio_sid, sent.error) == (
             messaging.ERASED_NUMBER,

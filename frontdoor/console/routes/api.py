@@ -13,6 +13,7 @@ from fastapi.responses import PlainTextResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
+from frontdoor.console import caseload_schemas as case
 from frontdoor.console import schemas, security, workflow
 from frontdoor.console.deps import (
     BEARER,
@@ -23,8 +24,9 @@ from frontdoor.console.deps import (
     settings_of,
     store,
 )
+from frontdoor.console.resident_post import Post
 from frontdoor.console.routes.shared import WEEKS, download
-from frontdoor.console.workflow import Actor, Desk
+from frontdoor.console.workflow import Actor, Desk, caseload
 
 router = APIRouter(prefix="/api", tags=["console"])
 PASSWORD_FORM = Depends()
@@ -132,20 +134,21 @@ def _referral_route(
 def _step_route(
     path: str,
     model: type[Input],
-    run: Callable[[Desk, str, Input], Detail],
+    run: Callable[[Desk, str, Input], Output],
     responses: Responses = ERRORS,
     dependencies: tuple[Dependency, ...] = (),
+    answer: object = Detail,
 ) -> None:
     """A POST route on /api/referrals/{reference}/<path> whose JSON body is the step's input."""
 
     def endpoint(
         request: Request, body: Input, reference: str = Reference, actor: Actor = LOGGED_IN
-    ) -> Detail:
+    ) -> Output:
         with desk(request, actor) as at:
             return run(at, reference, body)
 
     endpoint.__annotations__["body"] = model  # FastAPI reads the body's model from here
-    _add("POST", path, endpoint, run, Detail, responses, dependencies)
+    _add("POST", path, endpoint, run, answer, responses, dependencies)
 
 
 def _add(
@@ -180,6 +183,11 @@ _step_route("contact", schemas.ContactIn, workflow.record_contact)
 _step_route("reply", schemas.ReplyIn, workflow.reply, RASA_ERRORS)
 _step_route("notes", schemas.NoteIn, workflow.add_note)
 _step_route("close", schemas.CloseIn, workflow.close)
+# The contact log and follow-up tasks (the caseload)
+_referral_route("GET", "case", caseload.case_record, case.CaseRecord)
+_step_route("contacts", case.ContactLogIn, caseload.log_contact, answer=case.CaseRecord)
+_step_route("tasks", case.TaskIn, caseload.add_task, answer=case.CaseRecord)
+_step_route("task-done", case.TaskDoneIn, caseload.complete_task, answer=case.CaseRecord)
 
 
 @router.post(
@@ -241,3 +249,46 @@ def report_as_csv(
     """The same figures as a CSV file: section, item, value."""
     with desk(request, actor) as at:
         return download(workflow.report_download(at, weeks))
+
+
+# A link worker's own caseload, and groups for a resident
+
+
+@router.get("/caseload", response_model=case.Caseload, responses=ERRORS)
+def my_caseload(request: Request, actor: Actor = LOGGED_IN) -> case.Caseload:
+    """Your open referrals, the next step of each and its due day; tasks due today or overdue
+    counted."""
+    with desk(request, actor) as at:
+        return caseload.caseload(at)
+
+
+@router.get("/referrals/{reference}/groups", response_model=case.GroupChoices, responses=ERRORS)
+def group_choices(
+    request: Request,
+    reference: str = Reference,
+    search: str = Query("", max_length=caseload.SEARCH_LENGTH, description="Words to look for"),
+    actor: Actor = LOGGED_IN,
+) -> case.GroupChoices:
+    """The groups the assistant suggested, and what a directory search finds near the
+    resident's town."""
+    with desk(request, actor) as at:
+        return caseload.group_choices(at, reference, search)
+
+
+@router.post(
+    "/referrals/{reference}/groups/send",
+    response_model=case.GroupsSent,
+    responses={
+        **ERRORS,
+        422: {"model": schemas.Message, "description": "No such group, or not a number or address"},
+        502: {"model": schemas.Message, "description": "Twilio or the mail server not reached"},
+    },
+)
+def send_groups(
+    request: Request, body: case.SendGroupsIn, reference: str = Reference, actor: Actor = LOGGED_IN
+) -> case.GroupsSent:
+    """Send the resident the groups chosen, by text (GSM-7) or email, to their own number or
+    address unless another is given; logged as a contact. Only whoever claimed the referral,
+    or a manager."""
+    with desk(request, actor) as at:
+        return caseload.send_groups(at, reference, body, Post(settings_of(request)))

@@ -17,10 +17,11 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
 from frontdoor.console import schemas, security, workflow
+from frontdoor.console.caseload_schemas import ContactLogIn, TaskDoneIn, TaskIn
 from frontdoor.console.deps import LOGGED_IN, MANAGER, desk, settings_of, store
 from frontdoor.console.local_time import local_text
 from frontdoor.console.routes.shared import WEEKS, download
-from frontdoor.console.workflow import Actor, Desk, WorkflowError
+from frontdoor.console.workflow import Actor, Desk, WorkflowError, caseload
 from frontdoor.console.workflow.views import channel_label
 from frontdoor.store import link_worker as work
 from frontdoor.store.casework import OUTCOME_LABELS
@@ -45,6 +46,11 @@ DONE = {
     "close": "The referral is closed.",
     "confirm-risk": "Risk flag confirmed.",
     "clear-risk": "Risk flag cleared.",
+    "log-contact": "Contact logged.",
+    "add-task": "Task added.",
+    "task-done": "Task marked as done.",
+    "send-groups-sms": "The groups have been sent by text, and the contact logged.",
+    "send-groups-email": "The groups have been sent by email, and the contact logged.",
 }
 # The steps done from the conversation panel: the page comes back with the panel in view.
 IN_CONVERSATION = {"take-over", "reply", "hand-back"}
@@ -257,6 +263,7 @@ def _referral_page(
 ) -> Response:
     with desk(request, actor) as at:
         referral = workflow.view(at, reference)
+        case = caseload.case_record(at, reference, audited=False)
         chat = workflow.conversation(at, reference)
         workers = workflow.link_workers(at) if actor.is_manager else []
     return render(
@@ -265,10 +272,12 @@ def _referral_page(
         status=refusal.error.status if refusal else 200,
         actor=actor,
         r=referral,
+        case=case,
         chat=chat,
         workers=workers,
         done=DONE.get(request.query_params.get("done", ""), ""),
         error=refusal.error.sentence if refusal else "",
+        refused_action=refusal.action if refusal else "",
         typed=refusal.typed if refusal else _nothing_typed,
         mine=referral.claimed_by == actor.email,
         holding=referral.chat_held_by == actor.email,
@@ -340,6 +349,9 @@ STEPS: dict[str, PageStep] = {
     "close": Filled(schemas.CloseIn, workflow.close, _closing),
     "confirm-risk": RiskReview("confirm"),
     "clear-risk": RiskReview("clear"),
+    "log-contact": Filled(ContactLogIn, caseload.log_contact),
+    "add-task": Filled(TaskIn, caseload.add_task),
+    "task-done": Filled(TaskDoneIn, caseload.complete_task),
 }
 
 

@@ -44,7 +44,11 @@ def serve() -> Iterator:
 
     def start(app, port: int | None = None) -> str:
         port = port or free_port()
-        server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        # A page's alert stream (server-sent events) stays open: stop it a second after asking.
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
+        )
+        server = _Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         deadline = time.monotonic() + 20

@@ -221,6 +221,9 @@ def answer_in_passing(turn: Turn) -> bool:
     if name in IN_PASSING_RESPONSES:
         turn.dispatcher.utter_message(response=IN_PASSING_RESPONSES[name])
         return True
+    if name == "ask_what_next":
+        answer_what_next(turn)
+        return True
     return False
 
 
@@ -256,22 +259,27 @@ class ActionAnswerWhatNext(FrontdoorAction):
     action_name = "action_answer_what_next"
 
     def act(self, turn: Turn) -> list[EventType]:
-        """Send the answer that fits where the resident is."""
-        form = turn.tracker.active_loop_name
-        reference = turn.slot("referral_reference")
-        if form in FORM_NEXT:
-            turn.say(FORM_NEXT[form])
-        elif reference:
-            turn.say(
-                "what_next_referral_made",
-                reference=reference,
-                promise=contact_promise(turn.tracker),
-            )
-        elif shown_group_ids(turn.tracker):
-            turn.say("what_next_groups")
-        else:
-            turn.say("what_next_general")
+        answer_what_next(turn)
         return []
+
+
+def answer_what_next(turn: Turn) -> None:
+    """Send the answer that fits where the resident is: the questions of the form they are in,
+    the referral they made (also while the wellbeing questions follow it), the groups shown."""
+    form = turn.tracker.active_loop_name
+    reference = turn.slot("referral_reference")
+    if form in FORM_NEXT:
+        turn.say(FORM_NEXT[form])
+    elif reference:
+        turn.say(
+            "what_next_referral_made",
+            reference=reference,
+            promise=contact_promise(turn.tracker),
+        )
+    elif shown_group_ids(turn.tracker):
+        turn.say("what_next_groups")
+    else:
+        turn.say("what_next_general")
 
 
 class ActionOfferPhoneCall(FrontdoorAction):

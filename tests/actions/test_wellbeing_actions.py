@@ -34,13 +34,16 @@ def domain() -> dict[str, Any]:
     return Domain.load("bot/domain").as_dict()
 
 
-def answer(slot: str, typed: str, slots: dict[str, Any] | None = None) -> tuple[list, dict]:
+def answer(
+    slot: str, typed: str, slots: dict[str, Any] | None = None, intent: str = "inform"
+) -> tuple[list, dict]:
     """(messages, slots set) when the resident types an answer to slot's question."""
     current = {**(slots or {}), slot: typed, "requested_slot": slot}
+    said = {"text": typed, "intent": {"name": intent, "confidence": 0.95}, "entities": []}
     state = Tracker(
         sender_id="test-resident",
         slots=current,
-        latest_message={"text": typed, "intent": {"name": "inform"}, "entities": []},
+        latest_message=said,
         events=[{"event": "slot", "name": slot, "value": typed}],
         paused=False,
         followup_action=None,
@@ -63,6 +66,13 @@ def test_a_score_is_kept_and_a_word_that_is_not_one_asks_again() -> None:
     said, refused = answer("wellbeing_happy", "sort of ok")
     assert refused["wellbeing_happy"] is None
     assert "number from 0 to 10" in said[0]["text"] and is_gsm7(said[0]["text"])
+
+
+def test_a_question_instead_of_an_answer_is_answered_and_asked_again() -> None:
+    reference = {"referral_reference": "FD-ABC123", "urgency": "routine"}
+    said, kept = answer("wellbeing_happy", "what happens now?", reference, "ask_what_next")
+    assert kept["wellbeing_happy"] is None
+    assert len(said) == 1 and "FD-ABC123" in said[0]["text"], said
 
 
 def test_stop_passes_on_every_question_left_and_keeps_those_answered() -> None:

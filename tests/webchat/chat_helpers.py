@@ -81,8 +81,42 @@ AXE_RUN = """() => axe.run(document, {runOnly: {type: 'tag', values:
   ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"""
 
 
+# Where the focus is, and whether a sticky bar (quick exit, message box) covers it.
+FOCUS_AND_BARS = """() => {
+  const rect = (node) => node.getBoundingClientRect();
+  const sticky = (node) => getComputedStyle(node).position === 'sticky';
+  const bars = [document.querySelector('.quick-exit'), document.getElementById('chat-form')];
+  const focused = document.activeElement;
+  const f = rect(focused);
+  const under = bars.filter((bar) => sticky(bar) && !bar.contains(focused)).some((bar) => {
+    const b = rect(bar);
+    return f.top < b.bottom && f.bottom > b.top;
+  });
+  return { name: focused.textContent.trim() || focused.id, under,
+           inView: f.top >= 0 && f.bottom <= innerHeight };
+}"""
+
+
+# Resolves once nothing on the page has scrolled for five frames in a row: axe measures
+# targets where they are, and a smooth scroll still under way can slide a button under the
+# sticky message box for a moment.
+SCROLLING_STOPPED = """() => new Promise((done) => {
+  const where = () => [window.scrollY, ...[...document.querySelectorAll('*')]
+    .filter((e) => e.scrollHeight > e.clientHeight).map((e) => e.scrollTop)].join(',');
+  let last = where(), still = 0;
+  const look = () => {
+    const now = where();
+    still = now === last ? still + 1 : 0;
+    last = now;
+    if (still >= 5) { done(true); } else { requestAnimationFrame(look); }
+  };
+  requestAnimationFrame(look);
+})"""
+
+
 def axe(page: Page, name: str) -> list[str]:
     """What axe-core finds wrong, one line a rule; its figures noted for the run's summary."""
+    page.evaluate(SCROLLING_STOPPED)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(AXE_RUN)
     size = page.viewport_size or {}

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from chat_helpers import DESKTOP, PHONE, axe, drawn, held_session, new_tab
+from chat_helpers import DESKTOP, FOCUS_AND_BARS, PHONE, axe, drawn, held_session, new_tab
 from playwright.sync_api import Page, expect
 
 from frontdoor.console.rasa_client import RasaClient
@@ -248,21 +248,6 @@ def test_targets_are_at_least_24_pixels(keyboard_chat, tab: Tab) -> None:
     assert len(targets) > 12  # choices, card links, the message box, the exits
     small = [t for t in targets if t["width"] < 24 or t["height"] < 24]
     assert small == []
-
-
-FOCUS_AND_BARS = """() => {
-  const rect = (node) => node.getBoundingClientRect();
-  const sticky = (node) => getComputedStyle(node).position === 'sticky';
-  const bars = [document.querySelector('.quick-exit'), document.getElementById('chat-form')];
-  const focused = document.activeElement;
-  const f = rect(focused);
-  const under = bars.filter((bar) => sticky(bar) && !bar.contains(focused)).some((bar) => {
-    const b = rect(bar);
-    return f.top < b.bottom && f.bottom > b.top;
-  });
-  return { name: focused.textContent.trim() || focused.id, under,
-           inView: f.top >= 0 && f.bottom <= innerHeight };
-}"""
 
 
 def test_focus_is_never_hidden_under_the_sticky_bars(keyboard_chat, tab: Tab) -> None:

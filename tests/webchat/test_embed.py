@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chat_helpers import AXE, DESKTOP, INSTALL, PHONE, axe
+from chat_helpers import AXE, DESKTOP, FOCUS_AND_BARS, INSTALL, PHONE, axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_chat_in_the_browser import FOCUS_AND_BARS
 
 from frontdoor.runner import free_port, service_env, start_console, stop, wait_until_up
 

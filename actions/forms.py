@@ -13,7 +13,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection, Tracker
 from rasa_sdk.types import DomainDict
 
 from actions.base import Turn
-from frontdoor.asking import ASKS_TO_CHOOSE, SERVICE_REQUEST
+from frontdoor.asking import ASKS_TO_CHOOSE, OTHER_WAY_NEEDED, SERVICE_REQUEST
 from frontdoor.directory.places import place_in
 from frontdoor.for_whom import for_whom
 from frontdoor.slots import FOR_WHOM as FOR_WHOM_SLOT
@@ -35,7 +35,11 @@ def said_since_start(tracker: Tracker) -> list[dict[str, Any]]:
 
 
 # Intents that would leave a form's questions, and the words that really ask to leave.
-LEAVING = {"need_support": SERVICE_REQUEST, "need_guidance": ASKS_TO_CHOOSE}
+LEAVING = {
+    "need_support": SERVICE_REQUEST,
+    "need_guidance": ASKS_TO_CHOOSE,
+    "need_other_way": OTHER_WAY_NEEDED,
+}
 
 
 def answer_read_as_leaving(tracker: Tracker, slot: str, intents: tuple[str, ...]) -> str | None:

@@ -57,7 +57,7 @@ def _answer_extractor(slot: str) -> AnswerExtractor:
         tracker: Tracker,
         domain: DomainDict,
     ) -> SlotValues:
-        answer = answer_read_as_leaving(tracker, slot, ("need_support",))
+        answer = answer_read_as_leaving(tracker, slot, ("need_support", "need_other_way"))
         if answer is None:
             return {}
         return {slot: answer, slots.TRIAGE_LEVEL: 2}  # not the level 3 a request for a person sets

@@ -1,12 +1,16 @@
 """Where Frontdoor changes Rasa's own behaviour, in one place, because Rasa 3.6 has no setting
-for either change:
+for any of these changes:
 
 - the wait for the action server (`shorten_action_timeout`): a resident is not kept waiting
   300 s for an apology;
 - the check that lets a message through while a link worker holds the chat
-  (bot/safety_while_paused.py): a crisis is answered at once even then.
+  (bot/safety_while_paused.py): a crisis is answered at once even then;
+- the check of each action server reply against Rasa's schema (`check_replies_quickly`): Rasa
+  calls `jsonschema.validate`, which first checks the schema itself against JSON Schema's own
+  metaschema, every call: 27 ms a call, over half of a turn's time in the Rasa server
+  (scripts/benchmark_load.py). The same schema, checked once, checks a reply in under 1 ms.
 
-Both reach into Rasa's internals, which a Rasa upgrade may change without notice, so they are
+All reach into Rasa's internals, which a Rasa upgrade may change without notice, so they are
 installed only by the server's entry point (bot/serve.py), after `check_rasa()` has made sure
 this is a Rasa they were written and tested against; on any other, the server refuses to start
 and says why, rather than run without its safety net. Tested by tests/test_rasa_overrides.py,
@@ -16,8 +20,12 @@ action server).
 
 from __future__ import annotations
 
+from typing import Any
+
 import rasa
 import rasa.core.actions.action as rasa_action
+from jsonschema.exceptions import best_match
+from jsonschema.validators import validator_for
 from rasa.core.processor import MessageProcessor
 
 from bot.safety_while_paused import answer_crisis_while_paused
@@ -45,6 +53,14 @@ def check_rasa(version: str | None = None) -> None:
                 "rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT",
                 hasattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT"),
             ),
+            (
+                "RemoteAction._validate_action_result",
+                hasattr(rasa_action.RemoteAction, "_validate_action_result"),
+            ),
+            (
+                "RemoteAction.action_response_format_spec",
+                hasattr(rasa_action.RemoteAction, "action_response_format_spec"),
+            ),
         )
         if not present
     ]
@@ -66,8 +82,25 @@ def shorten_action_timeout(seconds: int) -> None:
     rasa_action.DEFAULT_REQUEST_TIMEOUT = seconds  # type: ignore[attr-defined]
 
 
+def check_replies_quickly() -> None:
+    """Check each action server reply against Rasa's own schema, built into a validator once.
+    A reply it finds wrong goes to Rasa's own check, which raises Rasa's own error."""
+    remote = rasa_action.RemoteAction
+    spec = remote.action_response_format_spec()
+    validator = validator_for(spec)(spec)  # type: ignore[no-untyped-call]
+    rasa_check = remote._validate_action_result
+
+    def validate_action_result(self: rasa_action.RemoteAction, result: dict[str, Any]) -> bool:
+        if best_match(validator.iter_errors(result)) is None:  # type: ignore[no-untyped-call]
+            return True
+        return bool(rasa_check(self, result))  # raises ValidationError, worded by Rasa
+
+    remote._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
 def install(actions_timeout_seconds: int) -> None:
-    """Both overrides, in this process, after the check."""
+    """Every override, in this process, after the check."""
     check_rasa()
     shorten_action_timeout(actions_timeout_seconds)
     answer_crisis_while_paused()
+    check_replies_quickly()

@@ -11,7 +11,8 @@ STARTS_YES = re.compile(
     re.IGNORECASE,
 )
 STARTS_NO = re.compile(
-    r"^\s*(?:no(?! idea| clue| one| body|-one|body| friends| family| longer| more| money| way)"
+    r"^\s*(?:no(?! idea| clue| one| body|-one|body| friends| family| longer| more| money| way"
+    r"| problem| worries| bother| probs)"
     r"|nope|nah|not yet|not now|not really|not at the moment|not today|"
     r"maybe later|not just now)\b",
     re.IGNORECASE,
@@ -29,6 +30,17 @@ SERVICE_REQUEST = re.compile(
     r"\blink ?worker|\breal person\b|\bhuman\b|\b(?:call|ring|phone|contact|text|email) me\b"
     r"|\b(?:talk|speak|chat) (?:to|with) (?:a person|someone|somebody|anyone|a human|a real)"
     r"|\bsomeone (?:to )?(?:call|ring|phone|contact|get in touch)",
+    re.IGNORECASE,
+)
+# Saying that typing, reading, screens or English are hard for them: another way to talk is
+# wanted ("reading is hard for me", "I can't see the screen"), as against an answer that names
+# such a thing ("I used to love reading", "a book club"), which the intent model may read alike.
+OTHER_WAY_NEEDED = re.compile(
+    r"\b(?:can'?t|cannot|can not|struggle|struggling|hard|difficult|difficulty|trouble|fiddly"
+    r"|not (?:very |that |so )?(?:good|great)|no good|too (?:small|old|fiddly|much)"
+    r"|don'?t understand|do not understand)\b"
+    r"|\bdyslexi|\bpartially sighted\b|\bblind\b|\beyes(?:ight)?\b|\b(?:first|second) language\b"
+    r"|\bmy english\b|\bnever been online\b|\b(?:another|some other|other) way\b|\bhow else\b",
     re.IGNORECASE,
 )
 ASKS_TO_CHOOSE = re.compile(

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import date, datetime, time
 from pathlib import Path
 
 from frontdoor.settings import PROJECT_ROOT
@@ -99,6 +100,26 @@ def export_directory(args: argparse.Namespace) -> int:
         records = [json.loads(s.record) for s in rows if s.record and s.active]
     write_csv_tables(records, Path(args.folder))
     print(f"wrote {len(records)} services to {args.folder}")
+    return 0
+
+
+def export_prsb(args: argparse.Namespace) -> int:
+    """Write each referral as the PRSB social prescribing record (JSON, one per referral)."""
+    from frontdoor.prsb import export
+    from frontdoor.store.db import session_scope
+
+    since = datetime.combine(args.since, time()) if args.since else None
+    with session_scope() as session:
+        found = export(session, since, args.reference)
+    if args.reference and not found:
+        print(f"there is no referral {args.reference}", file=sys.stderr)
+        return 2
+    text = json.dumps(found, indent=2, ensure_ascii=False) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {len(found)} referrals to {args.output}")
     return 0
 
 
@@ -212,6 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("export-directory", help=export_directory.__doc__)
     sub.add_argument("folder")
     sub.set_defaults(handler=export_directory)
+
+    sub = add("export", help="Export the store in a national format: `export prsb`")
+    sub.add_argument("which", choices=["prsb"])
+    sub.add_argument(
+        "--since", type=date.fromisoformat, help="referrals made on or after (YYYY-MM-DD)"
+    )
+    sub.add_argument("--reference", help="only this referral, e.g. FD-ABC234")
+    sub.add_argument("-o", "--output", default="-", help="file to write (default: print)")
+    sub.set_defaults(handler=export_prsb)
 
     sub = add("report", help=report.__doc__)
     sub.add_argument("which", choices=["gaps"])

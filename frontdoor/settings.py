@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     sms_rate_window_minutes: int = 60
     sms_id_secret: str = ""  # keys SMS conversation ids, so a phone number is never one
     webchat_secret: str = ""  # signs web chat session keys, so only the holder rejoins one
+    wellbeing_link_secret: str = ""  # signs the wellbeing links residents are sent at closing
     rest_channel_enabled: bool = True  # Rasa's REST channel; production turns it off
     rasa_host: str = "127.0.0.1"  # where the Rasa server listens (0.0.0.0 behind a proxy)
     # The only sites whose pages may call Rasa (CORS), comma or space separated; default:
@@ -149,6 +150,7 @@ DERIVED_SECRETS = {
     "actions_token": "actions",
     "sms_id_secret": "sms-conversation-ids",
     "webchat_secret": "webchat-sessions",
+    "wellbeing_link_secret": "wellbeing-links",
 }
 
 

@@ -95,9 +95,14 @@ def main() -> None:
             "one case's log and tasks": one_case,
             "report (12 weeks)": build_report,
         }
-        for name, read in reads.items():
-            median, slowest = timed(url, options.runs, read)
-            print(f"{name:26} median {median:7.1f} ms   slowest {slowest:7.1f} ms")
+        print_times(url, options.runs, reads)
+
+
+def print_times(url: str, runs: int, reads: dict[str, Callable[[Session], object]]) -> None:
+    """One line a read: its median and slowest time."""
+    for name, read in reads.items():
+        median, slowest = timed(url, runs, read)
+        print(f"{name:26} median {median:7.1f} ms   slowest {slowest:7.1f} ms")
 
 
 if __name__ == "__main__":

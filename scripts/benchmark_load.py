@@ -12,8 +12,8 @@ Python, alternately in one run; then Frontdoor's hot path profiled under load.
    over the REST channel, one at a time, 20 and 50 at once, the two assistants in turn.
 3. A table: messages per second, median and 95th percentile latency, errors, each process's
    peak memory; Frontdoor against bare Rasa and two replicas against one, with issue #12's aims.
-4. Both assistants once more, profiled (scripts/benchmark_profiled.py) under 20 conversations
-   at once: each step of a turn timed, and pyinstrument's costliest functions.
+4. Both assistants once more, profiled (scripts/benchmark_profiled.py), one conversation at a
+   time and then 20 at once: each step of a turn timed, and pyinstrument's costliest functions.
 
 Servers' output and the profiles go to var/benchmark-load/<time>/. Everything runs on this
 machine: the load generator shares its cores with the servers, the same for both assistants.

@@ -48,6 +48,8 @@ STEPS = {
     "frontdoor.directory.search:search_services": "directory search",
 }
 
+# Frontdoor's servers (`-m bot.serve`, `-m actions.server`); any other is bare Rasa's.
+OUR_SERVERS = ("bot.", "actions.")
 # Frontdoor's own modules: not looked for when the server profiled is bare Rasa (`-m rasa`).
 OURS = ("bot.", "frontdoor.")
 
@@ -146,7 +148,7 @@ def main(argv: list[str]) -> None:
     if len(argv) < 3 or argv[1] != "-m":
         raise SystemExit(__doc__)
     prefix, module, arguments = Path(argv[0]), argv[2], argv[3:]
-    install_timers(bare=module == "rasa")
+    install_timers(bare=not module.startswith(OUR_SERVERS))
     windows = Windows(prefix)
     signal.signal(signal.SIGUSR1, windows.open)
     signal.signal(signal.SIGUSR2, windows.close)

@@ -87,26 +87,26 @@ def verdict(value: float | None, aim: float | None, at_least: bool = True) -> st
     return f"(aim {'at least' if at_least else 'at most'} {aim}x: {'met' if met else 'NOT met'})"
 
 
-def compared(label: str, top: float | None, bottom: float | None, aim: float | None) -> str:
-    """One ratio's line, with its aim (at least) when it has one."""
-    value = top / bottom if top and bottom else None
-    shown = "n/a" if value is None else f"{value:.2f}x"
-    return f"{label}: {shown} {verdict(value, aim)}".rstrip()
+def compared(label: str, top: float | None, bottom: float | None, aim: float | None) -> list[str]:
+    """One ratio's line, with its aim (at least) when it has one; none unless both were had."""
+    if not (top and bottom):
+        return []
+    return [f"{label}: {top / bottom:.2f}x {verdict(top / bottom, aim)}".rstrip()]
 
 
 def ratios(results: Results, single: str, scaled: str, levels: Iterable[int]) -> str:
     """Frontdoor against bare Rasa, and two replicas against one, against the issue's aims."""
-    lines = []
+    lines: list[str] = []
     for level in levels:
         when = concurrency(level)
         for setup in (single, scaled):
             label = f"Frontdoor / bare Rasa, msg/s, {setup}, {when}"
             rates = results.rate(setup, FRONTDOOR, level), results.rate(setup, BARE, level)
-            lines.append(compared(label, *rates, AIM_THROUGHPUT if setup == single else None))
+            lines += compared(label, *rates, AIM_THROUGHPUT if setup == single else None)
         for target in (FRONTDOOR, BARE):
             label = f"{target}, {scaled} / {single}, msg/s, {when}"
             rates = results.rate(scaled, target, level), results.rate(single, target, level)
-            lines.append(compared(label, *rates, AIM_SCALING))
+            lines += compared(label, *rates, AIM_SCALING)
     ours, theirs = results.get((single, FRONTDOOR, 1)), results.get((single, BARE, 1))
     if ours and theirs:
         value = ours.sample.median_ms() / theirs.sample.median_ms()

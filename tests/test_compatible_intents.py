@@ -161,6 +161,19 @@ READINGS: dict[str, tuple[str, float, dict[str, str]]] = {
             "no friends left here": "need_guidance",
         },
     ),
+    "a yes that starts with a plain no is a no; no problem, no worries are still a yes": (
+        "affirm",
+        0.8,
+        {
+            "no, that's fine": "deny",
+            "No thank you, I'm ok": "deny",
+            "nah I'm alright thanks": "deny",
+            "no problem": "affirm",
+            "no worries, go ahead": "affirm",
+            "yes that's fine": "affirm",
+            "nobody minds, yes": "affirm",
+        },
+    ),
     "a no read as a search stays a search": (
         "find_group",
         0.6,

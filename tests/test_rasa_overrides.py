@@ -82,3 +82,26 @@ def test_the_crisis_check_is_installed_only_by_the_server() -> None:
     from bot.safety_while_paused import should_handle_message
 
     assert MessageProcessor._should_handle_message is not should_handle_message
+
+
+def test_replies_are_checked_against_rasas_schema_built_once(monkeypatch) -> None:
+    """The quick check passes what Rasa's passes and refuses what Rasa's refuses, with Rasa's
+    own error (and its words)."""
+    from jsonschema import ValidationError
+
+    from bot.rasa_overrides import check_replies_quickly
+
+    rasas = RemoteAction._validate_action_result
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasas)
+    action = RemoteAction("action_search_groups", EndpointConfig("http://127.0.0.1:1/webhook"))
+    good = {
+        "events": [{"event": "slot", "name": "town", "value": "Boston"}],
+        "responses": [{"response": "utter_greet", "text": None, "buttons": []}],
+    }
+    bad = {"events": [{"name": "town"}], "responses": []}  # an event without its kind
+    check_replies_quickly()
+    assert RemoteAction._validate_action_result is not rasas
+    assert action._validate_action_result(good) is True
+    with pytest.raises(ValidationError) as refused:
+        action._validate_action_result(bad)
+    assert "Failed to validate Action server response" in refused.value.message

@@ -122,11 +122,14 @@ class CompatibleIntents(Component, IntentClassifier):
 
 
 def plain_answer(message: Message) -> dict[str, Any] | None:
-    """A fallback that starts with a plain yes or no, read as that yes or no; and a no read
-    as a wish for a person or for guidance ("no I'll try on my own first thank you") that
-    asks for no person, read as the no it is."""
+    """A fallback that starts with a plain yes or no, read as that yes or no; a yes that
+    starts with a plain no, read as the no; and a no read as a wish for a person or for
+    guidance ("no I'll try on my own first thank you") that asks for no person, read as the
+    no it is."""
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     text = message.get(TEXT) or ""
+    if intent == "affirm":  # "no, that's fine", "no thank you, I'm ok": the words after the no
+        return _DENY if STARTS_NO.search(text) else None  # are politeness, not a yes
     if intent in ("need_support", "need_guidance"):
         return _DENY if STARTS_NO.search(text) and not MENTIONS_A_PERSON.search(text) else None
     if intent != FALLBACK:

@@ -13,11 +13,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import RequestResponseEndpoint
 
 from frontdoor.alerts.loop import alerts_running
+from frontdoor.console import wellbeing_page
 from frontdoor.console.chat_embed import embed_script
 from frontdoor.console.deps import Forbidden, NotLoggedIn
 from frontdoor.console.nul_guard import RefuseNul
 from frontdoor.console.rasa_client import RasaClient
-from frontdoor.console.routes import alerts, api, caseload, pages
+from frontdoor.console.routes import alerts, api, caseload, commissioning, pages
 from frontdoor.console.workflow import ChatRelay, WorkflowError
 from frontdoor.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -60,7 +61,9 @@ def create_app(
     app.include_router(api.router)
     app.include_router(caseload.router)  # before the referral page's {action} route
     app.include_router(pages.router)
+    app.include_router(commissioning.router)  # the commissioners' report
     app.include_router(alerts.router)
+    app.include_router(wellbeing_page.router)  # residents' own page: no login
     if settings.console_api_docs:
         _api_docs(app)
     _chat_config(app, settings)

@@ -57,7 +57,7 @@ def store(request: Request) -> Iterator[Session]:
 def desk(request: Request, actor: Actor) -> Iterator[Desk]:
     """The workflow's desk for this request, committed before the response is sent."""
     with store(request) as session:
-        yield Desk(session, actor, rasa_of(request), database_url_of(request))
+        yield Desk(session, actor, rasa_of(request), database_url_of(request), settings_of(request))
 
 
 async def current_actor(request: Request, bearer: str | None = BEARER) -> Actor:

@@ -178,7 +178,7 @@ def report_csv(report: ReportOut) -> str:
     }
     for section, figures in sections.items():
         for item, value in figures.items():
-            writer.writerow([section, _safe_cell(item), value])
+            writer.writerow([section, safe_cell(item), value])
     writer.writerow(["crisis", "crisis referrals", report.crisis_referrals])
     writer.writerow(["first contact", "contacted", report.contacted])
     writer.writerow(["first contact", "within promise", report.contacted_within_promise])
@@ -196,6 +196,6 @@ def report_csv(report: ReportOut) -> str:
     return out.getvalue()
 
 
-def _safe_cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

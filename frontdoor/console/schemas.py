@@ -8,6 +8,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, Field, validator
 
+from frontdoor.console.wellbeing_schemas import SendBy, WellbeingComparison, WellbeingIn
 from frontdoor.store.casework import OUTCOME_LABELS
 from frontdoor.store.casework import OutcomeName as Outcome
 
@@ -90,6 +91,13 @@ class CloseIn(BaseModel):
     )
     snomed_code: str | None = Field(default=None, max_length=18, description="The SNOMED CT code")
     note: str | None = Field(default=None, max_length=5000, description="The closing note")
+    wellbeing: WellbeingIn | None = Field(
+        default=None, description="The wellbeing answers now, asked at closing"
+    )
+    send_wellbeing: SendBy | None = Field(
+        default=None,
+        description="Send the wellbeing questions to the resident, by text or email, instead",
+    )
 
     _clean = validator("snomed_code", "note", allow_reuse=True)(clean)
 
@@ -274,6 +282,9 @@ class ReferralDetail(QueueItem):
     notes: list[NoteLine]
     history: list[HistoryLine]
     outcome: OutcomeRecord | None
+    wellbeing: WellbeingComparison | None = Field(
+        default=None, description="Wellbeing at the start and at the end; null when none asked"
+    )
 
 
 class ChatLine(BaseModel):

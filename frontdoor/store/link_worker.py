@@ -84,6 +84,17 @@ def worker_by_email(session: Session, email: str) -> LinkWorker | None:
     return session.execute(query).scalar_one_or_none()
 
 
+def holder_name(referral: Referral) -> str:
+    """The name of the link worker holding a referral, as staff know them (their email only if
+    the account is gone)."""
+    email = referral.claimed_by or ""
+    session = sa.orm.object_session(referral)
+    if not email or not isinstance(session, Session):
+        return email
+    worker = worker_by_email(session, email)
+    return worker.name if worker is not None else email
+
+
 def worker_names(session: Session) -> dict[str, str]:
     """Every account's name by its email, closed accounts too: to show people by name."""
     query = sa.select(LinkWorker.email, LinkWorker.name)
@@ -243,7 +254,7 @@ def claim(session: Session, referral: Referral, worker: LinkWorker) -> None:
         session.refresh(referral)
         if referral.status == "closed":
             raise WorkError(f"{referral.reference} is closed")
-        raise Conflict(f"{referral.reference} has already been claimed by {referral.claimed_by}")
+        raise Conflict(f"{referral.reference} has already been claimed by {holder_name(referral)}")
     session.refresh(referral)
     work_for(session, referral).claimed_at = now
     _history(referral, "claimed", worker)
@@ -257,7 +268,7 @@ def require_holder(referral: Referral, worker: LinkWorker) -> None:
     if referral.claimed_by is None:
         raise WorkError(f"{referral.reference} has not been claimed")
     if referral.claimed_by != worker.email and not worker.is_manager:
-        raise Conflict(f"{referral.reference} is claimed by {referral.claimed_by}")
+        raise Conflict(f"{referral.reference} is claimed by {holder_name(referral)}")
 
 
 def release(session: Session, referral: Referral, worker: LinkWorker) -> None:
@@ -381,7 +392,7 @@ def require_note_writer(referral: Referral, worker: LinkWorker) -> None:
     if referral.claimed_by is None:
         raise WorkError(f"claim {referral.reference} before adding a note")
     raise Conflict(
-        f"{referral.reference} is claimed by {referral.claimed_by}: "
+        f"{referral.reference} is claimed by {holder_name(referral)}: "
         "only they or a manager can add notes"
     )
 

@@ -413,3 +413,26 @@ class WellbeingScore(Base):
     lack_companionship = sa.Column(sa.SmallInteger)
     left_out = sa.Column(sa.SmallInteger)
     isolated = sa.Column(sa.SmallInteger)
+
+
+class ReferralLink(Base):
+    """Two referrals a link worker found to be the same resident (frontdoor/store/links.py):
+    the lower id first, so a pair is stored once. No personal data: ids, who and when."""
+
+    __tablename__ = "referral_links"
+    __table_args__ = (
+        sa.UniqueConstraint("referral_id", "linked_id", name="uq_referral_links_pair"),
+        sa.CheckConstraint("referral_id < linked_id", name="ck_referral_links_order"),
+    )
+
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    referral_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True
+    )
+    linked_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("referrals.id"), nullable=False, index=True
+    )
+    linked_by_id: Mapped[int] = sa.Column(
+        sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False
+    )
+    linked_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)

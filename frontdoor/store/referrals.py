@@ -16,6 +16,7 @@ from frontdoor.contact import phone_e164, phone_for_display
 from frontdoor.store.alerts import raise_for_new_referral
 from frontdoor.store.caseload import erase_caseload_of
 from frontdoor.store.link_worker import audit_erasure, erase_work_of
+from frontdoor.store.links import erase_links_of
 from frontdoor.store.messaging import erase_number, forget_conversation, number_for_conversation
 from frontdoor.store.models import (
     RISK_WORDS_LENGTH,
@@ -266,6 +267,7 @@ def erase_referral(session: Session, referral: Referral, now: datetime, by: str)
     )
     erase_work_of(session, referral)
     erase_caseload_of(session, referral)
+    erase_links_of(session, referral)
     audit_erasure(session, by, referral, "personal details deleted")
 
 

@@ -145,6 +145,18 @@ def test_an_answer_about_wanting_company_stays_in_the_plan() -> None:
     assert ("enjoys", "more people to chat to") in [(e["name"], e["value"]) for e in events]
 
 
+def test_a_pastime_read_as_finding_reading_hard_is_an_answer_but_the_difficulty_is_not() -> None:
+    for text in [
+        "I used to love reading",
+        "writing letters to my grandson",
+        "crosswords and books",
+    ]:
+        events = _what_matters_answer(text, "need_other_way", asking="enjoys")
+        assert ("enjoys", text) in [(e["name"], e["value"]) for e in events], text
+    for text in ["reading is hard for me", "I can't see the screen", "I'm dyslexic"]:
+        assert _what_matters_answer(text, "need_other_way", asking="enjoys") == [], text
+
+
 def test_asking_for_a_person_mid_plan_still_changes_the_path() -> None:
     for text in ["can someone ring me please", "I want a link worker", "can I talk to someone"]:
         assert _what_matters_answer(text, "need_support") == [], text

@@ -111,7 +111,7 @@ def test_claim_conflict_then_reply_hand_back_and_close(client, rasa) -> None:
     assert claimed.status_code == 200 and claimed.json()["claimed_by"] == SAM
     late = client.post(f"/api/referrals/{reference}/claim", headers=alex)
     assert late.status_code == 409
-    assert late.json()["detail"] == f"{reference} has already been claimed by {SAM}"
+    assert late.json()["detail"] == f"{reference} has already been claimed by Sam Jones"
 
     not_yet = client.post(f"/api/referrals/{reference}/reply", headers=sam, json={"text": "Hi"})
     assert not_yet.status_code == 400 and "take over" in not_yet.json()["detail"]

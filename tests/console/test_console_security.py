@@ -222,7 +222,7 @@ def test_the_store_refuses_notes_on_another_workers_claim(sqlite_url: str) -> No
         referral = work.referral_by_reference(session, reference)
         sam, alex = work.worker_by_email(session, SAM), work.worker_by_email(session, ALEX)
         work.claim(session, referral, sam)
-        with pytest.raises(work.Conflict, match="claimed by sam@example.org"):
+        with pytest.raises(work.Conflict, match="claimed by Sam Jones"):
             work.add_note(session, referral, alex, "a note")
         assert work.add_note(session, referral, sam, "a note").text == "a note"
 

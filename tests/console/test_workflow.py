@@ -137,7 +137,7 @@ def test_claim_answers_with_the_referral_and_a_second_claim_is_a_conflict(
     with desk_for(console_store, ALEX) as desk:
         late = refused(workflow.claim, desk, reference)
     assert (late.kind, late.status) == ("conflict", 409)
-    assert late.message == f"{reference} has already been claimed by {SAM}"
+    assert late.message == f"{reference} has already been claimed by Sam Jones"
 
 
 def test_a_missing_referral_is_not_found(console_store: str) -> None:
@@ -170,7 +170,7 @@ def test_recording_contact_on_someone_elses_referral_is_a_conflict(console_store
         other = refused(
             workflow.record_contact, desk, reference, schemas.ContactIn(how="phone", note="")
         )
-    assert (other.kind, other.message) == ("conflict", f"{reference} is claimed by {SAM}")
+    assert (other.kind, other.message) == ("conflict", f"{reference} is claimed by Sam Jones")
 
 
 def test_reply_needs_words_and_the_chat(console_store: str) -> None:

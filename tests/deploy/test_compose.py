@@ -24,7 +24,11 @@ IMAGE = "frontdoor:latest"  # the image built from the Dockerfile
 INTERPOLATION = re.compile(r"\$\{([A-Z_]+)(?:[:?-][^{}]*(?:\$\{[A-Z_]+\})?[^{}]*)?\}")
 SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|_KEY|_SID")
 # What uvicorn reads from the environment, not one of the settings.
-NOT_SETTINGS = {"UVICORN_HOST", "UVICORN_PORT"}
+NOT_SETTINGS = {
+    "UVICORN_HOST",
+    "UVICORN_PORT",
+    "UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN",
+}  # uvicorn's own
 
 
 def compose() -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from datetime import date, datetime, time
 from typing import Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -13,8 +14,10 @@ from fastapi.responses import PlainTextResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
+from frontdoor import prsb
 from frontdoor.console import caseload_schemas as case
 from frontdoor.console import schemas, security, workflow
+from frontdoor.console import search_schemas as joins
 from frontdoor.console.deps import (
     BEARER,
     LOGGED_IN,
@@ -26,7 +29,7 @@ from frontdoor.console.deps import (
 )
 from frontdoor.console.resident_post import Post
 from frontdoor.console.routes.shared import WEEKS, download
-from frontdoor.console.workflow import Actor, Desk, caseload
+from frontdoor.console.workflow import Actor, Desk, caseload, joining
 
 router = APIRouter(prefix="/api", tags=["console"])
 PASSWORD_FORM = Depends()
@@ -82,7 +85,7 @@ def me(actor: Actor = LOGGED_IN) -> schemas.Me:
     return schemas.Me(name=actor.name, email=actor.email, role=actor.role)
 
 
-@router.get("/referrals", response_model=list[schemas.QueueItem], responses=ERRORS)
+@router.get("/referrals", response_model=list[joins.SearchHit], responses=ERRORS)
 def referrals(
     request: Request,
     actor: Actor = LOGGED_IN,
@@ -91,10 +94,14 @@ def referrals(
     channel: str | None = Query(None, max_length=40),
     town: str | None = Query(None, max_length=80),
     mine: bool = False,
+    search: str = Query("", max_length=joins.SEARCH_LENGTH, description=joins.SEARCH_DESCRIPTION),
 ) -> list[schemas.QueueItem]:
-    """The queue: crisis and urgent first, then oldest first, with each one's wait."""
+    """The queue: crisis and urgent first, then oldest first, with each one's wait; or, with
+    `search`, the referrals it finds, an exact reference first, then the newest."""
     query = schemas.QueueQuery(status=status, level=level, channel=channel, town=town, mine=mine)
     with desk(request, actor) as at:
+        if search.strip():
+            return list(joining.search(at, search))
         return workflow.queue(at, query)
 
 
@@ -182,12 +189,21 @@ _step_route("reassign", schemas.ReassignIn, workflow.reassign, dependencies=(MAN
 _step_route("contact", schemas.ContactIn, workflow.record_contact)
 _step_route("reply", schemas.ReplyIn, workflow.reply, RASA_ERRORS)
 _step_route("notes", schemas.NoteIn, workflow.add_note)
-_step_route("close", schemas.CloseIn, workflow.close)
+_step_route(
+    "close",
+    schemas.CloseIn,
+    workflow.close,
+    {**ERRORS, 502: {"model": schemas.Message, "description": "The questions could not be sent"}},
+)
 # The contact log and follow-up tasks (the caseload)
 _referral_route("GET", "case", caseload.case_record, case.CaseRecord)
 _step_route("contacts", case.ContactLogIn, caseload.log_contact, answer=case.CaseRecord)
 _step_route("tasks", case.TaskIn, caseload.add_task, answer=case.CaseRecord)
 _step_route("task-done", case.TaskDoneIn, caseload.complete_task, answer=case.CaseRecord)
+# Likely duplicates and linked referrals (any link worker may link or unlink)
+_referral_route("GET", "links", joining.related, joins.Joins)
+_step_route("links", joins.LinkIn, joining.link, answer=joins.Joins)
+_step_route("unlink", joins.LinkIn, joining.unlink, answer=joins.Joins)
 
 
 @router.post(
@@ -229,6 +245,33 @@ def audit(
     """Managers only: who viewed or changed which referral, newest first."""
     with desk(request, actor) as at:
         return workflow.audit_trail(at, reference, limit)
+
+
+@router.get("/referrals/{reference}/prsb", responses=ERRORS)
+def prsb_record(
+    request: Request, reference: str = Reference, actor: Actor = MANAGER
+) -> dict[str, Any]:
+    """Managers only: the referral as the PRSB social prescribing record (docs/prsb.md)."""
+    with desk(request, actor) as at:
+        found = prsb.exported_by(at.session, at.worker(), reference=reference)
+    if not found:
+        raise workflow.WorkflowError("not_found", f"There is no referral {reference}.")
+    return found[0]
+
+
+SINCE = Query(None, description="Referrals made on or after this day (YYYY-MM-DD)")
+
+
+@router.get("/export/prsb", responses=ERRORS)
+def prsb_export(
+    request: Request,
+    since: date | None = SINCE,
+    actor: Actor = MANAGER,
+) -> list[dict[str, Any]]:
+    """Managers only: every referral as the PRSB social prescribing record, oldest first."""
+    start = datetime.combine(since, time()) if since else None
+    with desk(request, actor) as at:
+        return prsb.exported_by(at.session, at.worker(), since=start)
 
 
 @router.get("/report", response_model=schemas.ReportOut, responses=ERRORS)

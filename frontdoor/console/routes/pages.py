@@ -21,8 +21,10 @@ from frontdoor.console.caseload_schemas import ContactLogIn, TaskDoneIn, TaskIn
 from frontdoor.console.deps import LOGGED_IN, MANAGER, desk, settings_of, store
 from frontdoor.console.local_time import local_text
 from frontdoor.console.routes.shared import WEEKS, download
-from frontdoor.console.workflow import Actor, Desk, WorkflowError, caseload
+from frontdoor.console.search_schemas import FOUND_BY_LABELS, SAME_BY_LABELS, SEARCH_LENGTH, LinkIn
+from frontdoor.console.workflow import Actor, Desk, WorkflowError, caseload, joining
 from frontdoor.console.workflow.views import channel_label
+from frontdoor.console.workflow.wellbeing import closing_fields
 from frontdoor.store import link_worker as work
 from frontdoor.store.casework import OUTCOME_LABELS
 from frontdoor.store.risk_flags import category_label
@@ -51,6 +53,8 @@ DONE = {
     "task-done": "Task marked as done.",
     "send-groups-sms": "The groups have been sent by text, and the contact logged.",
     "send-groups-email": "The groups have been sent by email, and the contact logged.",
+    "link": "The referrals are linked.",
+    "unlink": "The referrals are no longer linked.",
 }
 # The steps done from the conversation panel: the page comes back with the panel in view.
 IN_CONVERSATION = {"take-over", "reply", "hand-back"}
@@ -216,6 +220,7 @@ def queue_page(
     channel: str = Query("", max_length=40),
     town: str = Query("", max_length=80),
     mine: str = Query("", max_length=5),
+    search: str = Query("", max_length=SEARCH_LENGTH),
 ) -> Response:
     asked = {"status": status, "level": level or None, "channel": channel, "town": town}
     problem = ""
@@ -225,7 +230,7 @@ def queue_page(
         problem = unknown.sentence + " Showing new referrals instead."
         query = schemas.QueueQuery(mine=bool(mine))
     with desk(request, actor) as at:
-        rows = workflow.queue(at, query)
+        rows = joining.search(at, search) if search.strip() else workflow.queue(at, query)
         options = _queue_options(workflow.queue_choices(at))
     return render(
         request,
@@ -235,6 +240,8 @@ def queue_page(
         options=options,
         query=query,
         error=problem,
+        search=" ".join(search.split()),
+        found_by_labels=FOUND_BY_LABELS,
     )
 
 
@@ -264,6 +271,7 @@ def _referral_page(
     with desk(request, actor) as at:
         referral = workflow.view(at, reference)
         case = caseload.case_record(at, reference, audited=False)
+        joins = joining.related(at, reference, audited=False)
         chat = workflow.conversation(at, reference)
         workers = workflow.link_workers(at) if actor.is_manager else []
     return render(
@@ -273,6 +281,8 @@ def _referral_page(
         actor=actor,
         r=referral,
         case=case,
+        joins=joins,
+        same_by_labels=SAME_BY_LABELS,
         chat=chat,
         workers=workers,
         done=DONE.get(request.query_params.get("done", ""), ""),
@@ -332,9 +342,10 @@ class RiskReview:
 
 
 def _closing(form: FormFields) -> Mapping[str, object]:
-    """The close form: the groups joined are typed one a line."""
+    """The close form: the groups joined are typed one a line; the wellbeing answers now, or
+    how to send the questions."""
     groups = [line for line in form.get("groups_joined", "").splitlines() if line.strip()]
-    return {**form, "groups_joined": groups}
+    return {**form, "groups_joined": groups, **closing_fields(form)}
 
 
 STEPS: dict[str, PageStep] = {
@@ -352,6 +363,8 @@ STEPS: dict[str, PageStep] = {
     "log-contact": Filled(ContactLogIn, caseload.log_contact),
     "add-task": Filled(TaskIn, caseload.add_task),
     "task-done": Filled(TaskDoneIn, caseload.complete_task),
+    "link": Filled(LinkIn, joining.link),
+    "unlink": Filled(LinkIn, joining.unlink),
 }
 
 

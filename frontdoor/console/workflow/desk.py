@@ -6,13 +6,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, ParamSpec, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from frontdoor.console.rasa_client import RasaError
+from frontdoor.settings import Settings, get_settings
 from frontdoor.store import link_worker as work
 from frontdoor.store.casework import LinkWorker
 from frontdoor.store.models import Referral
@@ -91,12 +92,14 @@ class ChatRelay(Protocol):
 @dataclass(frozen=True)
 class Desk:
     """Where a step is done: a store session (committed when the route's block ends), the
-    person doing it, the assistant, and the database Rasa keeps its conversations in."""
+    person doing it, the assistant, the database Rasa keeps its conversations in, and the
+    settings (how texts and emails to residents go)."""
 
     session: Session
     actor: Actor
     rasa: ChatRelay
     database_url: str
+    settings: Settings = field(default_factory=get_settings)
 
     def worker(self) -> LinkWorker:
         return self.actor.worker(self.session)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from frontdoor.console import schemas
 from frontdoor.console.conversation import read_transcript
 from frontdoor.console.rasa_client import RasaError
-from frontdoor.console.workflow import views
+from frontdoor.console.workflow import views, wellbeing
 from frontdoor.console.workflow.desk import Desk, WorkflowError, find, step
 from frontdoor.store import link_worker as work
 from frontdoor.store import risk_flags as flags
@@ -196,17 +196,23 @@ def flag_id(text: str) -> int:
 
 @step
 def close(desk: Desk, reference: str, closing: schemas.CloseIn) -> schemas.ReferralDetail:
-    """Close with an outcome, the groups joined and the SNOMED CT code for the record."""
-    return _change(
-        desk,
-        reference,
-        lambda session, referral, worker: work.close(
-            session,
-            referral,
-            worker,
-            closing.outcome,
-            closing.groups_joined,
-            closing.snomed_code,
-            closing.note,
-        ),
+    """Close with an outcome, the groups joined and the SNOMED CT code for the record; with
+    the wellbeing answers now, or instead the questions sent to the resident by text or email
+    (sent first: if they cannot go, the referral stays open)."""
+    referral = find(desk.session, reference)
+    worker = desk.worker()
+    if closing.send_wellbeing:
+        wellbeing.send_before_closing(
+            desk, referral, worker, closing.wellbeing, closing.send_wellbeing
+        )
+    work.close(
+        desk.session,
+        referral,
+        worker,
+        closing.outcome,
+        closing.groups_joined,
+        closing.snomed_code,
+        closing.note,
     )
+    wellbeing.record_at_closing(desk.session, referral, closing.wellbeing)
+    return _settled(desk, referral)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from frontdoor.console import schemas
 from frontdoor.console.conversation import Transcript
 from frontdoor.console.local_time import local_time, minutes_since
+from frontdoor.console.workflow.wellbeing import comparison as wellbeing_comparison
 from frontdoor.contact import METHOD_NAMES
 from frontdoor.store import link_worker as work
 from frontdoor.store import risk_flags as flags
@@ -234,6 +235,7 @@ def referral_detail(session: Session, referral: Referral) -> schemas.ReferralDet
             for h in work.history_of(referral)
         ],
         outcome=_outcome(work.outcome_for(session, referral)),
+        wellbeing=wellbeing_comparison(session, referral),
     )
 
 

@@ -69,7 +69,7 @@ def test_someone_else_claiming_first_is_told(browser, console) -> None:
         who.goto(f"{console.url}/referrals/{reference}")
     sam.get_by_role("button", name="Claim this referral").click()
     alex.get_by_role("button", name="Claim this referral").click()
-    expect(alex.get_by_role("alert")).to_contain_text("already been claimed by sam@example.org")
+    expect(alex.get_by_role("alert")).to_contain_text("already been claimed by Sam Jones")
     sam.context.close()
     alex.context.close()
 

@@ -7,6 +7,7 @@
   // brings its own socket.io, so neither clashes with the page around it.
   var root = config.root || document;
   var io = config.io || window.io;
+  var quickExitOn = config.quickExit || window.frontdoorQuickExit;  // web/quick_exit.js
   var rasaUrl = (config.rasaUrl || "http://127.0.0.1:5005").replace(/\/+$/, "");
   var TRANSCRIPT_URL = rasaUrl + "/webhooks/socketio/transcript";
   var PERSON_MESSAGE = /^(.{1,60}) \(link worker\): ([\s\S]*)$/;
@@ -18,9 +19,6 @@
   // The server says when a turn's messages are all out (bot_turn_end); messages pushed
   // outside a turn (a link worker's) are shown together once this long has passed quietly.
   var QUIET_MS = 1200;
-  // Quick exit: Shift pressed this many times, with no other key between, within the window.
-  var SHIFT_PRESSES = 3;
-  var SHIFT_WINDOW_MS = 5000;
   var PHONE = /^\+\d{7,15}$/;
   var WEB = /^https?:\/\//i;
 
@@ -335,32 +333,15 @@
     if (socket) { socket.disconnect(); socket.connect(); }
   }
 
-  // ---- Quick exit (the GOV.UK "Exit this page" pattern). ----
-  function leave(exit) {
+  // ---- Quick exit (web/quick_exit.js): the chat forgets its session on the way out. ----
+  function beforeLeaving() {
     forgetSession();
-    document.body.classList.add("leaving");
     if (root !== document) { document.body.style.visibility = "hidden"; }
     try { if (socket) { socket.disconnect(); } } catch (e) { /* leaving anyway */ }
-    window.location.replace(exit.href);
   }
 
   function quickExit() {
-    var exit = root.getElementById("quick-exit");
-    var shifts = [];
-    exit.addEventListener("click", function (event) { event.preventDefault(); leave(exit); });
-    exit.addEventListener("keydown", function (event) {
-      if (event.key === " ") { event.preventDefault(); leave(exit); }
-    });
-    document.addEventListener("keydown", function (event) {
-      if (event.key !== "Shift") { shifts = []; }
-    });
-    document.addEventListener("keyup", function (event) {
-      if (event.key !== "Shift") { return; }
-      var now = Date.now();
-      shifts = shifts.filter(function (at) { return now - at < SHIFT_WINDOW_MS; });
-      shifts.push(now);
-      if (shifts.length >= SHIFT_PRESSES) { leave(exit); }
-    });
+    quickExitOn(root.getElementById("quick-exit"), beforeLeaving);
   }
 
   // The sticky bars never hide what has focus (WCAG 2.4.11): the page scrolls clear of them.

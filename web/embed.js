@@ -92,7 +92,8 @@
     }
   }
 
-  // ---- The chat's scripts: socket.io kept out of the page's window.io, then chat.js. ----
+  // ---- The chat's scripts: socket.io and the quick exit kept out of the page's window, then
+  // chat.js. ----
   function load(src, done) {
     var tag = document.createElement("script");
     tag.src = src;
@@ -114,8 +115,11 @@
 
   function start(base, shadow) {
     lend("io", undefined, base + "vendor/socket.io.min.js", function (io) {
-      var config = { rasaUrl: option("rasa-url") || defaults.rasaUrl, root: shadow, io: io };
-      lend("FRONTDOOR_CHAT", config, base + "chat.js", function () {});
+      lend("frontdoorQuickExit", undefined, base + "quick_exit.js", function (quickExit) {
+        var rasaUrl = option("rasa-url") || defaults.rasaUrl;
+        var config = { rasaUrl: rasaUrl, root: shadow, io: io, quickExit: quickExit };
+        lend("FRONTDOOR_CHAT", config, base + "chat.js", function () {});
+      });
     });
   }
 

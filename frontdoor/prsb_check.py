@@ -1,12 +1,13 @@
 """Check an exported PRSB social prescribing record (frontdoor/prsb.py) against the standard's
-structure: every section and element the standard names is there in its order, every mandatory
-element has a value or a stated reason for its absence, and every code is one we know."""
+structure: every section and element we map is there in the model's order with the model's
+status, every mandatory element has a value or a stated reason for its absence, and every code
+is one we know, shown with the term its source gives."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from frontdoor.prsb import ABSENCES, CONCEPTS, MESSAGES, OUTCOME_SYSTEM, SNOMED, Spec
+from frontdoor.prsb import ABSENCES, CONCEPTS, MESSAGES, OUTCOME_SYSTEM, SNOMED, Mro, Spec
 from frontdoor.store.casework import OUTCOME_LABELS
 
 
@@ -20,6 +21,7 @@ def problems(record: dict[str, Any]) -> list[str]:
             found.append(f"{message}: missing")
         elif "sections" in body:
             found += [f"{message}: {p}" for p in _message_problems(body["sections"], spec)]
+            found += [f"{message}: codes: {p}" for p in _codes_problems(body.get("codes"))]
         elif body.get("absent") not in ABSENCES or record.get("status") == "closed":
             found.append(f"{message}: absent without a reason it may be absent for")
     return found
@@ -31,10 +33,15 @@ def _message_problems(sections: list[dict[str, Any]], spec: Spec) -> list[str]:
     if names != [name for name, _, _ in spec]:
         found.append(f"sections {names} are not the standard's {[n for n, _, _ in spec]}")
     by_name = {s.get("name"): s for s in sections}
-    for name, _mro, elements in spec:
+    for name, mro, elements in spec:
         section = by_name.get(name)
         if section is None:
             continue
+        if section.get("mro") != mro:
+            found.append(f"{name}: marked {section.get('mro')!r}, the standard says {mro!r}")
+        listed = [e.get("name") for e in section.get("elements", [])]
+        if [n for n in listed if n in dict(elements)] != [n for n, _ in elements if n in listed]:
+            found.append(f"{name}: elements out of the standard's order")
         got = {e.get("name"): e for e in section.get("elements", [])}
         for element_name, status in elements:
             where = f"{name} / {element_name}"
@@ -48,16 +55,25 @@ def _message_problems(sections: list[dict[str, Any]], spec: Spec) -> list[str]:
     return found
 
 
-def _element_problems(element: dict[str, Any], status: str) -> list[str]:
+def _element_problems(element: dict[str, Any], status: Mro) -> list[str]:
     if element.get("mro") != status:
         return [f"marked {element.get('mro')!r}, the standard says {status!r}"]
     if "value" in element:
         if status == "M" and element["value"] in (None, "", [], {}):
             return ["mandatory and empty"]
-        return [_coding_problem(c) for c in element.get("coding", []) if _coding_problem(c)]
-    if element.get("absent") in ABSENCES:
+        return [p for p in map(_coding_problem, element.get("coding", [])) if p]
+    if element.get("absent") in ABSENCES and element.get("why"):
         return []
     return ["mandatory and missing" if status == "M" else "neither a value nor a reason"]
+
+
+def _codes_problems(codes: Any) -> list[str]:
+    """A message's codes: at least one SNOMED CT concept, and every code one we know."""
+    if not isinstance(codes, list) or not any(
+        isinstance(c, dict) and c.get("system") == SNOMED for c in codes
+    ):
+        return ["no SNOMED CT code"]
+    return [p for p in map(_coding_problem, codes) if p]
 
 
 def _coding_problem(coding: dict[str, Any]) -> str:
@@ -70,7 +86,11 @@ def _coding_problem(coding: dict[str, Any]) -> str:
             return f"SNOMED CT {code} shown as {display!r}, not {CONCEPTS[code]!r}"
         return ""
     if system == OUTCOME_SYSTEM:
-        return "" if code in OUTCOME_LABELS else f"unknown outcome code {code!r}"
+        if code not in OUTCOME_LABELS:
+            return f"unknown outcome code {code!r}"
+        if display != OUTCOME_LABELS[code]:
+            return f"outcome {code} shown as {display!r}, not {OUTCOME_LABELS[code]!r}"
+        return ""
     return f"unknown code system {system!r}"
 
 

@@ -17,8 +17,9 @@ SAM, PAT = "sam@example.org", "pat@example.org"
 BACK = "message_back_to_gp_and_referrer"
 
 
-def outcome_of(record: dict[str, Any]) -> dict[str, Any]:
-    section = next(s for s in record[BACK]["sections"] if s["name"] == "Social prescribing outcome")
+def section_of(record: dict[str, Any], name: str) -> dict[str, Any]:
+    """One section of the message back, its elements by name."""
+    section = next(s for s in record[BACK]["sections"] if s["name"] == name)
     return {e["name"]: e for e in section["elements"]}
 
 
@@ -47,12 +48,15 @@ def test_a_manager_reads_one_referrals_record_and_the_export_is_audited(
     assert answer.status_code == 200, answer.text
     record = answer.json()
     assert record["reference"] == reference and problems(record) == []
-    outcome = outcome_of(record)
-    assert outcome["Outcome"]["coding"][0]["code"] == "connected_to_group"
-    assert outcome["Community groups and services"]["value"] == ["Louth Community Choir"]
-    measures = next(s for s in record[BACK]["sections"] if s["name"] == "Outcome measures")
-    end = next(e for e in measures["elements"] if e["name"] == "ONS4 personal wellbeing at end")
-    assert end["value"]["happy"] == 8
+    assert record[BACK]["codes"][1]["code"] == "connected_to_group"
+    signposts = section_of(record, "Signpost details")["Signpost details record entry"]
+    assert signposts["value"] == [
+        {"Signpost to": {"Service": {"Free text": "Louth Community Choir"}}}
+    ]
+    entries = section_of(record, "Assessments")["Assessments record entry"]["value"]
+    end = next(e for e in entries if e["Assessment type"].startswith("Wellbeing at the end"))
+    parts = end["Structured assessment"]["Subscale result"]
+    assert {"Subscale score": {"Free text": "Happy yesterday (0 to 10)"}, "Value": 8} in parts
     trail = client.get("/api/audit", headers=pat, params={"reference": reference}).json()
     assert (PAT, "export_prsb") in [(e["actor"], e["action"]) for e in trail]
 
@@ -70,8 +74,11 @@ def test_the_whole_export_since_a_day(app: FastAPI, client: TestClient) -> None:
     since = (date.today() - timedelta(days=7)).isoformat()
     recent = client.get("/api/export/prsb", headers=pat, params={"since": since}).json()
     assert [r["reference"] for r in recent] == [new, declined]
-    coded = outcome_of(recent[1])["Social prescribing code"]["coding"][0]
-    assert coded["code"] == SNOMED_DECLINED
+    assert recent[1][BACK]["codes"][0] == {
+        "system": "http://snomed.info/sct",
+        "code": SNOMED_DECLINED,
+        "display": "Social prescribing declined",
+    }
     assert recent[0][BACK]["absent"] == "not yet known"
 
 

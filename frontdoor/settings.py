@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     sms_rate_window_minutes: int = 60
     sms_id_secret: str = ""  # keys SMS conversation ids, so a phone number is never one
     webchat_secret: str = ""  # signs web chat session keys, so only the holder rejoins one
+    # Whether a resident has the web chat open (frontdoor/store/presence.py): each Rasa server
+    # refreshes its connections this often, and one not refreshed for presence_seconds is gone.
+    webchat_heartbeat_seconds: float = 20.0
+    webchat_presence_seconds: float = 60.0
     wellbeing_link_secret: str = ""  # signs the wellbeing links residents are sent at closing
     rest_channel_enabled: bool = True  # Rasa's REST channel; production turns it off
     rasa_host: str = "127.0.0.1"  # where the Rasa server listens (0.0.0.0 behind a proxy)
@@ -88,6 +92,9 @@ class Settings(BaseSettings):
     # scaled run, compose).
     shared_state: Literal["in_memory", "redis"] = "in_memory"
     redis_url: str = "redis://127.0.0.1:6379/0"  # redis://[user:password@]host:port/db
+    # Conversations a Rasa server keeps in memory between turns (0: read each turn from the
+    # database); about 50 KB each. A kept one is used only while the database agrees with it.
+    tracker_cache_size: int = 2000
 
     class Config:
         frozen = True  # one reading of the environment: read-only, and hashable
@@ -122,6 +129,12 @@ class Settings(BaseSettings):
         address = urlsplit(value)
         if address.scheme not in ("redis", "rediss") or not address.hostname:
             raise ValueError("must be redis://host:port/db (or rediss:// over TLS)")
+        return value
+
+    @validator("webchat_presence_seconds")
+    def _longer_than_a_heartbeat(cls, value: float, values: dict[str, Any]) -> float:  # noqa: N805
+        if value <= values.get("webchat_heartbeat_seconds", 0):
+            raise ValueError("must be longer than WEBCHAT_HEARTBEAT_SECONDS (three times is safe)")
         return value
 
     @validator("sms_public_base_url")

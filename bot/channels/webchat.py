@@ -20,7 +20,9 @@ far, read from the tracker store, to a page that shows the session's key (a relo
 the chat again).
 
 Pages connect by websocket alone, and with SHARED_STATE=redis an emit from any Rasa server
-reaches the page wherever it is connected (bot/channels/websocket.py).
+reaches the page wherever it is connected (bot/channels/websocket.py). Each server records in
+the store which pages have joined a session and when they go, for the console
+(bot/channels/webchat_presence.py).
 
 The channel keeps Rasa's name, `socketio`, which referrals and `output_channel=latest` use.
 """
@@ -46,6 +48,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.limits import OnNewMessage, StoreUnavailable, limited
+from bot.channels.webchat_presence import PresenceKeeper
 from bot.channels.websocket import share
 from frontdoor.settings import get_settings
 
@@ -174,12 +177,22 @@ class WebChatInput(SocketIOInput):
         self.sockets().on("session_request", self.session_request, namespace=self.namespace)
         self.sockets().on(self.user_message_evt, self.user_uttered, namespace=self.namespace)
         self.sockets().on(WELCOME_EVENT, self.welcome, namespace=self.namespace)
+        self.sockets().on("disconnect", self.disconnected, namespace=self.namespace)
+        self.presence = PresenceKeeper(get_settings())
+
+        async def start_presence(*_: Any) -> None:
+            self.presence.start()
+
+        async def stop_presence(*_: Any) -> None:
+            await self.presence.stop()
 
         async def read_transcript(request: Request) -> HTTPResponse:
             return await self.read_transcript(request)
 
         # Sanic names the function it registers: a function of its own, not a bound method.
         blueprint.add_route(read_transcript, TRANSCRIPT_PATH, methods=["POST"])
+        blueprint.listener(start_presence, "after_server_start")
+        blueprint.listener(stop_presence, "before_server_stop")
         return blueprint
 
     def server(self) -> AsyncServer:
@@ -208,6 +221,11 @@ class WebChatInput(SocketIOInput):
         confirmed = {"session_id": session_id, "session_key": session_key(session_id, secret)}
         await self.sockets().enter_room(sid, session_id, namespace=self.namespace)
         await self.sockets().emit("session_confirm", confirmed, room=sid, namespace=self.namespace)
+        self.presence.joined(sid, session_id)
+
+    async def disconnected(self, sid: str, _reason: Any = None) -> None:
+        """The page's connection has gone (python-socketio gives a reason, or none)."""
+        self.presence.left(sid)
 
     def joined(self, sid: str, data: Any) -> str | None:
         """The session a page's event is for, when this connection joined it."""

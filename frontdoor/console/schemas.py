@@ -24,7 +24,7 @@ QueueStatus = Literal["new", "claimed", "in_progress", "open", "closed", "all"]
 RiskDecision = Literal["confirm", "clear"]
 RiskFlagStatus = Literal["open", "confirmed", "cleared"]
 Speaker = Literal["resident", "assistant", "link_worker", "system"]
-PresenceState = Literal["on_web_chat", "quiet", "away", "not_web_chat"]
+PresenceState = Literal["on_web_chat", "left", "closed", "not_web_chat"]
 RISK_FLAG_STATUSES: tuple[RiskFlagStatus, ...] = get_args(RiskFlagStatus)
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 Choice = TypeVar("Choice", bound=str)
@@ -301,10 +301,12 @@ class ChatLine(BaseModel):
 
 
 class Presence(BaseModel):
-    """Whether the resident seems to have the web chat open, from when they last wrote."""
+    """Whether the resident has the web chat open now (a page connected to a Rasa server),
+    and if not, when they left it."""
 
     state: PresenceState
     last_message_at: str | None = Field(default=None, description="The resident's last message")
+    left_at: str | None = Field(default=None, description="When the resident left the web chat")
     text: str = Field(..., description="The same in words, for people")
 
 

@@ -436,3 +436,25 @@ class ReferralLink(Base):
         sa.Integer, sa.ForeignKey("link_workers.id"), nullable=False
     )
     linked_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+
+
+class WebChatConnection(Base):
+    """A page's socket.io connection to one Rasa server that has joined a web chat session
+    (frontdoor/store/presence.py). Open while left_at is empty and its server has seen it
+    lately (seen_at, refreshed by each server's heartbeat); a dead server's rows go stale.
+    No personal data: the session's random id, the socket's, the server's and the times."""
+
+    __tablename__ = "webchat_connections"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "server_id", "sid", "conversation_id", name="uq_webchat_connections_socket"
+        ),
+    )
+
+    id: Mapped[int] = sa.Column(sa.Integer, primary_key=True)
+    server_id: Mapped[str] = sa.Column(sa.String(120), nullable=False, index=True)
+    sid: Mapped[str] = sa.Column(sa.String(64), nullable=False)
+    conversation_id: Mapped[str] = sa.Column(sa.String(255), nullable=False, index=True)
+    connected_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    seen_at: Mapped[datetime] = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    left_at = sa.Column(sa.DateTime)  # the page went, or its server stopped or died

@@ -27,6 +27,7 @@ from frontdoor.store.models import (
     StatusChange,
     utcnow,
 )
+from frontdoor.store.presence import forget as forget_presence
 from frontdoor.store.risk_flags import erase_flags_of
 from frontdoor.store.wellbeing import link_to_referral, rekey_wellbeing
 
@@ -308,4 +309,5 @@ def erase_personal_data(session: Session, conversation_id: str, by: str = "resid
     for number in numbers:
         erase_number(session, number)
     forget_conversation(session, conversation_id)
+    forget_presence(session, conversation_id)
     return len(referrals)

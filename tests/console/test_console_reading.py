@@ -12,8 +12,10 @@ from console_helpers import add_events, add_referral, log_in, token_for
 from frontdoor.console.conversation import Transcript
 from frontdoor.console.local_time import local_time
 from frontdoor.console.workflow.views import presence
+from frontdoor.store import presence as chat_presence
 from frontdoor.store.db import session_scope
 from frontdoor.store.models import RiskEvent, Service, utcnow
+from frontdoor.store.presence import ChatPresence
 
 SAM = "sam@example.org"
 NOW = datetime(2026, 7, 14, 12, 0)  # UTC; 13:00 in London (summer time)
@@ -41,25 +43,31 @@ def _transcript(minutes_ago: int | None) -> Transcript:
 
 
 @pytest.mark.parametrize(
-    ("channel", "minutes_ago", "state", "words"),
+    ("channel", "chat", "state", "words"),
     [
+        ("socketio", ChatPresence(open=True, since=NOW), "on_web_chat", "Chat open now."),
         (
             "socketio",
-            2,
-            "on_web_chat",
-            "Probably on the web chat now: the resident wrote 2 minutes",
+            ChatPresence(open=False, left_at=datetime(2026, 7, 14, 11, 5)),
+            "left",
+            "Left the chat today at 12:05.",  # London time
         ),
-        ("socketio", 25, "quiet", "may still be open: the resident last wrote 25 minutes ago"),
-        ("socketio", 180, "away", "probably closed: the resident last wrote today 10:00"),
-        ("socketio", None, "away", "has not written yet"),
-        ("sms", 2, "not_web_chat", "not on the web chat: replies reach them by SMS"),
+        (
+            "socketio",
+            ChatPresence(open=False, left_at=datetime(2026, 7, 7, 8, 30)),
+            "left",
+            "Left the chat Tue 7 Jul at 09:30.",
+        ),
+        ("socketio", ChatPresence(open=False), "closed", "Chat closed."),
+        ("sms", ChatPresence(open=False), "not_web_chat", "replies reach them by SMS"),
     ],
 )
-def test_presence_is_judged_from_when_the_resident_last_wrote(
-    channel: str, minutes_ago: int | None, state: str, words: str
+def test_presence_says_whether_the_web_chat_is_open_or_when_it_was_left(
+    channel: str, chat: ChatPresence, state: str, words: str
 ) -> None:
-    shown = presence(channel, _transcript(minutes_ago), NOW)
+    shown = presence(channel, _transcript(2), chat, NOW)
     assert shown.state == state and words in shown.text
+    assert shown.last_message_at == "2026-07-14T11:58:00Z"
 
 
 def test_the_transcript_shows_the_buttons_pressed_and_the_presence(client) -> None:
@@ -90,11 +98,17 @@ def test_the_transcript_shows_the_buttons_pressed_and_the_presence(client) -> No
         ("system", "The chat page sent: Need support.", False),  # no button offered it
     ]
     assert all(m["at_text"].startswith("today ") for m in chat["messages"])
+    assert chat["presence"]["state"] == "closed"  # no page has the chat open
+    with session_scope(url) as session:
+        chat_presence.connected(session, "rasa-1", "sid-1", "web-buttons")
+    chat = client.get(
+        f"/api/referrals/{reference}/conversation", headers=token_for(client, SAM)
+    ).json()
     assert chat["presence"]["state"] == "on_web_chat"
     log_in(client, SAM)
     page = client.get(f"/referrals/{reference}").text
     assert '<span class="pressed">Pressed the button:</span> <span class="text">Yes please' in page
-    assert "/affirm" not in page and "Probably on the web chat now" in page
+    assert "/affirm" not in page and "Chat open now." in page
     assert 'id="chat-log" tabindex="0" role="log" aria-label="Messages"' in page
 
 

@@ -43,7 +43,7 @@ def test_the_migrations_match_every_table_so_autogenerate_finds_nothing(store_ur
 def test_there_is_exactly_one_head() -> None:
     """Every migration joins up: `init_db` and `alembic upgrade head` mean the same."""
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
-    assert heads == ["0011_referral_links"]
+    assert heads == ["0012_webchat_connections"]
 
 
 def test_flags_recorded_before_the_review_columns_are_kept_as_open(store_url: str) -> None:

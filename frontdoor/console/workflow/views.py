@@ -12,19 +12,20 @@ from sqlalchemy.orm import Session
 
 from frontdoor.console import schemas
 from frontdoor.console.conversation import Transcript
-from frontdoor.console.local_time import local_time, minutes_since
+from frontdoor.console.local_time import day_text, to_local
 from frontdoor.console.workflow.wellbeing import comparison as wellbeing_comparison
 from frontdoor.contact import METHOD_NAMES
+from frontdoor.settings import get_settings
 from frontdoor.store import link_worker as work
+from frontdoor.store import presence as chat_presence
 from frontdoor.store import risk_flags as flags
 from frontdoor.store.casework import AuditEvent, LinkWorker, Outcome
-from frontdoor.store.models import Referral, RiskEvent, Service
+from frontdoor.store.models import Referral, RiskEvent, Service, utcnow
+from frontdoor.store.presence import ChatPresence
 
 Names = Mapping[str, str]  # a link worker's name by their email
 CHANNEL_LABELS = {"socketio": "web chat", "sms": "SMS", "rest": "REST API", "cmdline": "terminal"}
 DIRECTORY_RECORD = "/oruk/services/"  # the directory API's page for one group
-ON_WEB_CHAT = timedelta(minutes=10)  # wrote this recently: the chat is very likely open
-MAY_BE_OPEN = timedelta(hours=1)
 
 
 @overload
@@ -124,29 +125,40 @@ def suggested_groups(session: Session, ids: Iterable[object]) -> list[schemas.Su
     return groups
 
 
-def presence(channel: str, transcript: Transcript, now: datetime | None = None) -> schemas.Presence:
-    """Whether the resident seems to have the web chat open. Rasa's tracker keeps messages, not
-    connections, so this is judged from when the resident last wrote."""
-    last = transcript.resident_last_at
+def said_at(moment: datetime, now: datetime | None = None) -> str:
+    """A stored moment as "today at 14:05", "Tue 3 Dec at 14:05" (UK time)."""
+    local = to_local(moment)
+    return f"{day_text(local.date(), to_local(now or utcnow()).date())} at {local:%H:%M}"
+
+
+def presence(
+    channel: str, transcript: Transcript, chat: ChatPresence, now: datetime | None = None
+) -> schemas.Presence:
+    """Whether the resident has the web chat open now, from the Rasa servers' record of the
+    pages connected to them (frontdoor/store/presence.py); SMS and others say how replies go."""
+    last = iso(transcript.resident_last_at)
     if channel != "socketio":
         where = channel_label(channel)
         text = f"The resident is not on the web chat: replies reach them by {where}."
-        return schemas.Presence(state="not_web_chat", last_message_at=iso(last), text=text)
-    if last is None:
-        text = "The resident has not written yet; the web chat may be closed."
-        return schemas.Presence(state="away", text=text)
-    minutes = minutes_since(last, now)
-    ago = f"{minutes} minute{'s' * (minutes != 1)} ago"
-    if minutes < ON_WEB_CHAT / timedelta(minutes=1):
-        state: schemas.PresenceState = "on_web_chat"
-        text = f"Probably on the web chat now: the resident wrote {ago}."
-    elif minutes < MAY_BE_OPEN / timedelta(minutes=1):
-        state = "quiet"
-        text = f"The web chat may still be open: the resident last wrote {ago}."
-    else:
-        state = "away"
-        text = f"The web chat is probably closed: the resident last wrote {local_time(last, now)}."
-    return schemas.Presence(state=state, last_message_at=iso(last), text=text)
+        return schemas.Presence(state="not_web_chat", last_message_at=last, text=text)
+    if chat.open:
+        return schemas.Presence(state="on_web_chat", last_message_at=last, text="Chat open now.")
+    if chat.left_at is None:
+        return schemas.Presence(state="closed", last_message_at=last, text="Chat closed.")
+    text = f"Left the chat {said_at(chat.left_at, now)}."
+    return schemas.Presence(
+        state="left", last_message_at=last, left_at=iso(chat.left_at), text=text
+    )
+
+
+def presence_of(
+    session: Session, referral: Referral, gone_after: timedelta | None = None
+) -> ChatPresence:
+    """The record of the referral's web chat (none for other channels)."""
+    if referral.channel != "socketio":
+        return ChatPresence(open=False)
+    gone_after = gone_after or timedelta(seconds=get_settings().webchat_presence_seconds)
+    return chat_presence.presence(session, referral.conversation_id, gone_after=gone_after)
 
 
 def conversation(
@@ -158,7 +170,7 @@ def conversation(
         reference=referral.reference,
         chat_held_by=holder,
         chat_held_by_name=person(holder, work.worker_names(session)),
-        presence=presence(referral.channel, transcript),
+        presence=presence(referral.channel, transcript, presence_of(session, referral)),
         messages=transcript.messages,
     )
 

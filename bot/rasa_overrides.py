@@ -8,7 +8,11 @@ for any of these changes:
 - the check of each action server reply against Rasa's schema (`check_replies_quickly`): Rasa
   calls `jsonschema.validate`, which first checks the schema itself against JSON Schema's own
   metaschema, every call: 27 ms a call, over half of a turn's time in the Rasa server
-  (scripts/benchmark_load.py). The same schema, checked once, checks a reply in under 1 ms.
+  (scripts/benchmark_load.py). The same schema, checked once, checks a reply in under 1 ms;
+- the HTTP connection to the action server (`keep_action_connections`): Rasa opens a new
+  client session, and so a new connection, for every call; here each endpoint keeps one
+  session per event loop, whose connections are reused while the action server keeps them
+  open.
 
 All reach into Rasa's internals, which a Rasa upgrade may change without notice, so they are
 installed only by the server's entry point (bot/serve.py), after `check_rasa()` has made sure
@@ -20,13 +24,18 @@ action server).
 
 from __future__ import annotations
 
+import asyncio
+from types import TracebackType
 from typing import Any
 
+import aiohttp
 import rasa
 import rasa.core.actions.action as rasa_action
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.core.processor import MessageProcessor
+from rasa.utils.endpoints import EndpointConfig
 
 from bot.safety_while_paused import answer_crisis_while_paused
 
@@ -61,6 +70,7 @@ def check_rasa(version: str | None = None) -> None:
                 "RemoteAction.action_response_format_spec",
                 hasattr(rasa_action.RemoteAction, "action_response_format_spec"),
             ),
+            ("EndpointConfig.session", hasattr(EndpointConfig, "session")),
         )
         if not present
     ]
@@ -98,9 +108,57 @@ def check_replies_quickly() -> None:
     remote._validate_action_result = validate_action_result  # type: ignore[method-assign]
 
 
+# Idle connections are dropped by the client before the action server (Sanic closes them after
+# 5 seconds), so a call never goes out on a connection the server is closing.
+IDLE_CONNECTION_SECONDS = 2.0
+
+
+class _Lent:
+    """A kept client session, lent for one `async with` (Rasa's `request` closes what it
+    gets at the end of its `async with`; a lent session stays open)."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self.session
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        return None
+
+
+def keep_action_connections() -> None:
+    """Give each endpoint one client session per event loop, with Rasa's settings (its
+    headers, basic auth and overall timeout), whose connections are kept between calls."""
+    kept: dict[tuple[int, int], aiohttp.ClientSession] = {}
+
+    def session(self: EndpointConfig) -> Any:
+        loop = asyncio.get_running_loop()
+        key = (id(self), id(loop))
+        found = kept.get(key)
+        if found is None or found.closed:
+            auth = self.basic_auth
+            found = aiohttp.ClientSession(
+                headers=self.headers,
+                auth=aiohttp.BasicAuth(auth["username"], auth["password"]) if auth else None,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS),
+            )
+            kept[key] = found
+        return _Lent(found)
+
+    EndpointConfig.session = session  # type: ignore[method-assign]
+
+
 def install(actions_timeout_seconds: int) -> None:
     """Every override, in this process, after the check."""
     check_rasa()
     shorten_action_timeout(actions_timeout_seconds)
     answer_crisis_while_paused()
     check_replies_quickly()
+    keep_action_connections()

@@ -7,20 +7,27 @@ that cannot be read in a resident's turn raises StoreUnavailable instead, which 
 before it starts, and bot/channels/limits.py keeps the message and tells the resident. Outside
 a turn (Rasa's HTTP API) Rasa's own behaviour is kept. Connections are checked before use, so
 the first turn after the database comes back does not fail on one it closed.
+
+A turn's tracker is kept in memory between turns (bot/tracker_cache.py) and used again while
+the database still holds exactly what it was saved as: one small query instead of reading and
+replaying the conversation.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.channels.limits import StoreUnavailable, in_turn
+from bot.tracker_cache import TrackerCache, Version
 from frontdoor import slots
 from frontdoor.settings import get_settings
 
@@ -54,11 +61,14 @@ class FrontdoorTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, event_broker=event_broker, **kwargs)
         self.engine = checked_engine(self.engine)
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        self.cache = TrackerCache(get_settings().tracker_cache_size)
+        self._expected: dict[str, int] = {}  # sender id -> events stored once a save commits
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation; in a resident's turn, StoreUnavailable if it cannot be read."""
         try:
-            return await super().retrieve(sender_id)
+            kept = self.cache.take(sender_id, self.version(sender_id))
+            return kept if kept is not None else await super().retrieve(sender_id)
         except Exception as error:
             if not in_turn():
                 raise
@@ -67,13 +77,46 @@ class FrontdoorTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Keep the new events, or, when the resident asked us to, delete the whole chat."""
+        self.cache.forget(tracker.sender_id)
         if tracker.get_slot(slots.ERASE_CONVERSATION):
             self.erase(tracker.sender_id)
             return
         await super().save(tracker)
+        self.keep(tracker)
+
+    def version(self, sender_id: str) -> Version:
+        """How many events the conversation has in the database, and the highest event id."""
+        with self.session_scope() as session:
+            return self._version(session, sender_id)
+
+    def _version(self, session: sa.orm.Session, sender_id: str) -> Version:
+        count, highest = (
+            session.query(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id))
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .one()
+        )
+        return int(count), highest
+
+    def _additional_events(
+        self, session: sa.orm.Session, tracker: DialogueStateTracker
+    ) -> Iterator[Event]:
+        """Rasa's: the events not stored yet; noted with how many the database then holds."""
+        new = list(super()._additional_events(session, tracker))
+        stored, _ = self._version(session, tracker.sender_id)
+        self._expected[tracker.sender_id] = stored + len(new)
+        return iter(new)
+
+    def keep(self, tracker: DialogueStateTracker) -> None:
+        """Keep the tracker just saved, if the database holds its events and nothing else
+        changed the conversation while it was saved (a deletion, another writer)."""
+        expected = self._expected.pop(tracker.sender_id, None)
+        version = self.version(tracker.sender_id)
+        if expected is not None and version[0] == expected:
+            self.cache.keep(tracker, version)
 
     def erase(self, sender_id: str) -> int:
         """Delete every stored event of one conversation."""
+        self.cache.forget(sender_id)
         with self.session_scope() as session:
             deleted = (
                 session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()

@@ -105,3 +105,52 @@ def test_replies_are_checked_against_rasas_schema_built_once(monkeypatch) -> Non
     with pytest.raises(ValidationError) as refused:
         action._validate_action_result(bad)
     assert "Failed to validate Action server response" in refused.value.message
+
+
+async def _calls_through_one_endpoint(port: int) -> list[tuple[str, str | None]]:
+    """Three calls of one action, the action server restarted before the third: for each,
+    the client's port as the server saw it, and the secret header it carried."""
+    seen: list[tuple[str, str | None]] = []
+
+    async def answer(request: web.Request) -> web.Response:
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        seen.append((str(peer[1]) if peer else "", request.headers.get("X-Secret")))
+        return web.json_response({"events": [], "responses": []})
+
+    async def serve() -> web.AppRunner:
+        app = web.Application()
+        app.router.add_post("/webhook", answer)
+        runner = web.AppRunner(app, shutdown_timeout=0.1)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        return runner
+
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Secret": "s3"})
+    action = RemoteAction("action_search_groups", endpoint)
+    domain = Domain.empty()
+    tracker = DialogueStateTracker("resident", domain.slots)
+    nlg = TemplatedNaturalLanguageGenerator({})
+    runner = await serve()
+    for _ in range(2):
+        await action.run(CollectingOutputChannel(), nlg, tracker, domain)
+    await runner.cleanup()  # a restart (an upgrade): its connections are closed
+    runner = await serve()
+    try:
+        await action.run(CollectingOutputChannel(), nlg, tracker, domain)
+    finally:
+        await runner.cleanup()
+    return seen
+
+
+def test_calls_to_the_action_server_reuse_a_connection_and_survive_a_restart(monkeypatch) -> None:
+    from bot.rasa_overrides import keep_action_connections
+
+    monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)
+    seen_by_rasa = asyncio.run(_calls_through_one_endpoint(free_port()))
+    assert seen_by_rasa[0][0] != seen_by_rasa[1][0]  # Rasa's own: a new connection each call
+
+    keep_action_connections()
+    seen = asyncio.run(_calls_through_one_endpoint(free_port()))
+    assert [secret for _, secret in seen] == ["s3", "s3", "s3"]
+    assert seen[0][0] == seen[1][0]  # the second call came on the first call's connection
+    assert seen[2][0] != seen[1][0]  # after the restart, a new one, and the call went through

@@ -1,0 +1,159 @@
+"""Conversations kept between turns (bot/tracker_cache.py, used by bot/tracker_store.py): used
+again only while the database holds exactly what was saved; any other writer, an erasure or a
+change after saving makes the next turn read the database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_cache import TrackerCache
+from bot.tracker_store import FrontdoorTrackerStore
+from frontdoor import slots
+from frontdoor.store.db import session_scope
+from frontdoor.store.retention import delete_events
+
+DOMAIN = Domain.from_yaml(
+    """
+version: "3.1"
+intents: [greet, inform]
+slots:
+  town:
+    type: text
+    mappings: [{type: custom}]
+  erase_conversation:
+    type: bool
+    influence_conversation: false
+    mappings: [{type: custom}]
+"""
+)
+
+
+def turn(text: str, town: str) -> list[Event]:
+    return [
+        UserUttered(text, {"name": "inform", "confidence": 1.0}),
+        SlotSet("town", town),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def run(coroutine):  # type: ignore[no-untyped-def]
+    return asyncio.run(coroutine)
+
+
+@pytest.fixture()
+def servers(store_url: str) -> Iterator[tuple[FrontdoorTrackerStore, FrontdoorTrackerStore]]:
+    """Two Rasa servers' tracker stores on one database (store_url is DATABASE_URL)."""
+    first, second = FrontdoorTrackerStore(DOMAIN), FrontdoorTrackerStore(DOMAIN)
+    yield first, second
+    first.engine.dispose()
+    second.engine.dispose()
+
+
+def saved(store: FrontdoorTrackerStore, sender_id: str = "resident-1") -> DialogueStateTracker:
+    tracker = DialogueStateTracker.from_events(sender_id, turn("Boston", "Boston"), DOMAIN.slots)
+    run(store.save(tracker))
+    return tracker
+
+
+def test_the_next_turn_uses_the_saved_conversation_as_the_database_holds_it(servers) -> None:
+    first, second = servers
+    tracker = saved(first)
+    kept = run(first.retrieve("resident-1"))
+    assert kept is tracker
+    from_database = run(second.retrieve("resident-1"))
+    assert from_database is not None and from_database is not tracker
+    assert list(from_database.events) == list(kept.events)
+    assert from_database.current_slot_values() == kept.current_slot_values()
+
+
+def test_a_turn_on_another_server_makes_the_next_one_read_the_database(servers) -> None:
+    first, second = servers
+    tracker = saved(first)
+    elsewhere = run(second.retrieve("resident-1"))
+    for event in turn("Lincoln then", "Lincoln"):
+        elsewhere.update(event)
+    run(second.save(elsewhere))
+    back = run(first.retrieve("resident-1"))
+    assert back is not tracker
+    assert back.get_slot("town") == "Lincoln" and len(back.events) == 6
+
+
+def test_an_erased_conversation_is_not_brought_back(servers, store_url: str) -> None:
+    first, _ = servers
+    saved(first)
+    with session_scope(store_url) as session:
+        assert delete_events(session, "resident-1") == 3
+    assert run(first.retrieve("resident-1")) is None
+
+
+def test_a_tracker_changed_after_it_was_saved_is_not_used(servers) -> None:
+    first, _ = servers
+    tracker = saved(first)
+    tracker.update(SlotSet("town", "Skegness"))  # never saved
+    back = run(first.retrieve("resident-1"))
+    assert back is not tracker and back.get_slot("town") == "Boston"
+
+
+def test_a_kept_conversation_is_handed_out_once(servers) -> None:
+    first, _ = servers
+    tracker = saved(first)
+    assert run(first.retrieve("resident-1")) is tracker
+    again = run(first.retrieve("resident-1"))  # a turn that failed never saved it back
+    assert again is not tracker and list(again.events) == list(tracker.events)
+
+
+def test_a_conversation_written_by_another_while_saving_is_not_kept(servers) -> None:
+    first, second = servers
+    keep = first.keep
+
+    def another_writes_first(tracker: DialogueStateTracker) -> None:
+        extra = run_in_thread(second.retrieve("resident-1"))
+        extra.update(SlotSet("town", "Louth"))
+        run_in_thread(second.save(extra))
+        keep(tracker)
+
+    first.keep = another_writes_first  # type: ignore[method-assign]
+    tracker = saved(first)
+    back = run(first.retrieve("resident-1"))
+    assert back is not tracker and back.get_slot("town") == "Louth"
+
+
+def run_in_thread(coroutine):  # type: ignore[no-untyped-def]
+    """Run a coroutine to the end from code already inside an event loop."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def test_a_conversation_asked_to_be_deleted_is_forgotten(servers) -> None:
+    first, _ = servers
+    tracker = saved(first)
+    assert run(first.retrieve("resident-1")) is tracker
+    tracker.update(SlotSet(slots.ERASE_CONVERSATION, True))
+    run(first.save(tracker))
+    assert len(first.cache) == 0
+    assert run(first.retrieve("resident-1")) is None
+
+
+def test_the_cache_holds_at_most_its_size_dropping_the_oldest() -> None:
+    cache = TrackerCache(2)
+    trackers = [DialogueStateTracker(f"resident-{n}", DOMAIN.slots) for n in range(3)]
+    for tracker in trackers:
+        cache.keep(tracker, (0, None))
+    assert len(cache) == 2
+    assert cache.take("resident-0", (0, None)) is None
+    assert cache.take("resident-2", (0, None)) is trackers[2]
+
+
+def test_no_cache_when_its_size_is_nought() -> None:
+    cache = TrackerCache(0)
+    tracker = DialogueStateTracker("resident-1", DOMAIN.slots)
+    cache.keep(tracker, (0, None))
+    assert cache.take("resident-1", (0, None)) is None

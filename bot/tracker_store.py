@@ -10,13 +10,17 @@ the first turn after the database comes back does not fail on one it closed.
 
 A turn's tracker is kept in memory between turns (bot/tracker_cache.py) and used again while
 the database still holds exactly what it was saved as: one small query instead of reading and
-replaying the conversation.
+replaying the conversation. A tracker this store handed out is saved by appending the events it
+gained since, in one transaction, without counting what is stored first.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
-from collections.abc import Iterator
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +28,7 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 
 from bot.channels.limits import StoreUnavailable, in_turn
@@ -32,6 +37,7 @@ from frontdoor import slots
 from frontdoor.settings import get_settings
 
 logger = logging.getLogger(__name__)
+MIN_READS_KEPT = 200  # conversations in a turn at once, at most, with the cache off
 CONNECT_TIMEOUT_SECONDS = 5  # PostgreSQL: give up connecting after this, rather than hang
 
 
@@ -51,6 +57,15 @@ def connection_arguments(database_url: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Read:
+    """A tracker this store handed out, the conversation's version then, and its events."""
+
+    tracker: DialogueStateTracker
+    version: Version
+    events: int
+
+
 class FrontdoorTrackerStore(SQLTrackerStore):
     """Conversations kept in DATABASE_URL, so they survive a restart and link workers can read them."""
 
@@ -62,57 +77,78 @@ class FrontdoorTrackerStore(SQLTrackerStore):
         self.engine = checked_engine(self.engine)
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self.cache = TrackerCache(get_settings().tracker_cache_size)
-        self._expected: dict[str, int] = {}  # sender id -> events stored once a save commits
+        # the trackers handed out lately, as they were read (a read never saved is dropped)
+        self._read: OrderedDict[str, Read] = OrderedDict()
+        self._reads_kept = max(get_settings().tracker_cache_size, MIN_READS_KEPT)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation; in a resident's turn, StoreUnavailable if it cannot be read."""
         try:
-            kept = self.cache.take(sender_id, self.version(sender_id))
-            return kept if kept is not None else await super().retrieve(sender_id)
+            version = self.version(sender_id)
+            tracker = self.cache.take(sender_id, version)
+            if tracker is None:
+                tracker = await super().retrieve(sender_id)
         except Exception as error:
             if not in_turn():
                 raise
             logger.error("the tracker store failed in a turn: %s", type(error).__name__)
             raise StoreUnavailable(type(error).__name__) from error
+        if tracker is not None:
+            self._note(Read(tracker, version, len(tracker.events)))
+        return tracker
+
+    def _note(self, read: Read) -> None:
+        self._read[read.tracker.sender_id] = read
+        self._read.move_to_end(read.tracker.sender_id)
+        while len(self._read) > self._reads_kept:
+            self._read.popitem(last=False)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Keep the new events, or, when the resident asked us to, delete the whole chat."""
         self.cache.forget(tracker.sender_id)
+        read = self._read.pop(tracker.sender_id, None)
         if tracker.get_slot(slots.ERASE_CONVERSATION):
             self.erase(tracker.sender_id)
             return
-        await super().save(tracker)
-        self.keep(tracker)
+        if read is None or read.tracker is not tracker or len(tracker.events) < read.events:
+            await super().save(tracker)  # a tracker this store did not hand out: Rasa's way
+            return
+        await self.stream_events(tracker)
+        self.cache.keep(tracker, self._append(tracker, read))
+
+    def _append(self, tracker: DialogueStateTracker, read: Read) -> Version:
+        """Store the events added since the tracker was read; the conversation's version if
+        they were all it gained (any other change makes the next turn read the database)."""
+        new = list(itertools.islice(tracker.events, read.events, None))
+        with self.session_scope() as session:
+            rows = [self._row(tracker.sender_id, event) for event in new]
+            session.add_all(rows)
+            session.flush()
+            highest = max((row.id for row in rows), default=read.version[1])
+            session.commit()
+        return read.version[0] + len(rows), highest
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        """One event as Rasa's SQL tracker store writes it."""
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
 
     def version(self, sender_id: str) -> Version:
         """How many events the conversation has in the database, and the highest event id."""
         with self.session_scope() as session:
-            return self._version(session, sender_id)
-
-    def _version(self, session: sa.orm.Session, sender_id: str) -> Version:
-        count, highest = (
-            session.query(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id))
-            .filter(self.SQLEvent.sender_id == sender_id)
-            .one()
-        )
-        return int(count), highest
-
-    def _additional_events(
-        self, session: sa.orm.Session, tracker: DialogueStateTracker
-    ) -> Iterator[Event]:
-        """Rasa's: the events not stored yet; noted with how many the database then holds."""
-        new = list(super()._additional_events(session, tracker))
-        stored, _ = self._version(session, tracker.sender_id)
-        self._expected[tracker.sender_id] = stored + len(new)
-        return iter(new)
-
-    def keep(self, tracker: DialogueStateTracker) -> None:
-        """Keep the tracker just saved, if the database holds its events and nothing else
-        changed the conversation while it was saved (a deletion, another writer)."""
-        expected = self._expected.pop(tracker.sender_id, None)
-        version = self.version(tracker.sender_id)
-        if expected is not None and version[0] == expected:
-            self.cache.keep(tracker, version)
+            count, highest = (
+                session.query(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id))
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .one()
+            )
+            return int(count), highest
 
     def erase(self, sender_id: str) -> int:
         """Delete every stored event of one conversation."""

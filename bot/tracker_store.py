@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
@@ -114,7 +114,16 @@ class FrontdoorTrackerStore(SQLTrackerStore):
             await super().save(tracker)  # a tracker this store did not hand out: Rasa's way
             return
         await self.stream_events(tracker)
-        self.cache.keep(tracker, self._append(tracker, read))
+        version = self._append(tracker, read)
+        if not self._session_started_since(tracker, read):  # else the next turn reads only it
+            self.cache.keep(tracker, version)
+
+    @staticmethod
+    def _session_started_since(tracker: DialogueStateTracker, read: Read) -> bool:
+        """Whether a new conversation session began since the tracker was read (Rasa then
+        reads only the new session's events; a kept tracker would hold the old ones too)."""
+        gained = itertools.islice(tracker.events, read.events, None)
+        return any(isinstance(event, SessionStarted) for event in gained)
 
     def _append(self, tracker: DialogueStateTracker, read: Read) -> Version:
         """Store the events added since the tracker was read; the conversation's version if

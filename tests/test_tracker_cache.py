@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_cache import TrackerCache
@@ -104,6 +104,24 @@ def test_a_tracker_changed_after_it_was_saved_is_not_used(servers) -> None:
     tracker.update(SlotSet("town", "Skegness"))  # never saved
     back = run(first.retrieve("resident-1"))
     assert back is not tracker and back.get_slot("town") == "Boston"
+
+
+def test_a_new_session_is_read_from_the_database_as_rasa_reads_it(servers) -> None:
+    first, _ = servers
+    saved(first)
+    tracker = run(first.retrieve("resident-1"))
+    for event in [ActionExecuted("action_session_start"), SessionStarted(), *turn("hi", "Louth")]:
+        tracker.update(event)
+    run(first.save(tracker))
+    back = run(first.retrieve("resident-1"))
+    assert back is not tracker
+    # the new session only, from its SessionStarted, as Rasa's own read gives it
+    assert [type(event) for event in back.events] == [
+        SessionStarted,
+        UserUttered,
+        SlotSet,
+        ActionExecuted,
+    ]
 
 
 def test_a_kept_conversation_is_handed_out_once(servers) -> None:

@@ -32,10 +32,12 @@ from typing import Any
 import aiohttp
 import rasa
 import rasa.core.actions.action as rasa_action
+import rasa.core.run as rasa_run
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.core.processor import MessageProcessor
 from rasa.utils.endpoints import EndpointConfig
 
+from bot import memory
 from bot.reply_check import ReplyCheck
 from bot.safety_while_paused import answer_crisis_while_paused
 
@@ -71,6 +73,7 @@ def check_rasa(version: str | None = None) -> None:
                 hasattr(rasa_action.RemoteAction, "action_response_format_spec"),
             ),
             ("EndpointConfig.session", hasattr(EndpointConfig, "session")),
+            ("rasa.core.run.load_agent_on_start", hasattr(rasa_run, "load_agent_on_start")),
         )
         if not present
     ]
@@ -155,10 +158,29 @@ def keep_action_connections() -> None:
     EndpointConfig.session = session  # type: ignore[method-assign]
 
 
-def install(actions_timeout_seconds: int) -> None:
+def release_memory_after_loading(every_seconds: float) -> None:
+    """Wrap Rasa's loading of the model at start: then hand back the memory it freed, and
+    keep doing so every `every_seconds` (0: only then)."""
+    load = rasa_run.load_agent_on_start
+    releasing: set[asyncio.Task[None]] = set()  # the task, kept from the garbage collector
+
+    async def load_agent_on_start(*args: Any, **kwargs: Any) -> Any:
+        agent = await load(*args, **kwargs)
+        memory.release_all()
+        if every_seconds > 0:
+            task = asyncio.get_running_loop().create_task(memory.keep_releasing(every_seconds))
+            releasing.add(task)
+            task.add_done_callback(releasing.discard)
+        return agent
+
+    rasa_run.load_agent_on_start = load_agent_on_start
+
+
+def install(actions_timeout_seconds: int, memory_release_seconds: float = 0) -> None:
     """Every override, in this process, after the check."""
     check_rasa()
     shorten_action_timeout(actions_timeout_seconds)
     answer_crisis_while_paused()
     check_replies_quickly()
     keep_action_connections()
+    release_memory_after_loading(memory_release_seconds)

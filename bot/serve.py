@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> None:
     from bot.rasa_overrides import install
 
     settings = get_settings()
-    install(settings.actions_timeout_seconds)  # refuses a Rasa the overrides were not checked on
+    # refuses a Rasa the overrides were not checked on
+    install(settings.actions_timeout_seconds, settings.memory_release_seconds)
     sys.argv = ["rasa", *rasa_arguments(settings, args.model)]
     rasa_main()
 

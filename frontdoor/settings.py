@@ -93,8 +93,11 @@ class Settings(BaseSettings):
     shared_state: Literal["in_memory", "redis"] = "in_memory"
     redis_url: str = "redis://127.0.0.1:6379/0"  # redis://[user:password@]host:port/db
     # Conversations a Rasa server keeps in memory between turns (0: read each turn from the
-    # database); about 50 KB each. A kept one is used only while the database agrees with it.
+    # database). A kept one is used only while the database agrees with it.
     tracker_cache_size: int = 2000
+    # How often a Rasa server hands the memory it has freed back to the system (0: only once
+    # the model has loaded); see bot/memory.py.
+    memory_release_seconds: float = 60.0
 
     class Config:
         frozen = True  # one reading of the environment: read-only, and hashable

@@ -114,6 +114,7 @@ def check_replies_quickly() -> None:
 # Idle connections are dropped by the client before the action server (Sanic closes them after
 # 5 seconds), so a call never goes out on a connection the server is closing.
 IDLE_CONNECTION_SECONDS = 2.0
+SESSIONS_ATTRIBUTE = "_frontdoor_sessions"  # an endpoint's kept sessions, one per event loop
 
 
 class _Lent:
@@ -138,12 +139,13 @@ class _Lent:
 def keep_action_connections() -> None:
     """Give each endpoint one client session per event loop, with Rasa's settings (its
     headers, basic auth and overall timeout), whose connections are kept between calls."""
-    kept: dict[tuple[int, int], aiohttp.ClientSession] = {}
 
     def session(self: EndpointConfig) -> Any:
         loop = asyncio.get_running_loop()
-        key = (id(self), id(loop))
-        found = kept.get(key)
+        # on the endpoint itself, so a session never outlives it or serves another
+        kept: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession]
+        kept = self.__dict__.setdefault(SESSIONS_ATTRIBUTE, {})
+        found = kept.get(loop)
         if found is None or found.closed:
             auth = self.basic_auth
             found = aiohttp.ClientSession(
@@ -152,7 +154,7 @@ def keep_action_connections() -> None:
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS),
             )
-            kept[key] = found
+            kept[loop] = found
         return _Lent(found)
 
     EndpointConfig.session = session  # type: ignore[method-assign]

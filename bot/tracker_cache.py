@@ -28,10 +28,17 @@ Version = tuple[int, int | None]
 
 
 @dataclass(frozen=True)
-class Kept:
+class Snapshot:
+    """A tracker, the conversation's version in the database, and how many events the
+    tracker had, at one moment (when it was read, or saved)."""
+
     tracker: DialogueStateTracker
     version: Version
-    events: int  # len(tracker.events) when it was saved
+    events: int
+
+    @classmethod
+    def of(cls, tracker: DialogueStateTracker, version: Version) -> Snapshot:
+        return cls(tracker, version, len(tracker.events))
 
 
 class TrackerCache:
@@ -39,7 +46,7 @@ class TrackerCache:
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._kept: OrderedDict[str, Kept] = OrderedDict()
+        self._kept: OrderedDict[str, Snapshot] = OrderedDict()
         self._lock = threading.Lock()
 
     def take(self, sender_id: str, version: Version) -> DialogueStateTracker | None:
@@ -53,7 +60,7 @@ class TrackerCache:
     def keep(self, tracker: DialogueStateTracker, version: Version) -> None:
         if self._size <= 0:
             return
-        kept = Kept(tracker, version, len(tracker.events))
+        kept = Snapshot.of(tracker, version)
         with self._lock:
             self._kept[tracker.sender_id] = kept
             self._kept.move_to_end(tracker.sender_id)

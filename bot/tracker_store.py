@@ -20,7 +20,6 @@ import itertools
 import json
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,7 +31,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 
 from bot.channels.limits import StoreUnavailable, in_turn
-from bot.tracker_cache import TrackerCache, Version
+from bot.tracker_cache import Snapshot, TrackerCache, Version
 from frontdoor import slots
 from frontdoor.settings import get_settings
 
@@ -57,15 +56,6 @@ def connection_arguments(database_url: str) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class Read:
-    """A tracker this store handed out, the conversation's version then, and its events."""
-
-    tracker: DialogueStateTracker
-    version: Version
-    events: int
-
-
 class FrontdoorTrackerStore(SQLTrackerStore):
     """Conversations kept in DATABASE_URL, so they survive a restart and link workers can read them."""
 
@@ -78,7 +68,7 @@ class FrontdoorTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self.cache = TrackerCache(get_settings().tracker_cache_size)
         # the trackers handed out lately, as they were read (a read never saved is dropped)
-        self._read: OrderedDict[str, Read] = OrderedDict()
+        self._read: OrderedDict[str, Snapshot] = OrderedDict()
         self._reads_kept = max(get_settings().tracker_cache_size, MIN_READS_KEPT)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -94,10 +84,10 @@ class FrontdoorTrackerStore(SQLTrackerStore):
             logger.error("the tracker store failed in a turn: %s", type(error).__name__)
             raise StoreUnavailable(type(error).__name__) from error
         if tracker is not None:
-            self._note(Read(tracker, version, len(tracker.events)))
+            self._note(Snapshot.of(tracker, version))
         return tracker
 
-    def _note(self, read: Read) -> None:
+    def _note(self, read: Snapshot) -> None:
         self._read[read.tracker.sender_id] = read
         self._read.move_to_end(read.tracker.sender_id)
         while len(self._read) > self._reads_kept:
@@ -119,13 +109,13 @@ class FrontdoorTrackerStore(SQLTrackerStore):
             self.cache.keep(tracker, version)
 
     @staticmethod
-    def _session_started_since(tracker: DialogueStateTracker, read: Read) -> bool:
+    def _session_started_since(tracker: DialogueStateTracker, read: Snapshot) -> bool:
         """Whether a new conversation session began since the tracker was read (Rasa then
         reads only the new session's events; a kept tracker would hold the old ones too)."""
         gained = itertools.islice(tracker.events, read.events, None)
         return any(isinstance(event, SessionStarted) for event in gained)
 
-    def _append(self, tracker: DialogueStateTracker, read: Read) -> Version:
+    def _append(self, tracker: DialogueStateTracker, read: Snapshot) -> Version:
         """Store the events added since the tracker was read; the conversation's version if
         they were all it gained (any other change makes the next turn read the database)."""
         new = list(itertools.islice(tracker.events, read.events, None))

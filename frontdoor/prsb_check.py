@@ -67,6 +67,13 @@ def _element_problems(element: dict[str, Any], status: Mro) -> list[str]:
     return ["mandatory and missing" if status == "M" else "neither a value nor a reason"]
 
 
+# each code system we send: its name in a problem, and every code's display
+KNOWN_CODES: dict[str, tuple[str, dict[str, str]]] = {
+    SNOMED: ("SNOMED CT", CONCEPTS),
+    OUTCOME_SYSTEM: ("outcome", OUTCOME_LABELS),
+}
+
+
 def _codes_problems(codes: Any) -> list[str]:
     """A message's codes: at least one SNOMED CT concept, and every code one we know."""
     if not isinstance(codes, list) or not any(
@@ -79,19 +86,14 @@ def _codes_problems(codes: Any) -> list[str]:
 def _coding_problem(coding: dict[str, Any]) -> str:
     """Why a code is not one we know ("" when it is)."""
     system, code, display = coding.get("system"), coding.get("code"), coding.get("display")
-    if system == SNOMED:
-        if code not in CONCEPTS:
-            return f"unknown SNOMED CT code {code!r}"
-        if display != CONCEPTS[code]:
-            return f"SNOMED CT {code} shown as {display!r}, not {CONCEPTS[code]!r}"
-        return ""
-    if system == OUTCOME_SYSTEM:
-        if code not in OUTCOME_LABELS:
-            return f"unknown outcome code {code!r}"
-        if display != OUTCOME_LABELS[code]:
-            return f"outcome {code} shown as {display!r}, not {OUTCOME_LABELS[code]!r}"
-        return ""
-    return f"unknown code system {system!r}"
+    if system not in KNOWN_CODES:
+        return f"unknown code system {system!r}"
+    name, labels = KNOWN_CODES[system]
+    if code not in labels:
+        return f"unknown {name} code {code!r}"
+    if display != labels[code]:
+        return f"{name} {code} shown as {display!r}, not {labels[code]!r}"
+    return ""
 
 
 def check_all(records: list[dict[str, Any]]) -> dict[str, list[str]]:

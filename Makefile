@@ -121,7 +121,7 @@ benchmark-load: $(STAMP) $(MODEL) nginx
 	$(BIN)/python scripts/benchmark_load.py $(if $(QUICK),--quick)
 
 pytest: $(STAMP) $(MODEL) browser nginx compose-schema
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=40
 
 nlu-eval: $(STAMP) $(MODEL)
 	$(BIN)/python scripts/nlu_eval.py --model $(MODEL)

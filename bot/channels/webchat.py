@@ -220,8 +220,10 @@ class WebChatInput(SocketIOInput):
             session_id = uuid.uuid4().hex
         confirmed = {"session_id": session_id, "session_key": session_key(session_id, secret)}
         await self.sockets().enter_room(sid, session_id, namespace=self.namespace)
-        await self.sockets().emit("session_confirm", confirmed, room=sid, namespace=self.namespace)
+        # Recorded before the page hears it: a page may go the moment it is confirmed, and its
+        # going must find it joined (else its row would stay open while the server runs).
         self.presence.joined(sid, session_id)
+        await self.sockets().emit("session_confirm", confirmed, room=sid, namespace=self.namespace)
 
     async def disconnected(self, sid: str, _reason: Any = None) -> None:
         """The page's connection has gone (python-socketio gives a reason, or none)."""

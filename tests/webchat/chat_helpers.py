@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from page_settling import wait_until_still
 from playwright.sync_api import Browser, Page
 
 from frontdoor.settings import PROJECT_ROOT
@@ -97,26 +98,9 @@ FOCUS_AND_BARS = """() => {
 }"""
 
 
-# Resolves once nothing on the page has scrolled for five frames in a row: axe measures
-# targets where they are, and a smooth scroll still under way can slide a button under the
-# sticky message box for a moment.
-SCROLLING_STOPPED = """() => new Promise((done) => {
-  const where = () => [window.scrollY, ...[...document.querySelectorAll('*')]
-    .filter((e) => e.scrollHeight > e.clientHeight).map((e) => e.scrollTop)].join(',');
-  let last = where(), still = 0;
-  const look = () => {
-    const now = where();
-    still = now === last ? still + 1 : 0;
-    last = now;
-    if (still >= 5) { done(true); } else { requestAnimationFrame(look); }
-  };
-  requestAnimationFrame(look);
-})"""
-
-
 def axe(page: Page, name: str) -> list[str]:
     """What axe-core finds wrong, one line a rule; its figures noted for the run's summary."""
-    page.evaluate(SCROLLING_STOPPED)
+    wait_until_still(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(AXE_RUN)
     size = page.viewport_size or {}

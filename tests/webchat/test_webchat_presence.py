@@ -17,6 +17,7 @@ import pytest
 from store_helpers import referral_draft
 from web_pages import SocketPage
 
+from bot.channels.webchat import WebChatInput
 from bot.channels.webchat_presence import PresenceKeeper
 from frontdoor.console import schemas
 from frontdoor.console.conversation import read_transcript
@@ -121,6 +122,38 @@ def test_a_server_records_its_pages_and_ends_them_when_it_stops(sqlite_url: str)
         assert is_open(sqlite_url, "a" * 32)
         await keeper.stop()
         assert not is_open(sqlite_url, "a" * 32)
+
+    asyncio.run(run())
+
+
+class GoesOnConfirm:
+    """Stands in for the socket.io server: the page goes the moment it hears its session
+    confirmed (its disconnect handled before the emit returns, as a busy server may)."""
+
+    def __init__(self, channel: WebChatInput) -> None:
+        self.channel = channel
+
+    async def enter_room(self, sid: str, room: str, namespace: str | None = None) -> None:
+        return None
+
+    async def emit(self, event: str, data: Any = None, **_: Any) -> None:
+        await self.channel.disconnected("sid-gone")
+
+
+def test_a_page_that_goes_as_soon_as_it_is_confirmed_is_not_left_open(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = WebChatInput.from_credentials({"session_persistence": True})
+    channel.blueprint(lambda message: asyncio.sleep(0))
+    keeper = PresenceKeeper(keeper_settings(sqlite_url, every=60))
+    channel.presence = keeper
+    monkeypatch.setattr(channel, "sockets", lambda: GoesOnConfirm(channel))
+
+    async def run() -> None:
+        keeper.start()
+        await channel.session_request("sid-gone", {"session_id": None})
+        assert keeper.live == {}  # nothing held: its going found it joined
+        await keeper.stop()
 
     asyncio.run(run())
 

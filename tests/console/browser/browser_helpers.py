@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from page_settling import wait_until_still
 from playwright.sync_api import Page
 
 from frontdoor.settings import PROJECT_ROOT
@@ -16,6 +17,7 @@ def axe_violations(page: Page) -> list[dict]:
     best practices)."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: {INSTALL}")
+    wait_until_still(page)  # a smooth scroll under way moves the targets axe measures
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "() => axe.run(document, {runOnly: {type: 'tag', "

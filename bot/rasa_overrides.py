@@ -13,7 +13,10 @@ for any of these changes:
 - the HTTP connection to the action server (`keep_action_connections`): Rasa opens a new
   client session, and so a new connection, for every call; here each endpoint keeps one
   session per event loop, whose connections are reused while the action server keeps them
-  open.
+  open;
+- the loading of the DIET classifier (bot/model_loading.py): Rasa fits it on one example to
+  make its weights, tracing the whole training graph; made by one prediction instead, the
+  model loads in 6 s instead of 28 and the server holds about 470 MB less.
 
 All reach into Rasa's internals, which a Rasa upgrade may change without notice, so they are
 installed only by the server's entry point (bot/serve.py), after `check_rasa()` has made sure
@@ -35,9 +38,11 @@ import rasa.core.actions.action as rasa_action
 import rasa.core.run as rasa_run
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.core.processor import MessageProcessor
+from rasa.nlu.classifiers.diet_classifier import DIET
 from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.tensorflow.models import RasaModel
 
-from bot import memory
+from bot import memory, model_loading
 from bot.reply_check import ReplyCheck
 from bot.safety_while_paused import answer_crisis_while_paused
 
@@ -74,6 +79,9 @@ def check_rasa(version: str | None = None) -> None:
             ),
             ("EndpointConfig.session", hasattr(EndpointConfig, "session")),
             ("rasa.core.run.load_agent_on_start", hasattr(rasa_run, "load_agent_on_start")),
+            ("RasaModel.load", hasattr(RasaModel, "load")),
+            ("RasaModel.run_inference", hasattr(RasaModel, "run_inference")),
+            ("DIET.prepare_for_predict", hasattr(DIET, "prepare_for_predict")),
         )
         if not present
     ]
@@ -185,4 +193,5 @@ def install(actions_timeout_seconds: int, memory_release_seconds: float = 0) -> 
     answer_crisis_while_paused()
     check_replies_quickly()
     keep_action_connections()
+    model_loading.install()
     release_memory_after_loading(memory_release_seconds)

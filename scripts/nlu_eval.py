@@ -122,6 +122,9 @@ async def parse_all(model: Path, texts: list[str]) -> list[dict]:
     configure_structlog(logging.WARNING)
     logging.getLogger().setLevel(logging.WARNING)
 
+    from bot import model_loading
+
+    model_loading.install()  # loaded as the Rasa server loads it (bot/rasa_overrides.py)
     agent = Agent.load(str(model))
     return [await agent.parse_message(text) for text in texts]
 

@@ -61,13 +61,26 @@ def message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
 def send(server: MailServer, to: str, subject: str, body: str) -> None:
     """Send one email; MailError if the server cannot be reached or refuses it."""
     try:
-        with smtplib.SMTP(server.host, server.port, timeout=server.timeout) as smtp:
+        smtp = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+        try:
             _secure(smtp, server)
             if server.user:
                 smtp.login(server.user, server.password)
             smtp.send_message(message(server.sender, to, subject, body))
+        except BaseException:
+            smtp.close()  # no QUIT on a connection gone wrong: it may wait out the timeout
+            raise
     except (smtplib.SMTPException, OSError) as error:
         raise MailError(f"the email to {to} was not sent: {error}") from error
+    _say_goodbye(smtp)
+
+
+def _say_goodbye(smtp: smtplib.SMTP) -> None:
+    """QUIT after a sent email; a failure here is not the email's (it went), so not raised."""
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def _secure(smtp: smtplib.SMTP, server: MailServer) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
 import ssl
 import subprocess
 import threading
@@ -130,7 +131,10 @@ def test_starttls_and_a_login(tls_inbox, certificate) -> None:
     send(server, TEAM, "Frontdoor alert: test", "A line.\n")
     assert [m["Subject"] for m in received.messages] == ["Frontdoor alert: test"]
     assert received.recipients == [[TEAM]]
-    wrong = MailServer("127.0.0.1", port, "frontdoor@example.org", True, USER, "wrong", trusted)
+    # aiosmtpd leaves a refused login unanswered, so the client gives up at its timeout.
+    wrong = MailServer(
+        "127.0.0.1", port, "frontdoor@example.org", True, USER, "wrong", trusted, timeout=1
+    )
     with pytest.raises(MailError):
         send(wrong, TEAM, "Frontdoor alert: test", "A line.\n")
     untrusted = MailServer("127.0.0.1", port, "frontdoor@example.org", True, USER, PASSWORD)
@@ -207,3 +211,39 @@ def test_without_a_mail_server_alerts_stay_in_the_console(sqlite_url: str) -> No
     settings = get_settings().copy(update={"smtp_host": "", "team_email": TEAM})
     assert run_once(sqlite_url, settings).emailed == 0
     assert (reference, "off", 0) in statuses(sqlite_url)
+
+
+def hangs_up_on_quit(listener: socket.socket, received: list[str]) -> None:
+    """A mail server that takes one email, then answers QUIT with an error and hangs up."""
+    connection, _ = listener.accept()
+    with connection, connection.makefile("rwb") as talk:
+        talk.write(b"220 mail.example.org\r\n")
+        talk.flush()
+        for line in talk:
+            command = line.decode().strip()
+            received.append(command)
+            if command.upper() == "QUIT":
+                talk.write(b"421 4.3.0 going away\r\n")  # not the 221 a goodbye should get
+                talk.flush()
+                return
+            if command.upper() == "DATA":
+                talk.write(b"354 go on\r\n")
+                talk.flush()
+                while talk.readline() != b".\r\n":
+                    pass
+            talk.write(b"250 OK\r\n")
+            talk.flush()
+
+
+def test_an_email_taken_is_sent_once_though_the_goodbye_fails() -> None:
+    """The server took the email, so a QUIT that goes wrong is no reason to send it again."""
+    received: list[str] = []
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        server_thread = threading.Thread(target=hangs_up_on_quit, args=(listener, received))
+        server_thread.start()
+        port = listener.getsockname()[1]
+        send(MailServer("127.0.0.1", port, "frontdoor@example.org", tls=False), TEAM, "S", "B\n")
+        server_thread.join(5)
+    commands = [c.split(":")[0].upper() for c in received]
+    assert [c for c in commands if c in ("MAIL FROM", "DATA")] == ["MAIL FROM", "DATA"]
+    assert commands[-1] == "QUIT"

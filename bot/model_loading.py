@@ -7,9 +7,9 @@ Frontdoor's model that took 22 of the 28 s of loading and left about 470 MB of g
 the Rasa server for as long as it runs.
 
 Here the layers make their weights by predicting once, eagerly, on the example (nothing is
-traced); what that left behind for prediction (the labels' embeddings from the untrained
-weights, a traced prediction step) is dropped, the trained weights are read, and Rasa's own
-first prediction then traces the prediction step as it always does. The optimiser's saved
+traced); the labels' embeddings that prediction made from the untrained weights are marked to
+be made again, the trained weights are read, and Rasa's own first prediction then traces the
+prediction step as it always does. The optimiser's saved
 state is not read: a model loaded to predict never trains. Fine-tuning (`finetune_mode`) and
 every other model class keep Rasa's own way. tests/test_model_loading.py checks that the
 model predicts exactly as Rasa's own loading makes it.

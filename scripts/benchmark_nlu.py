@@ -12,34 +12,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import statistics
 import sys
 import time
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
 from benchmark_profiled import durations, install_timers  # noqa: E402
+from nlu_eval import TEST_SET as MESSAGES  # noqa: E402
+from nlu_eval import examples  # noqa: E402
 
-MESSAGES = ROOT / "tests" / "nlu" / "test_nlu.yml"
-ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")  # [Boston](location)
 NLU_STEPS = ("NLU, whole pipeline", "NLU: DIET", "NLU: embedding", "NLU: safety net")
 
 
 def messages() -> list[str]:
     """The held-out set's sentences (timed only: never trained on)."""
-    texts = []
-    for block in yaml.safe_load(MESSAGES.read_text())["nlu"]:
-        for line in str(block.get("examples", "")).splitlines():
-            text = ANNOTATION.sub(r"\1", line.strip().removeprefix("- ").strip())
-            if text:
-                texts.append(text)
-    return texts
+    return [text for _, text in examples(MESSAGES)]
 
 
 def milliseconds(values: list[float]) -> str:

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -15,7 +16,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.tracker_cache import TrackerCache
 from bot.tracker_store import FrontdoorTrackerStore
 from frontdoor import slots
-from frontdoor.store.db import session_scope
+from frontdoor.store.db import engine_for, session_scope
 from frontdoor.store.retention import delete_events
 
 DOMAIN = Domain.from_yaml(
@@ -186,3 +187,48 @@ def test_no_cache_when_its_size_is_nought() -> None:
     tracker = DialogueStateTracker("resident-1", DOMAIN.slots)
     cache.keep(tracker, (0, None))
     assert cache.take("resident-1", (0, None)) is None
+
+
+def pragma(connection: sa.engine.Connection, name: str) -> object:
+    return connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+def test_on_sqlite_turns_keep_one_connection_open(sqlite_url: str) -> None:
+    store = FrontdoorTrackerStore(DOMAIN)
+    opened: list[object] = []
+    sa.event.listen(store.engine, "connect", lambda connection, _record: opened.append(connection))
+    try:
+        tracker = saved(store)
+        for n in range(5):
+            tracker = run(store.retrieve("resident-1"))
+            for event in turn(f"turn {n}", "Boston"):
+                tracker.update(event)
+            run(store.save(tracker))
+        assert len(opened) == 1
+        back = FrontdoorTrackerStore(DOMAIN)
+        assert len(run(back.retrieve("resident-1")).events) == len(tracker.events)
+        back.engine.dispose()
+    finally:
+        store.engine.dispose()
+
+
+def test_on_sqlite_turns_do_not_wait_for_the_disk_but_the_store_does(sqlite_url: str) -> None:
+    store = FrontdoorTrackerStore(DOMAIN)
+    try:
+        with store.engine.connect() as connection:
+            assert pragma(connection, "journal_mode") == "wal"
+            assert pragma(connection, "synchronous") == 1  # NORMAL
+        with engine_for(sqlite_url).connect() as connection:
+            assert pragma(connection, "synchronous") == 2  # FULL: referrals wait for the disk
+    finally:
+        store.engine.dispose()
+
+
+def test_on_sqlite_a_turn_may_run_in_another_thread(sqlite_url: str) -> None:
+    store = FrontdoorTrackerStore(DOMAIN)
+    try:
+        tracker = saved(store)  # the connection is opened in this thread
+        in_thread = run(asyncio.to_thread(lambda: run(store.retrieve("resident-1"))))
+        assert in_thread is tracker
+    finally:
+        store.engine.dispose()

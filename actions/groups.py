@@ -23,7 +23,9 @@ from frontdoor.directory.search import (
 )
 from frontdoor.directory.vocabulary import (
     WORD_TO_TOPIC,
+    another_kind,
     asking_part,
+    kind_instead,
     kind_named,
     request_words,
     topics,
@@ -52,6 +54,9 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         """The kind of group named in the request itself ("Is there a men's shed in
         Sleaford?") when the entity extractor missed it: the directory's own words for kinds
         of group, found in the message, so the resident is not asked what they just said."""
+        instead = kind_chosen_instead(tracker)
+        if instead:  # not the kind the message turned down ("Walking's not for me, ...")
+            return {"activity": instead}
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         if tracker.get_slot("requested_slot") == "activity" and intent in LEAVING:
@@ -66,12 +71,15 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         starting = tracker.get_slot("requested_slot") is None
         if starting and named and asked and not any(n.lower() in asked for n in named):
             return {"activity": asked}  # "I'm his carer. Is there a Parkinson's group?"
+        for entity in entities:  # "Louth" is a town, not a misspelt "youth"
+            text = text.replace(str(entity.get("value") or ""), " ")
+        if starting and intent == "find_group" and not named and tracker.get_slot("activity"):
+            other = another_kind(text, tracker.get_slot("activity"))  # "is there a choir too?"
+            return {"activity": other} if other else {}
         if tracker.get_slot("activity") or tracker.get_slot("requested_slot"):
             return {}  # only the request that starts the search; answers have their mapping
         if intent != "find_group" or named:
             return {}
-        for entity in entities:  # "Louth" is a town, not a misspelt "youth"
-            text = text.replace(str(entity.get("value") or ""), " ")
         found = [w for w in request_words(asking_part(text)) if w in WORD_TO_TOPIC]
         return {"activity": " ".join(dict.fromkeys(found))} if found else {}
 
@@ -202,11 +210,65 @@ class ActionNewSearch(FrontdoorAction):
     action_name = "action_new_search"
 
     def act(self, turn: Turn) -> list[EventType]:
-        said = {e.get("entity") for e in turn.message.get("entities", [])}
+        entities = turn.message.get("entities", [])
+        said = {e.get("entity") for e in entities}
         events = [SlotSet("suggested_groups", [])]
+        shown = searched_for(turn.tracker)
+        named = [str(e.get("value")) for e in entities if _is_activity(e)]
+        kind = another_kind(turn.text, shown)
+        if kind and all(another_kind(name, shown) is None for name in named):
+            events.append(SlotSet("activity", kind))  # "none of those, any music?": at once
+            said.add("activity")
         events += [SlotSet(slot, None) for slot in ("activity", "day") if slot not in said]
         events += [SlotSet(slot, None) for slot in NARROWING]
         return events
+
+
+class ActionAnotherKind(FrontdoorAction):
+    """Right after suggestions, a message read as not understood, thanks or no, which asks for
+    another kind of group ("thanks, but I'd rather be outdoors"): a search for that kind in
+    the same place. Otherwise the reply the message would have had."""
+
+    action_name = "action_another_kind"
+    OTHERWISE = {"nlu_fallback": "utter_please_rephrase", "thank": "utter_thank"}
+
+    def act(self, turn: Turn) -> list[EventType]:
+        kind = kind_instead(turn.intent, turn.text, searched_for(turn.tracker))
+        if kind is None:
+            return [
+                FollowupAction(self.OTHERWISE.get(turn.intent or "", "action_default_fallback"))
+            ]
+        events: list[EventType] = [SlotSet("activity", kind), SlotSet("suggested_groups", [])]
+        return [*events, FollowupAction("group_search_form")]
+
+
+CHOOSING_A_KIND = (ActionNewSearch.action_name, ActionAnotherKind.action_name)
+
+
+def kind_chosen_instead(tracker: Tracker) -> str | None:
+    """The kind a new search chose in this turn: Rasa fills the form's slots from the message
+    again when the form starts, and the message may name the kind it turned down."""
+    chosen = None
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return None
+        if event.get("event") == "slot" and event.get("name") == "activity":
+            chosen = event.get("value")
+        if event.get("event") == "action" and event.get("name") in CHOOSING_A_KIND:
+            return chosen or None
+    return None
+
+
+def searched_for(tracker: Tracker) -> str | None:
+    """The kind of group searched for before the latest message (whose own words may have set
+    the slot to the kind it asks for instead); the slot when the events are not at hand."""
+    events = list(tracker.events)
+    said = [n for n, e in enumerate(events) if e.get("event") == "user"]
+    if not said:
+        return tracker.get_slot("activity")
+    earlier = [e for e in events[: said[-1]] if e.get("event") == "slot"]
+    values = [e.get("value") for e in earlier if e.get("name") == "activity"]
+    return values[-1] if values else None
 
 
 NARROWING = ("search_free_only", "search_closer", "time_of_day", "search_either")

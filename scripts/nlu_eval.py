@@ -30,6 +30,7 @@ os.environ["RASA_TELEMETRY_ENABLED"] = "false"  # nothing leaves the machine
 ROOT = Path(__file__).resolve().parents[1]
 TEST_SET = ROOT / "tests" / "nlu" / "test_nlu.yml"
 FIGURES = ROOT / "tests" / "nlu" / "figures_of_speech.yml"
+ANOTHER_KIND = ROOT / "tests" / "nlu" / "another_kind.yml"
 TRAINING = ROOT / "data" / "nlu"
 SAFETY_TRAINING = ROOT / "data" / "safety"
 CORPUS = ROOT / "tests" / "safety" / "corpus"
@@ -65,7 +66,32 @@ def overlap() -> set[str]:
     trained = {key(t) for path in TRAINING.glob("*.yml") for _, t in examples(path)}
     tested = {key(t) for _, t in examples(TEST_SET)}
     tested |= {key(t) for t in yaml.safe_load(FIGURES.read_text())["figures_of_speech"]}
+    tested |= {key(t) for t in another_kind_messages()}
     return trained & tested
+
+
+def another_kind_messages() -> list[str]:
+    """Messages asking for another kind of group right after suggestions."""
+    data = yaml.safe_load(ANOTHER_KIND.read_text(encoding="utf-8"))
+    return [item["text"] for item in data["another_kind_after_suggestions"]]
+
+
+SEARCH_INTENTS = frozenset({"find_group", "inform", "new_search"})
+
+
+def another_kind_report(texts: list[str], parsed: list[dict]) -> None:
+    """How many messages asking for another kind of group after suggestions are read as a new
+    search: a search intent, or by action_another_kind's reading of their words."""
+    from frontdoor.directory.vocabulary import kind_instead
+
+    read = 0
+    for text, parse in zip(texts, parsed, strict=True):
+        intent = parse["intent"]["name"]
+        ok = intent in SEARCH_INTENTS or kind_instead(intent, text, None) is not None
+        read += ok
+        if not ok:
+            print(f"  not read as another kind: {text!r} -> {intent}")
+    print(f"another kind of group after suggestions, read as a new search: {read}/{len(texts)}")
 
 
 def learnt_sentences() -> list[str]:
@@ -251,8 +277,11 @@ def main() -> int:
     tests = examples(TEST_SET)
     figures = yaml.safe_load(FIGURES.read_text())["figures_of_speech"]
     corpus = load_corpus(CORPUS)
-    texts = [t for _, t in tests] + figures + [m.text for m in corpus]
+    other_kinds = another_kind_messages()
+    texts = [t for _, t in tests] + figures + [m.text for m in corpus] + other_kinds
     parsed = asyncio.run(parse_all(args.model, texts))
+    other_parsed = parsed[len(parsed) - len(other_kinds) :]
+    parsed = parsed[: len(parsed) - len(other_kinds)]
     guesses = [p["intent"]["name"] for p in parsed]
     test_guesses = guesses[: len(tests)]
     figure_guesses = guesses[len(tests) : len(tests) + len(figures)]
@@ -276,6 +305,8 @@ def main() -> int:
             print(f"  confused {truth}: {text!r} -> {guess}")
     for text in sorted(shared):
         print(f"  OVERLAP with training data: {text!r}")
+    print()
+    another_kind_report(other_kinds, other_parsed)
 
     failures = safety_report(corpus, corpus_parsed, tests, test_guesses, figures, figure_guesses)
     for held_out, learnt, similarity in leaks:

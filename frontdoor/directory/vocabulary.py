@@ -259,10 +259,11 @@ STOP = {
 def words(text: str | None) -> list[str]:
     """The words that carry meaning, lower case and without accents ("look after" is caring;
     "after" alone, as in "after 6" or "After Loss", is not; a memory cafe is for memory, not a
-    cafe)."""
+    cafe; the fresh air is the outdoors)."""
     text = re.sub(r"'s\b", "", folded(text or ""))
     text = re.sub(r"\b(?:look|looks|looking|looked) after\b", "caring", text)
     text = re.sub(r"\b(memory|dementia|alzheimers?) (?:cafe|cafes)\b", r"\1", text)
+    text = re.sub(r"\bfresh air\b", "outdoors", text)
     return [w for w in re.findall(r"[a-z]+", text) if len(w) > 1 and w not in STOP]
 
 
@@ -289,6 +290,9 @@ def request_words(text: str | None) -> list[str]:
 BROAD_WORDS: dict[str, frozenset[str]] = {
     "creative": frozenset({"crafts", "singing"}),
     "arty": frozenset({"crafts", "singing"}),
+    # "something outdoors", "out in the fresh air": walks, gardens and nature alike
+    "outdoors": frozenset({"gardening", "walking", "nature"}),
+    "outdoor": frozenset({"gardening", "walking", "nature"}),
 }
 
 
@@ -317,6 +321,25 @@ _ASKING = re.compile(
 )
 
 
+_PREFERRING = re.compile(r"\b(?:rather|prefer|instead|more|sumthin|summat)\b", re.IGNORECASE)
+
+
+def asks_for_something(text: str | None) -> bool:
+    """Whether a message asks for something ("anything with music?", "I'd rather paint"),
+    not only tells ("thanks, my friend goes there")."""
+    return bool(_ASKING.search(text or "") or _PREFERRING.search(text or ""))
+
+
+def kind_instead(intent: str | None, text: str | None, shown: str | None) -> str | None:
+    """The other kind of group a message right after suggestions asks for, when the assistant
+    read it as not understood, thanks or no: its kind words if it asks for something (a
+    message not understood at all needs only the words)."""
+    kind = another_kind(text, shown)
+    if kind is None or not (intent == "nlu_fallback" or asks_for_something(text)):
+        return None
+    return kind
+
+
 def asking_part(text: str | None) -> str:
     """The sentences of a message that ask for something ("Is there a choir?"), without those
     that tell of the person ("He spends all day on that computer"); the whole message when
@@ -332,6 +355,19 @@ def topics(text_words: list[str]) -> set[str]:
     for word in text_words:
         found |= BROAD_WORDS.get(word, frozenset())
     return found
+
+
+def another_kind(text: str | None, shown: str | None) -> str | None:
+    """The kind of group a resident asks for instead of the one just searched for ("walking's
+    not for me, anything with songs?"): the words of the message that name a kind, left out
+    those of the search shown; None when it names no other kind."""
+    before = topics(request_words(shown))
+    for part in (asking_part(text), text):  # "nah. sumthin more active? need 2 get movin"
+        said = request_words(part)
+        other = [w for w in said if topics([w]) and not topics([w]) <= before]
+        if other:
+            return " ".join(dict.fromkeys(other))
+    return None
 
 
 # Answers to "What kind of group?" that ask for no kind in particular: a resident who says

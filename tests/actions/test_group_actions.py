@@ -7,6 +7,7 @@ import asyncio
 from action_helpers import run, slots_set, tracker, turn
 
 from actions.groups import (
+    ActionAnotherKind,
     ActionNarrowSearch,
     ActionNewSearch,
     ActionSuggestGroups,
@@ -166,6 +167,83 @@ def test_new_search_forgets_the_old_one_but_keeps_the_place() -> None:
     assert cleared["search_free_only"] is None and "town" not in cleared
 
 
+def test_new_search_for_another_kind_named_searches_for_it_at_once() -> None:
+    state = tracker(
+        {"activity": "walking", "town": "Boston", "search_free_only": True},
+        text="none of those, my knees. something more social please",
+        intent="new_search",
+    )
+    _, events = run(ActionNewSearch(), state)
+    changed = slots_set(events)
+    assert changed["activity"] == "social" and "town" not in changed
+    assert changed["search_free_only"] is None and changed["suggested_groups"] == []
+
+
+def test_new_search_turning_down_the_kind_shown_by_name_searches_for_the_other() -> None:
+    walking = [{"entity": "activity", "value": "walking"}]
+    text = "Walking's not for me. Any singing?"
+    state = tracker({"activity": "walking", "town": "Boston"}, text, "new_search", walking)
+    assert slots_set(run(ActionNewSearch(), state)[1])["activity"] == "singing"
+    lunch = [{"entity": "activity", "value": "lunch club"}]
+    state = tracker({"activity": "walking"}, "none of those, a lunch club?", "new_search", lunch)
+    assert "activity" not in slots_set(run(ActionNewSearch(), state)[1])  # the entity's kind
+
+
+def another_kind_events(text: str, intent: str, activity: str = "walking") -> list[dict]:
+    state = tracker({"activity": activity, "town": "Boston"}, text=text, intent=intent)
+    _, events = run(ActionAnotherKind(), state)
+    return events
+
+
+def test_another_kind_after_suggestions_is_searched_for_in_the_same_place() -> None:
+    events = another_kind_events("walks are not for me, anything with songs?", "nlu_fallback")
+    assert slots_set(events) == {"activity": "songs", "suggested_groups": []}
+    assert events[-1] == {"event": "followup", "name": "group_search_form", "timestamp": None}
+    thanked = another_kind_events("Thanks, but I'd rather do some knitting", "thank")
+    assert slots_set(thanked)["activity"] == "knitting"
+    nah = another_kind_events("nah not for me, summat with a garden?", "deny")
+    assert slots_set(nah)["activity"] == "garden"
+
+
+def test_another_kind_is_read_beside_the_search_shown_not_the_slot_this_message_set() -> None:
+    from rasa_sdk import Tracker
+
+    text = "nah not rly me. sumthin more active lol"
+    events = [
+        {"event": "user", "text": "any art clubs in Skegness"},
+        {"event": "slot", "name": "activity", "value": "art"},
+        {"event": "action", "name": "utter_after_groups"},
+        {"event": "user", "text": text},
+        {"event": "slot", "name": "activity", "value": "active"},  # the entity, this message
+    ]
+    state = Tracker(
+        "test-resident",
+        {"activity": "active", "town": "Skegness"},
+        {"text": text, "intent": {"name": "deny", "confidence": 1.0}, "entities": []},
+        events,
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+    _, answer = run(ActionAnotherKind(), state)
+    assert slots_set(answer)["activity"] == "active"
+    assert answer[-1]["name"] == "group_search_form"
+
+
+def test_without_another_kind_the_message_gets_the_reply_it_would_have_had() -> None:
+    def followup(text: str, intent: str) -> str:
+        events = another_kind_events(text, intent)
+        assert not slots_set(events)
+        return str(events[-1]["name"])
+
+    assert followup("thank you so much", "thank") == "utter_thank"
+    assert followup("thanks, my friend goes to one", "thank") == "utter_thank"  # tells, no ask
+    assert followup("any more walks?", "nlu_fallback") == "utter_please_rephrase"  # same kind
+    assert followup("blah blah", "nlu_fallback") == "utter_please_rephrase"
+    assert followup("no", "deny") == "action_default_fallback"
+
+
 def test_an_age_the_resident_gives_is_used(directory_url: str) -> None:
     state = tracker(
         {"activity": "lunch club", "town": "Spalding"}, text="I'm 30 and want a lunch club"
@@ -211,6 +289,38 @@ def test_no_kind_is_guessed_where_none_was_named_or_one_was_found() -> None:
     assert extracted("a men's shed", {"requested_slot": "activity"}) == {}
     named = [{"entity": "activity", "value": "men's shed"}]
     assert extracted("Is there a men's shed in Sleaford?", entities=named) == {}
+
+
+def test_a_request_after_a_search_that_names_another_kind_replaces_it() -> None:
+    shown = {"activity": "walking group", "town": "Boston"}
+    assert extracted("is there a choir or something instead?", shown) == {"activity": "choir"}
+    louth = [{"entity": "town", "value": "Louth"}]
+    assert extracted("is there a walking group in Louth", shown, entities=louth) == {}
+    assert extracted("is there one in Louth", shown, entities=louth) == {}
+    answering = {**shown, "requested_slot": "town"}
+    assert extracted("a choir", answering) == {}
+
+
+def test_the_kind_chosen_instead_is_not_undone_when_the_form_starts() -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    text = "Walking's not for me now. Anything with a few songs?"
+    walking = [{"entity": "activity", "value": "walking"}]
+    events = [
+        {"event": "user", "text": text},
+        {"event": "slot", "name": "activity", "value": "walking"},  # the entity's mapping
+        {"event": "action", "name": "action_another_kind"},
+        {"event": "slot", "name": "activity", "value": "songs"},
+        {"event": "action", "name": "group_search_form"},
+        {"event": "slot", "name": "activity", "value": "walking"},  # mapped again at the start
+    ]
+    message = {"text": text, "intent": {"name": "nlu_fallback"}, "entities": walking}
+    state = Tracker("test-resident", {"activity": "walking"}, message, events, False, None, {}, "x")
+    form = ValidateGroupSearchForm()
+    found = asyncio.run(form.extract_activity(CollectingDispatcher(), state, {}))
+    assert found == {"activity": "songs"}
+    assert extracted(text, {"activity": "walking"}, "nlu_fallback", walking) == {}
 
 
 def test_two_kinds_named_at_once_are_both_kept() -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from frontdoor.directory.vocabulary import (
+    another_kind,
     asking_part,
+    asks_for_something,
     corrected,
     is_vague,
+    kind_instead,
     kind_named,
     request_words,
     topics,
@@ -51,3 +54,29 @@ def test_the_part_of_a_message_that_asks() -> None:
 def test_words_are_read_without_accents_as_residents_type_them() -> None:
     assert words("Zo\u00eb\u2019s Caf\u00e9") == words("zoe's cafe") == ["zoe", "cafe"]
     assert topics(request_words("a memory caf\u00e9")) == {"dementia"}
+
+
+def test_another_kind_is_what_is_asked_for_beside_the_kind_shown() -> None:
+    assert another_kind("not walks, my knees. anything where I sit and knit?", "walking") == "knit"
+    assert another_kind("something more social please", "walking group") == "social"
+    assert another_kind("nah. sumthin more active? need 2 get movin", "art") == "moving"
+    assert another_kind("nah not rly me. sumthin more active lol", "art") == "active"
+    assert another_kind("any more walks like that?", "walking") is None
+    assert another_kind("thank you very much", "choir") is None
+
+
+def test_the_outdoors_is_walks_gardens_and_nature() -> None:
+    assert topics(request_words("I'd rather be out in the fresh air")) == {
+        "walking",
+        "gardening",
+        "nature",
+    }
+    assert topics(request_words("an outdoor group")) == topics(request_words("outdoors"))
+
+
+def test_only_a_message_that_asks_is_read_for_another_kind_after_thanks_or_no() -> None:
+    assert asks_for_something("thanks, but I'd rather paint")
+    assert not asks_for_something("thanks, my friend goes there")
+    assert kind_instead("thank", "thanks, my friend goes there", "walking") is None
+    assert kind_instead("nlu_fallback", "my friend goes there", "walking") == "friend"
+    assert kind_instead("deny", "no, anything with a garden?", "walking") == "garden"

@@ -28,6 +28,7 @@ from frontdoor.directory.vocabulary import (
     kind_instead,
     kind_named,
     request_words,
+    same_kind,
     topics,
     words,
 )
@@ -54,8 +55,8 @@ class ValidateGroupSearchForm(FrontdoorFormValidation):
         """The kind of group named in the request itself ("Is there a men's shed in
         Sleaford?") when the entity extractor missed it: the directory's own words for kinds
         of group, found in the message, so the resident is not asked what they just said."""
-        instead = kind_chosen_instead(tracker)
-        if instead:  # not the kind the message turned down ("Walking's not for me, ...")
+        chosen, instead = kind_chosen_instead(tracker)
+        if chosen:  # not the kind the message turned down ("Walking's not for me, ...")
             return {"activity": instead}
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
@@ -215,10 +216,13 @@ class ActionNewSearch(FrontdoorAction):
         events = [SlotSet("suggested_groups", [])]
         shown = searched_for(turn.tracker)
         named = [str(e.get("value")) for e in entities if _is_activity(e)]
+        turned_down = bool(named) and all(same_kind(name, shown) for name in named)
         kind = another_kind(turn.text, shown)
-        if kind and all(another_kind(name, shown) is None for name in named):
+        if kind and (turned_down or not named):
             events.append(SlotSet("activity", kind))  # "none of those, any music?": at once
             said.add("activity")
+        elif turned_down:
+            said.discard("activity")  # "not walking, something else": asked what instead
         events += [SlotSet(slot, None) for slot in ("activity", "day") if slot not in said]
         events += [SlotSet(slot, None) for slot in NARROWING]
         return events
@@ -245,18 +249,25 @@ class ActionAnotherKind(FrontdoorAction):
 CHOOSING_A_KIND = (ActionNewSearch.action_name, ActionAnotherKind.action_name)
 
 
-def kind_chosen_instead(tracker: Tracker) -> str | None:
-    """The kind a new search chose in this turn: Rasa fills the form's slots from the message
-    again when the form starts, and the message may name the kind it turned down."""
-    chosen = None
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return None
+def kind_chosen_instead(tracker: Tracker) -> tuple[bool, str | None]:
+    """Whether a new search set the kind in this turn, and to what (None: ask for it). Rasa
+    fills the form's slots from the message again when the form starts, after the search's own
+    events, and the message may name the kind it turned down."""
+    events = list(tracker.events)
+    said = [n for n, e in enumerate(events) if e.get("event") == "user"]
+    chose = [
+        n
+        for n, e in enumerate(events)
+        if e.get("event") == "action"
+        and e.get("name") in CHOOSING_A_KIND
+        and (not said or n > said[-1])
+    ]
+    if not chose:
+        return False, None
+    for event in events[chose[-1] + 1 :]:  # its own events come first, then the form's
         if event.get("event") == "slot" and event.get("name") == "activity":
-            chosen = event.get("value")
-        if event.get("event") == "action" and event.get("name") in CHOOSING_A_KIND:
-            return chosen or None
-    return None
+            return True, event.get("value")
+    return False, None
 
 
 def searched_for(tracker: Tracker) -> str | None:

@@ -370,6 +370,17 @@ def another_kind(text: str | None, shown: str | None) -> str | None:
     return None
 
 
+def same_kind(named: str, shown: str | None) -> bool:
+    """Whether a kind a resident names is the one just searched for ("walking" after walking
+    groups), as when they turn it down."""
+    if not shown:
+        return False
+    kinds = topics(request_words(named))
+    if kinds:
+        return kinds <= topics(request_words(shown))
+    return named.strip().lower() in shown.lower()
+
+
 # Answers to "What kind of group?" that ask for no kind in particular: a resident who says
 # "dunno" wants a choice shown, not a search for the word "dunno" (nor a gap recorded).
 _VAGUE_CORE = {

@@ -184,6 +184,9 @@ def test_new_search_turning_down_the_kind_shown_by_name_searches_for_the_other()
     text = "Walking's not for me. Any singing?"
     state = tracker({"activity": "walking", "town": "Boston"}, text, "new_search", walking)
     assert slots_set(run(ActionNewSearch(), state)[1])["activity"] == "singing"
+    turned_down = "not walking again, something else"
+    state = tracker({"activity": "walking"}, turned_down, "new_search", walking)
+    assert slots_set(run(ActionNewSearch(), state)[1])["activity"] is None  # asked what instead
     lunch = [{"entity": "activity", "value": "lunch club"}]
     state = tracker({"activity": "walking"}, "none of those, a lunch club?", "new_search", lunch)
     assert "activity" not in slots_set(run(ActionNewSearch(), state)[1])  # the entity's kind
@@ -312,7 +315,7 @@ def test_the_kind_chosen_instead_is_not_undone_when_the_form_starts() -> None:
         {"event": "slot", "name": "activity", "value": "walking"},  # the entity's mapping
         {"event": "action", "name": "action_another_kind"},
         {"event": "slot", "name": "activity", "value": "songs"},
-        {"event": "action", "name": "group_search_form"},
+        {"event": "followup", "name": "group_search_form"},
         {"event": "slot", "name": "activity", "value": "walking"},  # mapped again at the start
     ]
     message = {"text": text, "intent": {"name": "nlu_fallback"}, "entities": walking}
@@ -321,6 +324,11 @@ def test_the_kind_chosen_instead_is_not_undone_when_the_form_starts() -> None:
     found = asyncio.run(form.extract_activity(CollectingDispatcher(), state, {}))
     assert found == {"activity": "songs"}
     assert extracted(text, {"activity": "walking"}, "nlu_fallback", walking) == {}
+    cleared = [*events[:2], {"event": "action", "name": "action_new_search"}]
+    cleared += [{"event": "slot", "name": "activity", "value": None}, *events[4:]]
+    state = Tracker("test-resident", {}, message, cleared, False, None, {}, "x")
+    found = asyncio.run(form.extract_activity(CollectingDispatcher(), state, {}))
+    assert found == {"activity": None}  # turned down, named nothing else: asked what instead
 
 
 def test_two_kinds_named_at_once_are_both_kept() -> None:

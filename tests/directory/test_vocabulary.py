@@ -11,6 +11,7 @@ from frontdoor.directory.vocabulary import (
     kind_instead,
     kind_named,
     request_words,
+    same_kind,
     topics,
     words,
 )
@@ -80,3 +81,12 @@ def test_only_a_message_that_asks_is_read_for_another_kind_after_thanks_or_no() 
     assert kind_instead("thank", "thanks, my friend goes there", "walking") is None
     assert kind_instead("nlu_fallback", "my friend goes there", "walking") == "friend"
     assert kind_instead("deny", "no, anything with a garden?", "walking") == "garden"
+
+
+def test_a_kind_named_again_is_the_same_kind() -> None:
+    assert same_kind("walking", "walking groups")
+    assert same_kind("walks", "walking")
+    assert not same_kind("singing", "walking")
+    assert not same_kind("dancing", None)  # nothing shown yet
+    assert same_kind("tap dancing", "tap dancing")  # no kind the directory knows, same words
+    assert not same_kind("dancing", "walking")

@@ -123,6 +123,17 @@ def test_start_again_in_the_middle_of_a_search(assistant) -> None:
     assert any(r.get("custom", {}).get("type") == "groups" for r in replies), replies
 
 
+def test_turning_down_the_kind_shown_asks_what_instead_not_the_same_again(assistant) -> None:
+    who = sender()
+    assert "Boston" in texts(assistant.send(who, "any walking groups in Boston"))
+    replies = assistant.send(who, "Walking's not for me, something else please")
+    assert "What kind of group" in texts(replies), replies
+    assert not any(r.get("custom", {}).get("type") == "groups" for r in replies)
+    replies = assistant.send(who, "a choir")
+    cards = [r["custom"] for r in replies if r.get("custom", {}).get("type") == "groups"]
+    assert cards and "choir" in json.dumps(cards[0]).lower(), replies
+
+
 def test_the_assistant_answers_again_after_a_link_worker_hands_back(assistant) -> None:
     from frontdoor.console.rasa_client import RasaClient
 

@@ -38,6 +38,14 @@ def _places() -> dict[str, Place]:
     }
 
 
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    """The names of towns and villages that are one word, lower case ("louth")."""
+    return frozenset(
+        key for key, place in _places().items() if place.kind != "postcode" and key.isalpha()
+    )
+
+
 def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 

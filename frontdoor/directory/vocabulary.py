@@ -6,6 +6,7 @@ import difflib
 import re
 from functools import lru_cache
 
+from frontdoor.directory.places import place_words
 from frontdoor.text import folded
 
 # Words residents use, and the words groups are described with.
@@ -273,8 +274,9 @@ _NOT_TYPOS = frozenset({"support", "supported", "sorting", "banking", "parking",
 
 @lru_cache(maxsize=4096)
 def corrected(word: str) -> str:
-    """A resident's misspelling of a word we know ("coir", "knittin"), or the word itself."""
-    if len(word) < 4 or word in WORD_TO_TOPIC or word in _NOT_TYPOS:
+    """A resident's misspelling of a word we know ("coir", "knittin"), or the word itself (and
+    a place is a place: Louth is not a misspelt "youth")."""
+    if len(word) < 4 or word in WORD_TO_TOPIC or word in _NOT_TYPOS or word in place_words():
         return word
     close = difflib.get_close_matches(word, _KNOWN_WORDS, n=1, cutoff=0.8)
     return close[0] if close else word

@@ -192,6 +192,12 @@ def test_new_search_turning_down_the_kind_shown_by_name_searches_for_the_other()
     assert "activity" not in slots_set(run(ActionNewSearch(), state)[1])  # the entity's kind
 
 
+def test_a_new_town_after_suggestions_is_not_read_as_a_kind() -> None:
+    louth = [{"entity": "town", "value": "Louth"}]
+    state = tracker({"activity": "walking", "town": "Boston"}, "Louth", "inform", louth)
+    assert slots_set(run(ActionNewSearch(), state)[1])["activity"] is None  # as before: asked
+
+
 def another_kind_events(text: str, intent: str, activity: str = "walking") -> list[dict]:
     state = tracker({"activity": activity, "town": "Boston"}, text=text, intent=intent)
     _, events = run(ActionAnotherKind(), state)

@@ -30,6 +30,8 @@ def test_misspellings_put_right_but_not_other_words() -> None:
     assert corrected("coir") == "choir"
     for word in ("support", "talking", "parking"):
         assert corrected(word) == word
+    assert corrected("louth") == "louth"  # a town, not a misspelt "youth"
+    assert another_kind("what about in Louth", "walking") is None
 
 
 def test_a_memory_cafe_is_for_memory() -> None:

@@ -254,18 +254,12 @@ def kind_chosen_instead(tracker: Tracker) -> tuple[bool, str | None]:
     fills the form's slots from the message again when the form starts, after the search's own
     events, and the message may name the kind it turned down."""
     events = list(tracker.events)
-    said = [n for n, e in enumerate(events) if e.get("event") == "user"]
-    chose = [
-        n
-        for n, e in enumerate(events)
-        if e.get("event") == "action"
-        and e.get("name") in CHOOSING_A_KIND
-        and (not said or n > said[-1])
-    ]
+    turn = events[latest_message_at(events) + 1 :]
+    chose = [n for n, e in enumerate(turn) if _is_action(e, CHOOSING_A_KIND)]
     if not chose:
         return False, None
-    for event in events[chose[-1] + 1 :]:  # its own events come first, then the form's
-        if event.get("event") == "slot" and event.get("name") == "activity":
+    for event in turn[chose[-1] + 1 :]:  # its own events come first, then the form's
+        if _is_activity_set(event):
             return True, event.get("value")
     return False, None
 
@@ -274,12 +268,24 @@ def searched_for(tracker: Tracker) -> str | None:
     """The kind of group searched for before the latest message (whose own words may have set
     the slot to the kind it asks for instead); the slot when the events are not at hand."""
     events = list(tracker.events)
-    said = [n for n, e in enumerate(events) if e.get("event") == "user"]
-    if not said:
+    latest = latest_message_at(events)
+    if latest < 0:
         return tracker.get_slot("activity")
-    earlier = [e for e in events[: said[-1]] if e.get("event") == "slot"]
-    values = [e.get("value") for e in earlier if e.get("name") == "activity"]
+    values = [e.get("value") for e in events[:latest] if _is_activity_set(e)]
     return values[-1] if values else None
+
+
+def latest_message_at(events: list[dict[str, Any]]) -> int:
+    """The index of the resident's latest message among the events, -1 when there is none."""
+    return max((n for n, e in enumerate(events) if e.get("event") == "user"), default=-1)
+
+
+def _is_action(event: dict[str, Any], names: tuple[str, ...]) -> bool:
+    return event.get("event") == "action" and event.get("name") in names
+
+
+def _is_activity_set(event: dict[str, Any]) -> bool:
+    return event.get("event") == "slot" and event.get("name") == "activity"
 
 
 NARROWING = ("search_free_only", "search_closer", "time_of_day", "search_either")
